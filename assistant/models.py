@@ -1,0 +1,65 @@
+"""Answer-side dataclasses; `Answer.to_dict()` is the JSON contract of DESIGN.md."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Mode = Literal["extractive", "llm"]
+RetrievalMode = Literal["hybrid", "lexical", "dense"]
+
+
+@dataclass(slots=True)
+class Passage:
+    """A retrieved chunk (or paragraph) with its provenance."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    score: float
+    paragraph_ids: list[str]
+    section_path: tuple[str, ...] = ()
+    unit: str | None = None
+    unit_type: str | None = None
+    province: str | None = None
+    period: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `retrieve` contract: {"doc_id", "text", "score", "paragraph_ids"}."""
+        return {"doc_id": self.doc_id, "text": self.text, "score": round(self.score, 6),
+                "paragraph_ids": list(self.paragraph_ids)}
+
+
+@dataclass(slots=True)
+class Citation:
+    n: int
+    doc_id: str
+    unit: str
+    section: str  # section path joined with " > "
+    paragraph_ids: list[str]
+    text: str  # the exact cited passage (paragraph text from the report)
+
+
+@dataclass(slots=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    mode: Mode = "extractive"
+    retrieval: RetrievalMode = "lexical"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    # Not part of the JSON contract: used by the app and eval.
+    intent: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations],
+            "mode": self.mode,
+            "retrieval": self.retrieval,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
