@@ -1,0 +1,94 @@
+"""`python -m ingest [PATH ...] [--store DIR] [--json] [--remove DOC_ID]`
+
+Ingests report files/folders (default `data/reports`) incrementally into the store (default
+`storage/`, env `RAG_STORE`). With `--json`: one JSON object per report on stdout and nothing else.
+Otherwise: a progress bar on long batches and a summary table. One line per failed file (stderr);
+the batch goes on; exit status 1 when any file failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from ingest.pipeline import IngestResult
+
+DEFAULT_PATH = "data/reports"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m ingest",
+                                description="Nạp báo cáo (.txt .md .docx .pdf) vào kho dữ liệu.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=f"tệp hoặc thư mục (mặc định {DEFAULT_PATH})")
+    p.add_argument("--store", metavar="DIR", default=None, help="thư mục kho (mặc định RAG_STORE hoặc storage/)")
+    p.add_argument("--json", action="store_true", help="in một đối tượng JSON cho mỗi báo cáo")
+    p.add_argument("--remove", metavar="DOC_ID", action="append", default=[],
+                   help="xoá báo cáo khỏi mọi kho (có thể lặp lại)")
+    p.add_argument("-v", "--verbose", action="store_true", help="ghi log chi tiết")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from assistant.services import build_ingest_services
+    from index.settings import Settings
+
+    settings = Settings().with_store(args.store)
+    services = build_ingest_services(settings)
+    ingestor = services.ingestor
+    failed = False
+
+    for doc_id in args.remove:
+        existed = ingestor.remove(doc_id)
+        if args.json:
+            continue
+        msg = f"Đã xoá {doc_id}" if existed else f"{doc_id}: không có trong kho"
+        print(msg, file=sys.stderr if not existed else sys.stdout)
+        if not existed:
+            failed = True
+    if args.remove and not args.paths:
+        return 1 if failed else 0
+
+    paths = args.paths or [DEFAULT_PATH]
+
+    def emit(res: IngestResult) -> None:
+        if res.status == "failed":
+            print(res.error, file=sys.stderr, flush=True)
+        elif args.json and res.summary is not None:
+            print(json.dumps(res.summary, ensure_ascii=False), flush=True)
+
+    results = ingestor.ingest_paths(paths, progress=not args.json, on_result=emit)
+    failed = failed or any(r.status == "failed" for r in results)
+    if not args.json:
+        _summary_table(results, services.retrieval_mode)
+    return 1 if failed else 0
+
+
+def _summary_table(results: list[IngestResult], mode: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="Kết quả nạp báo cáo", show_lines=False)
+    for col in ("Mã báo cáo", "Trạng thái", "Đơn vị", "Loại", "Tỉnh", "Kỳ", "Mục", "Đoạn", "Khối",
+                "Chỉ tiêu", "Cảnh báo"):
+        table.add_column(col, overflow="fold")
+    labels = {"ingested": "đã nạp", "unchanged": "không đổi", "failed": "lỗi"}
+    for r in results:
+        s = r.summary or {}
+        table.add_row(r.doc_id, labels[r.status], s.get("unit") or "", s.get("unit_type") or "",
+                      s.get("province") or "", s.get("period") or "", str(s.get("sections", "")),
+                      str(s.get("paragraphs", "")), str(s.get("chunks", "")), str(s.get("indicators", "")),
+                      str(len(s.get("warnings") or [])) if r.status != "failed" else (r.error or ""))
+    console.print(table)
+    n = {k: sum(r.status == k for r in results) for k in labels}
+    console.print(f"Đã nạp {n['ingested']}, không đổi {n['unchanged']}, lỗi {n['failed']}. "
+                  f"Chế độ truy hồi: {mode}.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,382 @@
+"""Reading Vietnamese numbers in context.
+
+Reports write figures in many ways: "2,955 hồ sơ" (English thousands), "12.456 hồ sơ"
+(Vietnamese thousands), "91,71%" / "99.75%" (decimal percentages), "120.000.000 đồng",
+"499 triệu đồng", "05" (zero padded), "trên 95%" (qualified), "09/17" and
+"22.581/57.566" (fractions), "26/99" (a rank), "Không" (zero). `find_numbers` returns every
+figure of a text with its span, value, kind, measure (the noun that follows: "hồ sơ", "%",
+"đồng", ...) and qualifier, skipping what is not a quantity: dates ("15/4/2026", "ngày 08/3"),
+years ("năm 2026"), document numbers ("57-NQ/TW", "số 13/KH-UBND"), codes ("5G", "BML10",
+"4.0") and citation markers ("[1]").
+
+`numbers_in_text` is the lenient variant the eval scorer uses on answer prose: every
+plausible reading of every figure (both readings of an ambiguous "1,234", the numerator and
+denominator of fractions, "499 triệu" as 499 and 499000000).
+
+All pattern matching happens on `fold()`ed text: lower case, accents removed, đ -> d, with
+exactly one output character per input character so offsets stay valid.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+NumberKind = Literal["count", "percent", "fraction", "money", "decimal", "duration", "zero"]
+
+
+# --------------------------------------------------------------------------- folding
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x00C0, 0x1F00):
+        ch = chr(cp)
+        base = unicodedata.normalize("NFD", ch)[0].lower()
+        if len(base) == 1 and base != ch:
+            table[cp] = base
+    for ch, rep in (("đ", "d"), ("Đ", "d"), ("\u00a0", " ")):
+        table[ord(ch)] = rep
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp).lower()
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, same length as `text` (offsets are preserved)."""
+    out = text.translate(_FOLD_TABLE)
+    if len(out) != len(text):  # pragma: no cover - defensive: table maps 1 char -> 1 char
+        return "".join((_FOLD_TABLE.get(ord(c), c) or c)[0] for c in text)
+    return out
+
+
+# --------------------------------------------------------------------------- measures
+# folded surface -> canonical measure. Longest surfaces are tried first.
+_MEASURES: dict[str, str] = {
+    "%": "%",
+    "phan tram": "%",
+    "ho so": "hồ sơ",
+    "bo ho so": "hồ sơ",
+    "van ban": "văn bản",
+    "thu tuc hanh chinh": "thủ tục",
+    "thu tuc": "thủ tục",
+    "tthc": "thủ tục",
+    "dich vu cong truc tuyen": "dịch vụ",
+    "dich vu cong": "dịch vụ",
+    "dich vu": "dịch vụ",
+    "dvctt": "dịch vụ",
+    "dvc": "dịch vụ",
+    "diem": "điểm",
+    "dong": "đồng",
+    "vnd": "đồng",
+    "to dan pho": "tổ dân phố",
+    "tdp": "tổ dân phố",
+    "khu dan cu": "khu dân cư",
+    "khu pho": "khu phố",
+    "thon": "thôn",
+    "xom": "xóm",
+    "nhiem vu": "nhiệm vụ",
+    "muc tieu": "mục tiêu",
+    "chi tieu": "chỉ tiêu",
+    "tai khoan": "tài khoản",
+    "tin, bai": "tin bài",
+    "tin bai": "tin bài",
+    "tin": "tin bài",
+    "bai viet": "tin bài",
+    "bai": "tin bài",
+    "phan anh, kien nghi": "phản ánh",
+    "phan anh kien nghi": "phản ánh",
+    "phan anh": "phản ánh",
+    "pakn": "phản ánh",
+    "kien nghi": "phản ánh",
+    "nha van hoa": "nhà văn hóa",
+    "hoi nghi": "hội nghị",
+    "lop": "lớp",
+    "buoi": "buổi",
+    "cuoc hop": "cuộc họp",
+    "phien hop": "cuộc họp",
+    "can bo": "cán bộ",
+    "cong chuc": "cán bộ",
+    "nguoi": "người",
+    "nguoi dan": "người",
+    "luot": "lượt",
+    "ho kinh doanh": "hộ kinh doanh",
+    "ho gia dinh": "hộ",
+    "ho": "hộ",
+    "thanh vien": "thành viên",
+    "thiet bi": "thiết bị",
+    "may tinh": "máy tính",
+    "doi tuong": "đối tượng",
+    "mat camera": "camera",
+    "camera": "camera",
+    "xa, phuong": "xã phường",
+    "xa phuong": "xã phường",
+    "phuong, xa": "xã phường",
+    "don vi": "đơn vị",
+    "co quan": "cơ quan",
+    "truong": "trường",
+    "doanh nghiep": "doanh nghiệp",
+    "hop tac xa": "hợp tác xã",
+    "san pham": "sản phẩm",
+    "mo hinh": "mô hình",
+    "to": "tổ",
+    "nhom": "nhóm",
+    "co so": "cơ sở",
+    "tram": "trạm",
+    "km": "km",
+    "ha": "ha",
+    "hoc sinh": "học sinh",
+    "ung dung": "ứng dụng",
+    "he thong": "hệ thống",
+    "phan mem": "phần mềm",
+    "chung thu so": "chứng thư số",
+    "chu ky so": "chữ ký số",
+    "ban ghi": "bản ghi",
+    "giay to": "giấy tờ",
+    "ket qua": "kết quả",
+    "sang kien": "sáng kiến",
+    "de tai": "đề tài",
+    "lan": "lần",
+    "ngay": "ngày",
+    "thang": "tháng",
+    "nam": "năm",
+    "quy": "quý",
+    "gio": "giờ",
+    "phut": "phút",
+    "tuan": "tuần",
+}
+DURATION_MEASURES = frozenset({"ngày", "tháng", "năm", "quý", "giờ", "phút", "tuần"})
+COUNT_MEASURES_SEP_OK = frozenset(_MEASURES.values()) - DURATION_MEASURES - {"%"}
+
+_MULTIPLIERS = {"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9, "ti": 1e9}
+
+_MEASURE_RE = re.compile(
+    r"\s*(?:(?P<mult>nghin|ngan|trieu|ty|ti)(?!\s*le)\b\s*)?(?P<meas>"
+    + "|".join(re.escape(m) for m in sorted(_MEASURES, key=len, reverse=True) if m != "%")
+    + r")\b|\s*(?P<pct>%)|\s*(?P<mult2>nghin|ngan|trieu|ty|ti)(?!\s*le)\b"
+)
+
+_QUALIFIERS = {
+    "khoang tren": "khoảng trên",
+    "khoang hon": "khoảng hơn",
+    "khoang": "khoảng",
+    "tren": "trên",
+    "hon": "hơn",
+    "gan": "gần",
+    "duoi": "dưới",
+    "toi da": "tối đa",
+    "toi thieu": "tối thiểu",
+    "it nhat": "ít nhất",
+    "xap xi": "xấp xỉ",
+    "dat": "đạt",
+}
+_QUAL_RE = re.compile(
+    r"\b(khoang tren|khoang hon|khoang|tren|hon|gan|duoi|toi da|toi thieu|it nhat|xap xi|dat)"
+    r"(?:\s+(?:ty le|ti le))?\s*:?\s*$"
+)
+
+# Number token: digits with '.'/',' groups, optional '/' fraction part.
+_NUM_RE = re.compile(
+    r"(?<![\w./,\[\-])(?P<a>\d+(?:[.,]\d+)*)(?:\s*/\s*(?P<b>\d+(?:[.,]\d+)*))?"
+)
+_DATE_RE = re.compile(r"(?<![\w./])\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}(?!\d)")
+_DOC_AFTER_RE = re.compile(r"^(?:[/-]\s?[^\W\d_]|/?[A-ZĐ]{2,})")
+_SKIP_BEFORE_RE = re.compile(
+    r"(?:\b(?:ngay|thang|nam|quy|dieu|khoan|muc do|cap do|phu luc|giai doan|lan thu|nhiem ky|khoa|"
+    r"de an|phuong an so|(?:nghi quyet|quyet dinh|cong van|ke hoach|thong bao|chuong trinh|bao cao|"
+    r"to trinh|chi thi|thong tu|nghi dinh|ket luan|huong dan|van ban|luat) so|so hieu|ma so|"
+    r"tu|den|toi)\s*$|\bmuc do \d+\s*(?:,|va|hoac)\s*$)"
+)
+_DATE_BEFORE_RE = re.compile(r"\b(?:ngay|tu|den|toi|hom|thang)\s*$")
+_ZERO_RE = re.compile(r"(?<=:)\s*(không|Không|KHÔNG)\s*(?=[.;,)]|$)", re.M)
+_VERSION_RE = re.compile(r"^[1-9]\.0$")
+
+
+@dataclass(slots=True, frozen=True)
+class NumberMatch:
+    """One figure found in a text. `start`/`end` cover the digits (and a '%' sign)."""
+
+    start: int
+    end: int
+    raw: str
+    value: float
+    kind: NumberKind
+    measure: str | None = None  # canonical measure ("hồ sơ", "%", "đồng", ...)
+    measure_end: int = -1  # end offset of the measure phrase (== end when none)
+    qualifier: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    alternates: tuple[float, ...] = ()  # other plausible readings (for lenient matching)
+
+
+def parse_number(raw: str, *, percent: bool = False, multiplier: bool = False) -> float:
+    """Parse one digit group such as "2,955", "12.456", "91,71", "120.000.000", "05".
+
+    Rules: both separators present -> the last one is the decimal mark; one separator kind
+    repeated -> thousands; a single separator followed by exactly 3 digits -> thousands
+    (unless the figure is a percentage, is followed by triệu/tỷ, or its integer part is 0);
+    otherwise a decimal mark.
+    """
+    raw = raw.strip()
+    if not raw:
+        raise ValueError("empty number")
+    seps = [c for c in raw if c in ".,"]
+    if not seps:
+        return float(int(raw))
+    groups = re.split(r"[.,]", raw)
+    if "." in seps and "," in seps:
+        dec = seps[-1]
+        intpart, frac = raw.rsplit(dec, 1)
+        return float(re.sub(r"[.,]", "", intpart) + "." + frac)
+    if len(seps) > 1:
+        return float("".join(groups))
+    intpart, frac = groups
+    if len(frac) == 3 and not percent and not multiplier and intpart.lstrip("0") != "":
+        return float(intpart + frac)
+    return float(intpart + "." + frac)
+
+
+def _alt_reading(raw: str, value: float) -> tuple[float, ...]:
+    seps = [c for c in raw if c in ".,"]
+    if len(seps) != 1:
+        return ()
+    intpart, frac = re.split(r"[.,]", raw)
+    if len(frac) != 3:
+        return ()
+    other = float(intpart + "." + frac) if value == float(intpart + frac) else float(intpart + frac)
+    return (other,) if other != value else ()
+
+
+@lru_cache(maxsize=4096)
+def _measure_at(folded_tail: str) -> tuple[str | None, int, float]:
+    """(measure, length consumed, multiplier) for the text right after a number."""
+    m = _MEASURE_RE.match(folded_tail)
+    if not m:
+        return None, 0, 1.0
+    if m.group("pct"):
+        return "%", m.end(), 1.0
+    if m.group("mult2"):
+        return None, m.end(), _MULTIPLIERS[m.group("mult2")]
+    mult = _MULTIPLIERS[m.group("mult")] if m.group("mult") else 1.0
+    return _MEASURES[m.group("meas")], m.end(), mult
+
+
+def find_numbers(text: str, folded: str | None = None, *, zero_words: bool = True) -> list[NumberMatch]:
+    """Every quantity in `text`, in order (see module docstring for what is skipped)."""
+    f = folded if folded is not None else fold(text)
+    excluded: list[tuple[int, int]] = [(m.start(), m.end()) for m in _DATE_RE.finditer(text)]
+    out: list[NumberMatch] = []
+    for m in _NUM_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if any(a <= s < b for a, b in excluded):
+            continue
+        a_raw, b_raw = m.group("a"), m.group("b")
+        after = text[e:e + 12]
+        # Document numbers and codes: "57-NQ/TW", "13/KH-UBND", "06/CP", "5G", "BML10".
+        if _DOC_AFTER_RE.match(after) or re.match(r"^[A-Z]", after):
+            continue
+        if b_raw is None and re.match(r"^\s*/\s*[^\W\d_]", after):
+            continue
+        if after.startswith("]") or text[max(0, s - 1):s] == "[":
+            continue
+        before_f = f[max(0, s - 30):s]
+        if _SKIP_BEFORE_RE.search(before_f):
+            # "tháng 4", "năm 2026", "Nghị quyết số 11" ... but "năm 2025, ... 7.618 hồ sơ" is
+            # handled per token, and "từ 5 đến 10 hồ sơ" keeps its count when a measure follows.
+            word = re.search(r"(\w+)\s*$", before_f)
+            if not (word and word.group(1) in ("tu", "den", "toi") and b_raw is None
+                    and _measure_at(f[e:e + 40])[0] not in (None, *DURATION_MEASURES)):
+                continue
+        if text[max(0, s - 1):s] == "(" and after.startswith(")"):
+            continue  # list markers "(1)"
+        if _VERSION_RE.match(a_raw) and b_raw is None:
+            continue  # "4.0"
+        tail_f = f[e:e + 40]
+        measure, mlen, mult = _measure_at(tail_f)
+        percent = measure == "%"
+        qual_m = _QUAL_RE.search(f[max(0, s - 25):s])
+        qualifier = _QUALIFIERS[qual_m.group(1)] if qual_m else None
+        try:
+            if b_raw is not None:
+                num = parse_number(a_raw)
+                den = parse_number(b_raw)
+                # "08/3" after "ngày", "4/2026" -> dates, not fractions.
+                if (_DATE_BEFORE_RE.search(before_f) and num <= 31 and den <= 12) or (
+                        1900 <= den <= 2100 and num <= 12 and "." not in b_raw and "," not in b_raw):
+                    continue
+                if percent:
+                    # "22/57%" is unusual; keep as a fraction, measure %.
+                    pass
+                out.append(NumberMatch(s, e, text[s:e], num, "fraction", measure, e + mlen, qualifier,
+                                       num, den))
+                continue
+            value = parse_number(a_raw, percent=percent, multiplier=mult != 1.0)
+        except ValueError:
+            continue
+        if measure is None and mult == 1.0 and "." not in a_raw and "," not in a_raw and len(a_raw) == 4 \
+                and 1990 <= value <= 2099 and not f[max(0, s - 3):s].strip().endswith(":"):
+            continue  # a bare year
+        alts = _alt_reading(a_raw, value)
+        kind: NumberKind
+        if percent:
+            kind = "percent"
+            end = e + mlen
+        elif mult != 1.0 or measure == "đồng":
+            kind = "money" if measure == "đồng" else "decimal"
+            if mult != 1.0:
+                alts = (*alts, value)
+                value = value * mult
+            end = e
+        elif measure in DURATION_MEASURES:
+            kind = "duration"
+            end = e
+        elif "." in a_raw or "," in a_raw:
+            kind = "decimal" if value != int(value) else "count"
+            end = e
+        else:
+            kind = "count"
+            end = e
+        out.append(NumberMatch(s, end, text[s:end], value, kind, measure, e + mlen, qualifier, None, None,
+                               alts))
+    if zero_words:
+        for zm in _ZERO_RE.finditer(text):
+            zs, ze = zm.start(1), zm.end(1)
+            out.append(NumberMatch(zs, ze, text[zs:ze], 0.0, "zero", None, ze, None))
+        out.sort(key=lambda n: n.start)
+    return out
+
+
+def numbers_in_text(text: str) -> list[float]:
+    """All plausible numeric readings in answer prose (for scoring number answers).
+
+    Includes each figure's value, its alternate readings, and fraction parts; skips dates,
+    years, document numbers and citation markers like "[1]".
+    """
+    vals: list[float] = []
+    for n in find_numbers(text):
+        cands = [n.value, *n.alternates]
+        if n.numerator is not None:
+            cands.append(n.numerator)
+        if n.denominator is not None:
+            cands.append(n.denominator)
+        for v in cands:
+            if v not in vals:
+                vals.append(v)
+    return vals
+
+
+def format_number(value: float, measure: str | None = None) -> str:
+    """Vietnamese formatting: 12456 -> "12.456", 91.71 -> "91,71", 100 -> "100"."""
+    if value == int(value):
+        s = f"{int(value):,}".replace(",", ".")
+    else:
+        s = f"{value:,.2f}".rstrip("0").rstrip(".")
+        intpart, _, frac = s.partition(".")
+        s = intpart.replace(",", ".") + ("," + frac if frac else "")
+    if measure == "%":
+        return s + "%"
+    return f"{s} {measure}" if measure else s

@@ -1,0 +1,261 @@
+"""Incremental, crash-consistent ingestion: files -> Report/Chunks/Indicators -> SQLite, BM25, Chroma.
+
+Per file:
+1. sha256 of the raw bytes; equal to the manifest hash -> "unchanged", no work (except adding vectors
+   that are missing, e.g. after the embedding model became available).
+2. load -> parse -> chunk -> extract indicators -> analyse chunk terms (cached in SQLite).
+3. dense on: embed the chunks and write their vectors under NEW ids (chunk id + content hash).
+4. ONE SQLite transaction replaces the report, paragraphs, chunks, indicators and manifest row.
+5. delete the file's stale vectors (old ids). Readers map vector hits through SQLite, so a crash
+   between steps leaves either the old or the new state visible, never a mix.
+The BM25 index is rebuilt from cached terms once per batch (and by readers whenever the store
+generation moved), then swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from index.analyzer import VietnameseAnalyzer
+from index.embeddings import Embedder
+from index.lexical import LexicalIndex
+from index.settings import Settings
+from index.store import ReportStore, vector_id
+from index.vector import VectorIndex
+from ingest.models import Chunk, Indicator, Report
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+
+Status = Literal["ingested", "unchanged", "failed"]
+
+
+@dataclass
+class IngestResult:
+    path: Path
+    doc_id: str
+    status: Status
+    summary: dict[str, Any] | None = None  # the --json object (from the store)
+    error: str | None = None  # one Vietnamese line naming the file and the reason
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult]]:
+    """Files to ingest (folders expanded recursively, supported suffixes only) and missing paths."""
+    files: list[Path] = []
+    missing: list[IngestResult] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not f.name.startswith((".", "~$"))))
+        elif p.is_file():
+            files.append(p)
+        else:
+            missing.append(IngestResult(p, p.stem, "failed", error=f"{p}: không tìm thấy tệp hoặc thư mục"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            unique.append(f)
+    return unique, missing
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, store: ReportStore, lexical: LexicalIndex,
+                 vector: VectorIndex | None = None, parser: Any = None, chunker: Any = None,
+                 extractor: Any = None, embedder: Embedder | None = None,
+                 analyzer: VietnameseAnalyzer | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.lexical = lexical
+        self.vector = vector if embedder is not None else None
+        self.embedder = embedder if vector is not None else None
+        self._parser = parser
+        self._chunker = chunker
+        self.extractor = extractor
+        self.analyzer = analyzer or lexical.analyzer
+
+    # -- lazily built ingest components -----------------------------------------------------------
+    @property
+    def parser(self) -> Any:
+        if self._parser is None:
+            from ingest.parser import ReportParser
+
+            self._parser = ReportParser()
+        return self._parser
+
+    @property
+    def chunker(self) -> Any:
+        if self._chunker is None:
+            from ingest.chunker import SectionChunker
+
+            self._chunker = SectionChunker()
+        return self._chunker
+
+    # -- public API -------------------------------------------------------------------------------
+    def ingest_paths(self, paths: Sequence[str | Path], progress: bool = False,
+                     on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+        files, results = discover(paths)
+        for r in results:
+            if on_result:
+                on_result(r)
+        gen_before = self.store.generation()
+        if self.store.get_meta("analyzer_version") is None and self.store.count_chunks() == 0:
+            self.store.set_meta("analyzer_version", self.analyzer.version)
+        bar = _progress(len(files)) if progress and len(files) >= 10 else None
+        task = bar.add_task("Nạp báo cáo", total=len(files)) if bar else None
+        try:
+            if bar:
+                bar.start()
+            for f in files:
+                res = self.ingest_file(f)
+                results.append(res)
+                if on_result:
+                    on_result(res)
+                if bar:
+                    bar.advance(task)
+        finally:
+            if bar:
+                bar.stop()
+        if self.store.generation() != gen_before or self.lexical.generation != self.store.generation():
+            self.lexical.rebuild(self.store)
+        return results
+
+    def ingest_file(self, path: Path) -> IngestResult:
+        t0 = time.perf_counter()
+        doc_id = path.stem
+        try:
+            size_limit = int(self.settings.max_file_mb * 1024 * 1024)
+            digest = file_sha256(path) if path.stat().st_size <= size_limit else None
+            if digest is not None and self.store.manifest_hash(doc_id) == digest:
+                self._backfill_vectors(doc_id)
+                return IngestResult(path, doc_id, "unchanged", self.store.report_summary(doc_id),
+                                    seconds=time.perf_counter() - t0)
+            report, chunks, indicators = self._build(path, doc_id, size_limit)
+            self._write(report, chunks, indicators)
+        except Exception as exc:
+            return IngestResult(path, doc_id, "failed", error=_error_line(path, exc),
+                                seconds=time.perf_counter() - t0)
+        summary = self.store.report_summary(doc_id)
+        return IngestResult(path, doc_id, "ingested", summary, seconds=time.perf_counter() - t0,
+                            warnings=list(report.warnings))
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a report from SQLite, Chroma and the lexical index. True when it existed."""
+        existed = self.store.remove_report(doc_id)
+        if self.vector is not None:
+            try:
+                self.vector.delete_doc(doc_id)
+            except Exception as exc:
+                log.warning("could not delete vectors of %s: %s", doc_id, exc)
+        if existed or self.lexical.generation != self.store.generation():
+            self.lexical.rebuild(self.store)
+        return existed
+
+    # -- internals --------------------------------------------------------------------------------
+    def _build(self, path: Path, doc_id: str, size_limit: int) -> tuple[Report, list[Chunk], list[Indicator]]:
+        from ingest.loaders import load_document
+
+        doc = load_document(path, max_bytes=size_limit)
+        report = self.parser.run(doc, doc_id)
+        chunks = list(self.chunker.run(report))
+        indicators: list[Indicator] = []
+        if self.extractor is not None:
+            try:
+                indicators = list(self.extractor.run(report))
+            except Exception as exc:  # indicator extraction must not lose the report
+                log.warning("indicator extraction failed for %s: %s", path, exc)
+                report.warnings.append(f"không trích xuất được chỉ tiêu: {exc}")
+        return report, chunks, indicators
+
+    def _write(self, report: Report, chunks: list[Chunk], indicators: list[Indicator]) -> None:
+        tokens = [self.analyzer.tokens(c.text) for c in chunks]
+        vids: list[str | None] | None = None
+        if self.vector is not None and self.embedder is not None and chunks:
+            wanted = [vector_id(c.id, report.content_hash) for c in chunks]
+            try:
+                self._add_vectors(report, chunks, wanted)
+                vids = list(wanted)
+            except Exception as exc:
+                log.warning("vectors not written for %s (lexical still works): %s", report.doc_id, exc)
+        self.store.replace_report(report, chunks, indicators, tokens=tokens, vector_ids=vids)
+        if self.vector is not None:
+            try:
+                stale = self.vector.stale_ids(report.doc_id, keep=set(vids or []))
+                if stale:
+                    self.vector.delete_ids(stale)
+            except Exception as exc:
+                log.warning("stale vectors of %s not deleted (ignored by readers): %s", report.doc_id, exc)
+
+    def _add_vectors(self, report: Report, chunks: Sequence[Chunk], vids: Sequence[str]) -> None:
+        assert self.vector is not None and self.embedder is not None
+        existing = self.vector.existing(vids)
+        todo = [(c, v) for c, v in zip(chunks, vids, strict=True) if v not in existing]
+        if not todo:
+            return
+        embs = self.embedder.embed_passages([c.text for c, _ in todo])
+        metas = [{"doc_id": report.doc_id, "chunk_id": c.id, "unit": report.unit,
+                  "unit_type": report.unit_type, "province": report.province, "period": report.period,
+                  "section": " > ".join(c.section_path)} for c, _ in todo]
+        self.vector.add([v for _, v in todo], [c.text for c, _ in todo], embs, metas)
+
+    def _backfill_vectors(self, doc_id: str) -> None:
+        """Unchanged file: add vectors only if they are missing (model switched or was unavailable)."""
+        if self.vector is None or self.embedder is None:
+            return
+        meta = self.store.get_report_meta(doc_id)
+        if meta is None:
+            return
+        chunks = self.store.get_doc_chunks(doc_id)
+        wanted = [vector_id(c.id, meta["content_hash"]) for c in chunks]
+        if set(wanted) <= self.vector.existing(wanted) and self.store.vector_ids(doc_id) == set(wanted):
+            return
+        report = Report(doc_id=doc_id, source_path=meta["source_path"], text="",
+                        content_hash=meta["content_hash"], unit=meta["unit"], unit_type=meta["unit_type"],
+                        province=meta["province"], period=meta["period"])
+        try:
+            self._add_vectors(report, chunks, wanted)
+        except Exception as exc:
+            log.warning("vectors not backfilled for %s: %s", doc_id, exc)
+            return
+        self.store.set_vector_ids(doc_id, dict(zip((c.id for c in chunks), wanted, strict=True)))
+
+
+def _error_line(path: Path, exc: Exception) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    try:
+        from ingest.loaders import LoadError
+    except Exception:  # pragma: no cover
+        LoadError = ()  # type: ignore[assignment]
+    if isinstance(exc, LoadError) and str(path) in msg:
+        return msg
+    if isinstance(exc, LoadError) and path.name in msg:
+        return msg
+    return f"{path}: {msg}" if isinstance(exc, LoadError) else f"{path}: lỗi xử lý ({type(exc).__name__}: {msg})"
+
+
+def _progress(total: int) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True)
