@@ -1,0 +1,324 @@
+"""Vietnamese analyzer for the lexical (BM25) index.
+
+Documents and queries go through the same analysis:
+
+* lower case, syllable tokens (one-letter syllables kept: "ở", "y", "a");
+* tone placement canonicalised ("hóa" == "hoá", "ủy" == "uỷ"), both spellings occur in reports;
+* compounds (multi-syllable words) as extra terms, joined with "_" ("hồ_sơ", "chuyển_đổi_số");
+* an accent-folded copy of every token ("hồ_sơ" -> "ho_so", "đạt" -> "dat") so unaccented queries match;
+* administrative abbreviations expanded both ways ("TTHC" <-> "thủ tục hành chính").
+
+Compounds: underthesea's CRF word segmenter (`word_tokenize`) runs at roughly 35-50 KB of text per
+second per core here, which is too slow for the ingest scale target (10,000 reports in < 20 min on two
+cores). The default mode ("lexicon") therefore finds compounds by dictionary lookup in the word list
+that ships with underthesea's own segmentation model (72k entries, the CRF's `is_in_dict` feature)
+plus the expansions of the abbreviation table: every 2-4 syllable window inside a phrase that is a
+dictionary word becomes a term. Mode "crf" uses `underthesea.word_tokenize` itself (slow, exact);
+mode "none" disables compounds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+log = logging.getLogger(__name__)
+
+CompoundMode = Literal["lexicon", "crf", "none"]
+
+# Changes with this module's source: stored chunk terms are recomputed at the next index rebuild.
+ANALYZER_VERSION = "vi-" + hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:10]
+
+# Administrative abbreviations seen in commune/ward reports -> expansion (lower case, NFC).
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "tthc": ("thủ tục hành chính",),
+    "dvctt": ("dịch vụ công trực tuyến",),
+    "dvc": ("dịch vụ công",),
+    "cđs": ("chuyển đổi số",),
+    "cntt": ("công nghệ thông tin",),
+    "khcn": ("khoa học công nghệ", "khoa học và công nghệ"),
+    "kh&cn": ("khoa học và công nghệ",),
+    "đmst": ("đổi mới sáng tạo",),
+    "pakn": ("phản ánh kiến nghị",),
+    "ubnd": ("uỷ ban nhân dân",),
+    "hđnd": ("hội đồng nhân dân",),
+    "tdp": ("tổ dân phố",),
+    "bcđ": ("ban chỉ đạo",),
+    "csdl": ("cơ sở dữ liệu",),
+    "qlvb": ("quản lý văn bản",),
+    "qlvbđh": ("quản lý văn bản và điều hành",),
+    "vneid": ("định danh điện tử",),
+    "ktxh": ("kinh tế xã hội",),
+    "kt-xh": ("kinh tế xã hội",),
+    "attt": ("an toàn thông tin",),
+    "hcc": ("hành chính công",),
+    "cchc": ("cải cách hành chính",),
+    "mttq": ("mặt trận tổ quốc",),
+    "cks": ("chữ ký số",),
+    "vbđt": ("văn bản điện tử",),
+    "ttđt": ("thông tin điện tử",),
+    "nq": ("nghị quyết",),
+    "tw": ("trung ương",),
+    "bhxh": ("bảo hiểm xã hội",),
+    "bhyt": ("bảo hiểm y tế",),
+    "htx": ("hợp tác xã",),
+    "khđt": ("kế hoạch và đầu tư",),
+    "skh": ("sở khoa học",),
+    "vhxh": ("văn hoá xã hội",),
+    "bch": ("ban chấp hành",),
+    "gplx": ("giấy phép lái xe",),
+}
+
+# Question words dropped from queries only (they are rare in reports and would get a high IDF).
+QUERY_STOP_PHRASES: tuple[str, ...] = (
+    "là bao nhiêu", "bao nhiêu", "là gì", "những gì", "gì", "nào", "thế nào", "ra sao", "như thế nào",
+    "bao lâu", "hay không", "có không", "mấy", "thì sao", "hãy cho biết", "cho biết", "cho tôi biết",
+    "ở đâu", "khi nào", "bao giờ", "những", "các", "báo cáo", "phường", "xã", "thị trấn", "đơn vị",
+)
+
+# Signature block of an administrative document ("TM. UỶ BAN NHÂN DÂN / CHỦ TỊCH", "KT. CHỦ TỊCH /
+# PHÓ CHỦ TỊCH", "Nơi nhận:"): such text gets the extra terms below so "ai ký ...?" finds the signer.
+_SIGNATURE_RE = re.compile(r"(?:^|\n)\W*(?:TM|KT|Q|TL|TUQ)\.\s*(?:CHỦ TỊCH|ỦY BAN|UỶ BAN|UBND)|"
+                           r"(?:^|\n)\W*(?:PHÓ )?CHỦ TỊCH\W*(?:\n|$)")
+SIGNATURE_TERMS: tuple[str, ...] = ("ký", "người_ký", "ký_tên", "ky", "nguoi_ky", "ky_ten")
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:&[^\W_]+)?|[^\w\s]|_|\n", re.UNICODE)
+_WORD_RE = re.compile(r"[^\W_]", re.UNICODE)
+_TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+# Open syllables ending in oa/oe/uy: the tone mark goes on the second vowel in the canonical form.
+_OLD_TONE_RE = re.compile(r"(?<!q)(?:([oòóỏõọ])([ae])|([uùúủũụ])(y))$")
+_MAX_COMPOUND = 4
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for cp in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and base:
+            table[cp] = base
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold_accents(text: str) -> str:
+    """Remove Vietnamese diacritics: "Phương Liễu" -> "Phuong Lieu", "đạt" -> "dat"."""
+    return text.translate(_FOLD_TABLE)
+
+
+@lru_cache(maxsize=200_000)
+def canonical_syllable(syllable: str) -> str:
+    """Lower-case syllable with canonical tone placement ("hóa" -> "hoá", "thủy" -> "thuỷ")."""
+    s = syllable.lower()
+    m = _OLD_TONE_RE.search(s)
+    if m is None:
+        return s
+    first, second = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    d1 = unicodedata.normalize("NFD", first)
+    tone = next((c for c in d1 if c in _TONE_MARKS), None)
+    if tone is None:
+        return s
+    base1 = "".join(c for c in d1 if c not in _TONE_MARKS)
+    new2 = unicodedata.normalize("NFC", second + tone)
+    return s[: m.start()] + unicodedata.normalize("NFC", base1) + new2
+
+
+def canonical_text(text: str) -> str:
+    """Lower case + canonical tone placement for every syllable (keeps everything else)."""
+    return _TOKEN_RE.sub(lambda m: canonical_syllable(m.group(0)), text.lower())
+
+
+@lru_cache(maxsize=400_000)
+def _fold_token(token: str) -> str:
+    return token.translate(_FOLD_TABLE)
+
+
+def _split_phrases(text: str) -> list[list[str]]:
+    """Canonical syllables grouped into phrases (punctuation and line breaks end a phrase)."""
+    phrases: list[list[str]] = []
+    cur: list[str] = []
+    for m in _TOKEN_RE.finditer(text):
+        tok = m.group(0)
+        if _WORD_RE.match(tok):
+            cur.append(canonical_syllable(tok))
+        elif cur:
+            phrases.append(cur)
+            cur = []
+    if cur:
+        phrases.append(cur)
+    return phrases
+
+
+@lru_cache(maxsize=1)
+def _underthesea_lexicon() -> frozenset[str]:
+    """Multi-syllable words of underthesea's segmentation dictionary, canonicalised, joined by '_'."""
+    words: set[str] = set()
+    try:
+        import underthesea.pipeline.word_tokenize as wt  # noqa: PLC0415
+        import joblib  # noqa: PLC0415
+
+        path = Path(wt.__file__).parent / "models" / "ws_crf_vlsp2013_20230727" / "dictionary.bin"
+        raw = joblib.load(path)
+        for w in raw:
+            parts = w.split()
+            if 2 <= len(parts) <= _MAX_COMPOUND and all(_WORD_RE.match(p) for p in parts):
+                words.add("_".join(canonical_syllable(p) for p in parts))
+    except Exception as exc:  # pragma: no cover - depends on the installed underthesea
+        log.warning("underthesea dictionary unavailable, compounds from the abbreviation table only: %s", exc)
+    for expansions in ABBREVIATIONS.values():
+        for exp in expansions:
+            parts = exp.split()
+            for n in range(2, min(len(parts), _MAX_COMPOUND) + 1):
+                for i in range(len(parts) - n + 1):
+                    words.add("_".join(canonical_syllable(p) for p in parts[i : i + n]))
+    return frozenset(words)
+
+
+class VietnameseAnalyzer:
+    """Turns text into BM25 terms; the same analysis for documents and queries."""
+
+    def __init__(self, compounds: CompoundMode = "lexicon",
+                 abbreviations: dict[str, tuple[str, ...]] | None = None,
+                 extra_compounds: Iterable[str] = ()) -> None:
+        self.compounds = compounds
+        self.version = f"{ANALYZER_VERSION}-{compounds}"
+        abbr = ABBREVIATIONS if abbreviations is None else abbreviations
+        self._abbr: dict[str, list[list[str]]] = {}
+        self._abbr_folded: dict[str, str] = {}
+        # Expansion (folded syllable tuple) -> abbreviation key.
+        self._expansions: dict[tuple[str, ...], str] = {}
+        for key, exps in abbr.items():
+            k = key.lower()
+            self._abbr[k] = [[canonical_syllable(s) for s in _split_phrases(e)[0]] for e in exps]
+            self._abbr_folded.setdefault(_fold_token(k).replace("&", ""), k)
+            for e in exps:
+                self._expansions[tuple(_fold_token(s) for s in _split_phrases(e)[0])] = k
+        self._max_exp = max((len(x) for x in self._expansions), default=0)
+        self._lexicon: frozenset[str] = frozenset()
+        self._lexicon_folded: frozenset[str] = frozenset()
+        if compounds == "lexicon":
+            self._lexicon = _underthesea_lexicon() | frozenset(
+                "_".join(canonical_syllable(p) for p in c.split()) for c in extra_compounds)
+            self._lexicon_folded = frozenset(_fold_token(w) for w in self._lexicon)
+        stops = sorted(([canonical_syllable(s) for s in p.split()] for p in QUERY_STOP_PHRASES),
+                       key=len, reverse=True)
+        self._query_stops = [(st, [_fold_token(s) for s in st]) for st in stops]
+
+    # -- public API -------------------------------------------------------------------------------
+    def tokens(self, text: str) -> list[str]:
+        """Terms for a document text (or a query: see `query_tokens`)."""
+        out = self._analyze(_split_phrases(text))
+        if _SIGNATURE_RE.search(text):
+            out.extend(SIGNATURE_TERMS)
+        return out
+
+    def query_tokens(self, text: str) -> list[str]:
+        """Terms for a query: like `tokens` after dropping question words ("bao nhiêu", "nào", ...)."""
+        phrases = []
+        split = _split_phrases(text)
+        if split and split[0] and split[0][0] == "ai":  # "Ai ký ...?" (not "AI" = trí tuệ nhân tạo)
+            split[0] = split[0][1:]
+        for ph in split:
+            phrases.extend(self._drop_stops(ph))
+        toks = self._analyze(phrases)
+        return toks if toks else self.tokens(text)
+
+    # -- internals --------------------------------------------------------------------------------
+    def _drop_stops(self, phrase: list[str]) -> list[list[str]]:
+        out: list[list[str]] = []
+        cur: list[str] = []
+        i = 0
+        while i < len(phrase):
+            n = self._stop_at(phrase, i)
+            if n == 0:
+                cur.append(phrase[i])
+                i += 1
+                continue
+            if cur:
+                out.append(cur)
+                cur = []
+            i += n
+        if cur:
+            out.append(cur)
+        return out
+
+    def _stop_at(self, phrase: list[str], i: int) -> int:
+        """Length of the question-word phrase starting at `i` (0 = none). Unaccented syllables match
+        the folded stop words, except single-syllable stops (avoids "may" (máy) for "mấy")."""
+        for stop, folded in self._query_stops:
+            n = len(stop)
+            window = phrase[i : i + n]
+            if len(window) < n:
+                continue
+            if window == stop:
+                return n
+            if n > 1 or folded[0] in ("nao", "gi"):
+                if all(w == f == _fold_token(w) or w == s for w, s, f in zip(window, stop, folded, strict=True)):
+                    return n
+        return 0
+
+    def _compounds(self, phrase: list[str]) -> list[str]:
+        if self.compounds == "none" or len(phrase) < 2:
+            return []
+        if self.compounds == "crf":
+            from underthesea import word_tokenize  # noqa: PLC0415
+
+            return ["_".join(canonical_syllable(s) for s in w.split())
+                    for w in word_tokenize(" ".join(phrase)) if " " in w]
+        lex, flex = self._lexicon, self._lexicon_folded
+        out: list[str] = []
+        n_syl = len(phrase)
+        plain = [_fold_token(s) == s for s in phrase]  # unaccented syllables
+        for i in range(n_syl - 1):
+            key = phrase[i]
+            all_plain = plain[i]
+            for j in range(i + 1, min(i + _MAX_COMPOUND, n_syl)):
+                key = key + "_" + phrase[j]
+                all_plain = all_plain and plain[j]
+                # Unaccented windows (unaccented queries) are looked up in the folded lexicon.
+                if key in lex or (all_plain and key in flex):
+                    out.append(key)
+        return out
+
+    def _analyze(self, phrases: list[list[str]]) -> list[str]:
+        out: list[str] = []
+        for phrase in phrases:
+            # Abbreviations in the text -> expansions (as extra phrases with their own compounds).
+            extra: list[list[str]] = []
+            for syl in phrase:
+                exps = self._abbr.get(syl)
+                if exps is None:
+                    k = self._abbr_folded.get(syl)
+                    exps = self._abbr.get(k) if k is not None else None
+                if exps:
+                    extra.extend(exps)
+            # Expansions in the text -> abbreviation tokens.
+            abbr_hits: list[str] = []
+            if self._max_exp:
+                folded = [_fold_token(s) for s in phrase]
+                for i in range(len(folded)):
+                    for n in range(2, self._max_exp + 1):
+                        k = self._expansions.get(tuple(folded[i : i + n]))
+                        if k is not None:
+                            abbr_hits.append(k)
+            for ph in (phrase, *extra):
+                terms = ph + self._compounds(ph)
+                out.extend(terms)
+                for t in terms:
+                    f = _fold_token(t)
+                    if f != t:
+                        out.append(f)
+            for k in abbr_hits:
+                out.append(k)
+                f = _fold_token(k)
+                if f != k:
+                    out.append(f)
+        return out

@@ -1,0 +1,218 @@
+"""Query understanding for retrieval: unit, unit type, province and period mentions.
+
+`QueryAnalyzer(store).parse(question) -> QueryFilters`. Matching is accent-insensitive and uses the
+units, typo variants (`Report.unit_variants`) and provinces of the reports in the store, so
+"phuong Phuong Lieu", "P. Trung Thành" and "Trưng Thành" all resolve. Periods are normalised like
+`Report.period`: "tháng 4/2026" -> "2026-04", "quý I/2026" -> "2026-Q1", "6 tháng đầu năm 2026" ->
+"2026-H1", "năm 2025" -> "2025".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.analyzer import fold_accents
+from index.store import ReportStore
+
+try:
+    from ingest.gazetteer import PROVINCES_2025
+except Exception:  # pragma: no cover - gazetteer is optional for query parsing
+    PROVINCES_2025 = ()
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_TYPE_WORDS = {"phuong": "phường", "xa": "xã", "thi tran": "thị trấn"}
+
+
+@dataclass(slots=True)
+class QueryFilters:
+    """Restrictions/boosts derived from a question. Empty lists mean "no constraint"."""
+
+    units: list[str] = field(default_factory=list)  # canonical unit names found in the store
+    unit_types: list[str] = field(default_factory=list)  # "phường" | "xã" | "thị trấn"
+    provinces: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)  # "2026-04", "2026-Q1", "2026-H1", "2026"
+    doc_ids: list[str] = field(default_factory=list)  # reports of the named units (hard restriction)
+    unknown_units: list[str] = field(default_factory=list)  # "phường Hoàn Kiếm" not in the store
+    aggregate: bool = False  # the question asks for a set of units ("những phường nào ...")
+
+    def is_empty(self) -> bool:
+        return not (self.units or self.unit_types or self.provinces or self.periods or self.doc_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"units": self.units, "unit_types": self.unit_types, "provinces": self.provinces,
+                "periods": self.periods, "doc_ids": self.doc_ids, "unknown_units": self.unknown_units,
+                "aggregate": self.aggregate}
+
+
+def _fold(text: str) -> str:
+    """Folded, lower-case, punctuation as spaces, single-spaced (word boundaries are spaces)."""
+    return " " + " ".join(re.sub(r"[^\w/]+", " ", fold_accents(text).lower()).split()) + " "
+
+
+def parse_periods(question: str) -> list[str]:
+    """Period codes mentioned in a question (same normalisation as `Report.period`)."""
+    q = _fold(question)
+    out: list[str] = []
+
+    def add(p: str) -> None:
+        if p not in out:
+            out.append(p)
+
+    for m in re.finditer(r" thang (\d{1,2})(?:/| nam )(\d{4}) ", q):
+        month = int(m.group(1))
+        if 1 <= month <= 12:
+            add(f"{m.group(2)}-{month:02d}")
+    for m in re.finditer(r" quy (i{1,3}|iv|[1-4])(?:/| nam | )?(\d{4})? ", q):
+        g = m.group(1)
+        n = int(g) if g.isdigit() else _ROMAN[g]
+        if m.group(2):
+            add(f"{m.group(2)}-Q{n}")
+    for m in re.finditer(r" (?:6 thang dau nam|6 thang nam|nua dau nam) (\d{4}) ", q):
+        add(f"{m.group(1)}-H1")
+    for m in re.finditer(r" nam (\d{4}) ", q):
+        if not any(p.startswith(m.group(1)) for p in out):
+            add(m.group(1))
+    return out
+
+
+class QueryAnalyzer:
+    """Finds unit/province/period mentions, using the reports currently in the store."""
+
+    def __init__(self, store: ReportStore) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._units: list[tuple[str, str, list[str]]] = []  # (folded name, canonical, doc_ids)
+        self._provinces: list[tuple[str, str]] = []  # (folded, canonical)
+        self._province_docs: dict[str, list[str]] = {}
+        self._reports: dict[str, dict[str, Any]] = {}
+
+    def _refresh(self) -> None:
+        gen = self.store.generation()
+        if gen == self._generation:
+            return
+        with self._lock:
+            reports = self.store.list_reports()
+            units: dict[str, tuple[str, list[str]]] = {}
+            prov_docs: dict[str, list[str]] = {}
+            for r in reports:
+                if r["unit"]:
+                    for name in [r["unit"], *r["unit_variants"]]:
+                        key = _fold(name).strip()
+                        if len(key) >= 3:
+                            units.setdefault(key, (r["unit"], []))[1].append(r["doc_id"])
+                if r["province"]:
+                    prov_docs.setdefault(r["province"], []).append(r["doc_id"])
+            self._units = sorted(((k, v[0], v[1]) for k, v in units.items()), key=lambda x: -len(x[0]))
+            provs = {fold_accents(p).lower(): p for p in PROVINCES_2025}
+            provs.update({fold_accents(p).lower(): p for p in prov_docs})
+            self._provinces = sorted(provs.items(), key=lambda x: -len(x[0]))
+            self._province_docs = {fold_accents(p).lower(): d for p, d in prov_docs.items()}
+            self._reports = {r["doc_id"]: r for r in reports}
+            self._generation = gen
+
+    def report_meta(self, doc_id: str) -> dict[str, Any] | None:
+        self._refresh()
+        return self._reports.get(doc_id)
+
+    def parse(self, question: str) -> QueryFilters:
+        self._refresh()
+        q = _fold(question)
+        f = QueryFilters()
+        # Units: longest names first; a matched span is blanked so "Trung Thành" inside a longer
+        # name does not match twice.
+        work = q
+        for key, canonical, docs in self._units:
+            pat = f" {key} "
+            if pat in work:
+                if canonical not in f.units:
+                    f.units.append(canonical)
+                for d in docs:
+                    if d not in f.doc_ids:
+                        f.doc_ids.append(d)
+                work = work.replace(pat, " # ")
+        # Unknown units: "phường X Y" / "xã X Y" where X Y is not a known unit.
+        for m in re.finditer(r" (?:phuong|xa|thi tran|p) ([a-z]+ [a-z]+) ", work):
+            name = m.group(1)
+            if name.split()[0] in ("nao", "xa", "phuong", "co", "da", "dat", "thuoc", "trong", "va", "la"):
+                continue
+            orig = _original_span(question, name)
+            if orig and orig[0].isupper():
+                f.unknown_units.append(orig)
+        # Provinces.
+        for key, canonical in self._provinces:
+            if f" {key} " in q and canonical not in f.provinces:
+                f.provinces.append(canonical)
+        # Unit types asked for ("những xã nào", "các phường", "xã nào"), minus "không phải phường".
+        for folded, utype in _TYPE_WORDS.items():
+            if re.search(rf" (?:nhung|cac) {folded}(?: |,)| {folded} nao ", q) and \
+                    not re.search(rf" khong phai (?:la )?{folded} ", q):
+                f.unit_types.append(utype)
+        f.periods = parse_periods(question)
+        f.aggregate = bool(re.search(
+            r" (?:phuong|xa|don vi|dia phuong|bao cao|thi tran|ubnd)(?: [a-z]+)?(?:,? (?:phuong|xa))? nao |"
+            r" (?:nhung|cac) (?:phuong|xa|don vi|dia phuong|bao cao)", q)) and not f.units
+        return f
+
+    def docs_for(self, f: QueryFilters) -> list[str] | None:
+        """Hard restriction: reports of the named units, else of the named provinces; None = all."""
+        self._refresh()
+        if f.doc_ids:
+            docs = list(f.doc_ids)
+            if f.provinces:  # same unit name in several provinces: keep the named province's
+                keep = [d for d in docs if (self._reports.get(d) or {}).get("province") in f.provinces]
+                docs = keep or docs
+            return docs
+        if f.provinces:
+            docs = [d for p in f.provinces for d in self._province_docs.get(fold_accents(p).lower(), [])]
+            return docs or None
+        return None
+
+    def contextualize(self, question: str, history: list[str] | None) -> str:
+        """Rewrite a follow-up ("Còn phường Phương Liễu thì sao?") into a standalone question by
+        taking the last history question and swapping in the units/periods of the follow-up."""
+        if not history:
+            return question
+        q = _fold(question)
+        follow_up = bool(re.search(r"^ (?:con|the con|vay con|con voi) | thi sao | the nao \?? $", q)) or \
+            len(q.split()) <= 4
+        if not follow_up:
+            return question
+        prev = history[-1]
+        cur = self.parse(question)
+        old = self.parse(prev)
+        if cur.units and old.units:
+            out = prev
+            for u in old.units:
+                out = _replace_unit(out, u, cur.units[0], self._variants(u))
+            return out
+        if cur.units:
+            return f"{prev} {question}"
+        return f"{prev} {question}"
+
+    def _variants(self, unit: str) -> list[str]:
+        return [k for k, canonical, _ in self._units if canonical == unit]
+
+
+def _original_span(text: str, folded_words: str) -> str | None:
+    """The words of `text` whose folded form is `folded_words`."""
+    words = re.findall(r"\w+", text)
+    target = folded_words.split()
+    for i in range(len(words) - len(target) + 1):
+        if [fold_accents(w).lower() for w in words[i : i + len(target)]] == target:
+            return " ".join(words[i : i + len(target)])
+    return None
+
+
+def _replace_unit(text: str, unit: str, new: str, folded_variants: list[str]) -> str:
+    words = list(re.finditer(r"\w+", text))
+    for variant in folded_variants:
+        target = variant.split()
+        for i in range(len(words) - len(target) + 1):
+            if [fold_accents(w.group(0)).lower() for w in words[i : i + len(target)]] == target:
+                start, end = words[i].start(), words[i + len(target) - 1].end()
+                return text[:start] + new + text[end:]
+    return text

@@ -1,0 +1,115 @@
+"""Chroma vector store for chunk vectors, through LlamaIndex's ChromaVectorStore.
+
+Embedded `PersistentClient(<store>/chroma)` with telemetry off by default; `HttpClient` when
+`CHROMA_HOST` is set. One collection per embedding model (vectors of different models never mix).
+Vector ids are `vector_id(chunk_id, content_hash)`: a new version of a file writes new ids first,
+SQLite then switches to them in one transaction, and the stale ids are deleted afterwards. Readers
+map hits back through SQLite, so a vector without a current chunk row is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def collection_name(base: str, model_name: str) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9]+", "-", Path(model_name).name if Path(model_name).is_dir() else model_name)
+    name = f"{base}--{slug}".strip("-")[:60].rstrip("-")
+    return name if len(name) >= 3 else f"{name}-col"
+
+
+def make_client(settings: Settings) -> Any:
+    import chromadb  # noqa: PLC0415
+    from chromadb.config import Settings as ChromaClientSettings  # noqa: PLC0415
+
+    chroma_settings = ChromaClientSettings(anonymized_telemetry=False)
+    if settings.chroma.host:
+        return chromadb.HttpClient(host=settings.chroma.host, port=settings.chroma.port,
+                                   settings=chroma_settings)
+    path = Path(settings.store) / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class VectorIndex:
+    """Chunk vectors in Chroma (LlamaIndex ChromaVectorStore wrapper)."""
+
+    def __init__(self, settings: Settings, model_name: str, client: Any | None = None) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: PLC0415
+
+        self.client = client if client is not None else make_client(settings)
+        self.name = collection_name(settings.chroma.collection, model_name)
+        self.collection = self.client.get_or_create_collection(
+            self.name, metadata={"hnsw:space": "cosine", "embed_model": model_name})
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+
+    def add(self, vector_ids: Sequence[str], texts: Sequence[str], embeddings: np.ndarray,
+            metadatas: Sequence[dict[str, Any]]) -> None:
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode  # noqa: PLC0415
+
+        nodes = []
+        for vid, text, emb, meta in zip(vector_ids, texts, embeddings, metadatas, strict=True):
+            clean = {k: ("" if v is None else v) for k, v in meta.items()}
+            nodes.append(TextNode(
+                id_=vid, text=text, embedding=[float(x) for x in emb], metadata=clean,
+                excluded_embed_metadata_keys=list(clean), excluded_llm_metadata_keys=list(clean),
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=str(meta["doc_id"]))}))
+        if nodes:
+            self.store.add(nodes)
+
+    def existing(self, vector_ids: Sequence[str]) -> set[str]:
+        ids = list(vector_ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 1000):
+            found.update(self.collection.get(ids=ids[i : i + 1000], include=[])["ids"])
+        return found
+
+    def delete_ids(self, vector_ids: Sequence[str]) -> None:
+        ids = list(vector_ids)
+        for i in range(0, len(ids), 1000):
+            self.store.delete_nodes(node_ids=ids[i : i + 1000])
+
+    def delete_doc(self, doc_id: str) -> None:
+        self.store.delete(ref_doc_id=doc_id)
+
+    def stale_ids(self, doc_id: str, keep: set[str]) -> list[str]:
+        got = self.collection.get(where={"document_id": doc_id}, include=[])["ids"]
+        return [i for i in got if i not in keep]
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def query(self, embedding: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (vector_id, cosine similarity), optionally restricted to `doc_ids`."""
+        from llama_index.core.vector_stores.types import (  # noqa: PLC0415
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        filters = None
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            filters = MetadataFilters(filters=[MetadataFilter(key="document_id", operator=FilterOperator.IN,
+                                                              value=list(doc_ids))])
+        n = self.count()
+        if n == 0:
+            return []
+        q = VectorStoreQuery(query_embedding=[float(x) for x in embedding], similarity_top_k=min(k, n),
+                             filters=filters)
+        res = self.store.query(q)
+        # ChromaVectorStore reports exp(-distance); cosine similarity = 1 - distance.
+        return [(vid, 1.0 + float(np.log(s)) if s > 0 else 0.0) for vid, s in zip(res.ids or [], res.similarities or [],
+                                                                                 strict=False)]
