@@ -1,0 +1,509 @@
+"""The answerer: understand -> (indicators table | section lists | ranked sentences) -> compose -> verify.
+
+Default answers are extractive: every claim is a sentence of a report, quoted, with [n] pointing at
+the paragraph that holds it. With an LLM configured, the LLM rewrites from the same numbered
+passages and `verify` checks its output; on any failure the extractive answer is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant.compose import CitationBook, quote, report_phrase, topic_of
+from assistant.models import Answer, Citation
+from assistant.ranker import ScoredSentence, SentenceRanker, TermWeights, focus_value
+from assistant.textutil import contains_phrase, match_key, period_phrase, unit_label
+from assistant.understand import LIST_TOPICS, QuestionUnderstander, Understanding
+from assistant.verify import verify_answer
+from ingest.parser import period_overlaps
+
+if TYPE_CHECKING:
+    from assistant.llm import LLMComposer
+    from index.analyzer import VietnameseAnalyzer
+    from index.query import QueryAnalyzer, QueryFilters
+    from ingest.models import Paragraph
+
+log = logging.getLogger(__name__)
+
+# Minimum score of the best sentence for a lookup answer; below it the reports do not say it.
+LOOKUP_MIN_SCORE = 0.42
+# A sentence must cover at least this share of the question's weighted terms by itself.
+LOOKUP_MIN_COVERAGE = 0.3
+# Text aggregates ("which units mention X"): a report is included when its best sentence covers this.
+MENTION_MIN_COVERAGE = 0.45
+MAX_LIST_ITEMS = 12
+MAX_TEXT_SENTENCES = 3
+TERM_SAMPLE_PARAGRAPHS = 50_000  # IDF is estimated on at most this many paragraphs
+RETRIEVE_K = 12
+_DIFFICULTY_WORDS = tuple(match_key(w) for w in (
+    "còn thiếu", "thiếu", "hạn chế", "khó khăn", "chưa", "yếu", "kiêm nhiệm", "bất cập", "vướng mắc",
+    "chậm", "không đáp ứng", "còn ít"))
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    generation: int
+    reports: dict[str, dict]  # doc_id -> metadata
+    unit_docs: dict[str, list[str]]  # canonical unit -> doc_ids
+    ranker: SentenceRanker
+
+
+class Answerer:
+    """Answers one question (with optional history) from the store."""
+
+    def __init__(self, store: Any, retriever: Any, query_analyzer: QueryAnalyzer,
+                 analyzer: VietnameseAnalyzer, aggregator: Any | None = None,
+                 llm: LLMComposer | None = None, use_indicators: bool = True) -> None:
+        self.store = store
+        self.retriever = retriever
+        self.query_analyzer = query_analyzer
+        self.analyzer = analyzer
+        self.aggregator = aggregator
+        self.llm = llm
+        self.use_indicators = use_indicators
+        self.understander = QuestionUnderstander(query_analyzer)
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_services(cls, services: Any, use_indicators: bool = True) -> Answerer:
+        """Wire an answerer from `assistant.services.Services`."""
+        from index.analyzer import VietnameseAnalyzer
+
+        aggregator = None
+        try:
+            from assistant.aggregate import AggregateAnswerer
+
+            aggregator = AggregateAnswerer(services.store)
+        except ImportError:  # pragma: no cover - indicators module missing
+            log.warning("indicators module unavailable: aggregate questions use text search only")
+        llm = None
+        if services.settings.llm.base_url:
+            from assistant.llm import LLMComposer
+
+            llm = LLMComposer(services.settings.llm)
+        analyzer = getattr(services, "analyzer", None) or VietnameseAnalyzer()
+        return cls(services.store, services.retriever, services.query_analyzer, analyzer,
+                   aggregator=aggregator, llm=llm, use_indicators=use_indicators)
+
+    # -- public -----------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[str] | None = None,
+            filters: QueryFilters | None = None) -> Answer:
+        t0 = time.perf_counter()
+        snap = self._refresh()
+        u = self.understander.run(question, list(history or []))
+        _apply_ui_filters(u, filters)
+        t1 = time.perf_counter()
+        answer = self._dispatch(u, snap)
+        answer.question = question
+        answer.intent = answer.intent or u.intent
+        answer.retrieval = self._retrieval_mode()
+        t2 = time.perf_counter()
+        if self.llm is not None and not answer.abstained and answer.citations:
+            answer = self._with_llm(answer, u)
+        problems = verify_answer(answer.answer, answer.citations)
+        if problems:  # extractive answers quote their passages, so this is a bug if it happens
+            log.error("extractive answer failed verification: %s", problems)
+        answer.timings_ms = {"understand": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,
+                             "total": (time.perf_counter() - t0) * 1000}
+        if self._retrieval_mode() == "lexical":
+            answer.notes.append("Tìm kiếm chỉ dùng chỉ mục từ vựng (mô hình ngữ nghĩa không khả dụng).")
+        return answer
+
+    # -- state ------------------------------------------------------------------------------------
+    def _refresh(self) -> _Snapshot:
+        gen = self.store.generation()
+        snap = self._snapshot
+        if snap is not None and snap.generation == gen:
+            return snap
+        with self._lock:
+            if self._snapshot is not None and self._snapshot.generation == gen:
+                return self._snapshot
+            reports = {r["doc_id"]: r for r in self.store.list_reports()}
+            unit_docs: dict[str, list[str]] = {}
+            for doc_id, r in reports.items():
+                if r.get("unit"):
+                    unit_docs.setdefault(r["unit"], []).append(doc_id)
+            texts = self._sample_texts(reports)
+            ranker = SentenceRanker(self.analyzer, TermWeights(self.analyzer, texts))
+            self._snapshot = _Snapshot(gen, reports, unit_docs, ranker)
+            return self._snapshot
+
+    def _sample_texts(self, reports: dict[str, dict]) -> list[str]:
+        texts: list[str] = []
+        per_doc = max(20, TERM_SAMPLE_PARAGRAPHS // max(len(reports), 1))
+        for doc_id in reports:
+            paras = self.store.get_paragraphs(doc_id)
+            step = max(1, len(paras) // per_doc)
+            texts.extend(p.text for p in paras[::step])
+        return texts
+
+    def _retrieval_mode(self) -> str:
+        return getattr(self.retriever, "mode", "lexical")
+
+    # -- dispatch ---------------------------------------------------------------------------------
+    def _dispatch(self, u: Understanding, snap: _Snapshot) -> Answer:
+        if u.intent == "off_topic":
+            return _abstain(u, "Câu hỏi này nằm ngoài phạm vi các báo cáo chuyển đổi số đã được nạp, "
+                               "nên không có thông tin để trả lời.")
+        if u.intent == "unknown_unit":
+            names = ", ".join(u.unknown_units)
+            known = sorted(snap.unit_docs)
+            sample = ", ".join(known[:8]) + (" …" if len(known) > 8 else "")
+            return _abstain(u, f"Không có báo cáo nào của {names} trong dữ liệu đã nạp "
+                               f"(các đơn vị có báo cáo: {sample}), nên không thể trả lời câu hỏi này.")
+        if u.intent == "metadata":
+            ans = self._metadata(u, snap)
+            if ans is not None:
+                return ans
+        if self.use_indicators and self.aggregator is not None and (
+                u.intent == "aggregate" or len(u.units) != 1):
+            ans = self._aggregate(u)
+            if ans is not None:
+                return ans
+        if u.intent == "aggregate" or (not u.units and u.intent == "list"):
+            ans = self._text_aggregate(u, snap)
+            if ans is not None:
+                return ans
+        if len(u.units) > 1:
+            return self._per_unit(u, snap)
+        if u.intent == "list":
+            ans = self._list(u, snap)
+            if ans is not None:
+                return ans
+        return self._lookup(u, snap)
+
+    # -- aggregates from the indicators table ------------------------------------------------------
+    def _aggregate(self, u: Understanding) -> Answer | None:
+        try:
+            query = self.aggregator.match(u.effective)
+            if query is None:
+                return None
+            ans = self.aggregator.answer(u.effective, query)
+        except Exception:
+            log.exception("aggregate answerer failed on %r", u.effective)
+            return None
+        if ans is not None:
+            ans.intent = "aggregate"
+        return ans
+
+    # -- "which reports mention X" over all reports -------------------------------------------------
+    def _text_aggregate(self, u: Understanding, snap: _Snapshot) -> Answer | None:
+        ranker = snap.ranker
+        drop = _generic_words(u)
+        wants_difficulty = any(contains_phrase(u.key, w) for w in LIST_TOPICS["han_che"])
+        book = CitationBook(snap.reports)
+        lines: list[str] = []
+        for doc_id in self._candidate_docs(u, snap, all_if_none=True):
+            meta = snap.reports[doc_id]
+            ranked = ranker.rank(u.effective, self.store.get_paragraphs(doc_id), "text", drop)
+            if wants_difficulty:
+                ranked = [s for s in ranked if any(contains_phrase(match_key(s.text), w)
+                                                   for w in _DIFFICULTY_WORDS)]
+            if not ranked or ranked[0].coverage < MENTION_MIN_COVERAGE:
+                continue
+            best = ranked[0]
+            n = book.cite(best.paragraph)
+            lines.append(f"- {unit_label(meta.get('unit'), meta.get('unit_type'))}: {quote(best.text)} [{n}]")
+        if not lines:
+            return None
+        head = f"Có {len(lines)} đơn vị có nội dung này trong báo cáo:"
+        return Answer(question=u.question, answer="\n".join([head, *lines]), abstained=False,
+                      citations=book.citations, intent="text_aggregate")
+
+    # -- report metadata ---------------------------------------------------------------------------
+    def _metadata(self, u: Understanding, snap: _Snapshot) -> Answer | None:
+        docs = self._candidate_docs(u, snap)
+        if not docs:
+            return None
+        book = CitationBook(snap.reports)
+        lines: list[str] = []
+        missing: list[str] = []
+        for doc_id in docs:
+            meta = snap.reports[doc_id]
+            who = report_phrase(meta)
+            value, evidence = self._metadata_value(u.metadata_field or "", meta, doc_id)
+            if value is None:
+                missing.append(who)
+                continue
+            cite = f" [{book.cite(evidence)}]" if evidence is not None else ""
+            lines.append(f"{_METADATA_LABEL[u.metadata_field or '']} của {who}: {value}.{cite}")
+        if not lines:
+            what = _METADATA_LABEL.get(u.metadata_field or "", "thông tin này").lower()
+            return _abstain(u, f"{'; '.join(missing).capitalize()} không ghi {what}.")
+        if missing:
+            lines.append(f"Lưu ý: {'; '.join(missing)} không ghi thông tin này.")
+        return Answer(question=u.question, answer="\n".join(lines), abstained=False,
+                      citations=book.citations, intent="metadata")
+
+    def _metadata_value(self, field_name: str, meta: dict, doc_id: str) -> tuple[str | None, Paragraph | None]:
+        paras = self.store.get_paragraphs(doc_id)
+        if field_name == "references":
+            refs = meta.get("references") or []
+            if not refs:
+                return None, None
+            value = "; ".join(refs)
+            return value, _paragraph_containing(paras, refs[0])
+        if field_name == "duration":
+            title = meta.get("title") or ""
+            m = re.search(r"(\d+\s*năm(?:\s*\d+\s*tháng)?|\d+\s*tháng)", title)
+            source = title
+            if not m:
+                for p in paras[:40]:
+                    m = re.search(r"sơ kết\s+(\d+\s*năm(?:\s*\d+\s*tháng)?|\d+\s*tháng)", p.text, re.IGNORECASE)
+                    if m:
+                        source = p.text
+                        break
+            if not m:
+                return None, None
+            label = meta.get("period")
+            extra = f" (kỳ {period_phrase(label)})" if label else ""
+            return f"{m.group(1)}{extra}", _paragraph_containing(paras, source[:60]) if source else None
+        value = meta.get(field_name)
+        if not value:
+            return None, None
+        if field_name == "period":
+            value = period_phrase(value) or value
+            return value, _paragraph_containing(paras, meta.get("period_label") or "")
+        return str(value), _paragraph_containing(paras, str(meta.get(field_name)))
+
+    # -- section lists -----------------------------------------------------------------------------
+    def _list(self, u: Understanding, snap: _Snapshot) -> Answer | None:
+        docs = self._candidate_docs(u, snap)
+        if not docs or not u.list_topic:
+            return None
+        book = CitationBook(snap.reports)
+        blocks: list[str] = []
+        for doc_id in docs:
+            paras = self.store.get_paragraphs(doc_id)
+            items = _section_items(paras, u, snap.ranker)
+            if not items:
+                continue
+            meta = snap.reports[doc_id]
+            lines = [f"Theo {report_phrase(meta)}:"]
+            for p in items[:MAX_LIST_ITEMS]:
+                lines.append(f"- {quote(p.text)} [{book.cite(p)}]")
+            blocks.append("\n".join(lines))
+        if not blocks:
+            return None
+        return Answer(question=u.question, answer="\n\n".join(blocks), abstained=False,
+                      citations=book.citations, intent="list")
+
+    # -- lookups by sentence ranking -----------------------------------------------------------------
+    def _lookup(self, u: Understanding, snap: _Snapshot) -> Answer:
+        paragraphs = self._candidate_paragraphs(u, snap)
+        drop = _generic_words(u)
+        ranked = snap.ranker.rank(u.effective, paragraphs, u.expects, drop)
+        good = [s for s in ranked if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE]
+        if not good:
+            return self._missing(u, snap, paragraphs, drop)
+        best = good[0]
+        meta = snap.reports.get(best.paragraph.doc_id, {})
+        book = CitationBook(snap.reports)
+        n = book.cite(best.paragraph)
+        value = focus_value(best.text, u.expects, u.effective)
+        head = f"{value} — theo {report_phrase(meta)}" if value else f"Theo {report_phrase(meta)}"
+        lines = [f"{head}: {quote(best.text)} [{n}]"]
+        if u.expects in ("text", "name"):
+            for extra in _diverse(good[1:], best, MAX_TEXT_SENTENCES - 1):
+                lines.append(f"- {quote(extra.text)} [{book.cite(extra.paragraph)}]")
+        return Answer(question=u.question, answer="\n".join(lines), abstained=False,
+                      citations=book.citations, intent="lookup")
+
+    def _missing(self, u: Understanding, snap: _Snapshot, paragraphs: Sequence[Paragraph],
+                 drop: list[str]) -> Answer:
+        """Abstain, saying what is missing and what the reports say nearby."""
+        topic = topic_of(u.effective, u.units)
+        docs = {p.doc_id for p in paragraphs}
+        who = "; ".join(report_phrase(snap.reports[d]) for d in sorted(docs) if d in snap.reports)
+        who = who or "các báo cáo đã nạp"
+        nearby = snap.ranker.rank(u.effective, paragraphs, "text", drop)
+        if nearby and nearby[0].coverage >= LOOKUP_MIN_COVERAGE:
+            book = CitationBook(snap.reports)
+            s = nearby[0]
+            n = book.cite(s.paragraph)
+            kind = _EXPECT_LABEL.get(u.expects, "thông tin")
+            text = (f"Không tìm thấy {kind} về {topic} trong {who}. "
+                    f"Báo cáo có đề cập nội dung liên quan nhưng không nêu {kind}: {quote(s.text)} [{n}]")
+            return _abstain(u, text, book.citations)
+        return _abstain(u, f"Không tìm thấy thông tin về {topic} trong {who}.")
+
+    def _per_unit(self, u: Understanding, snap: _Snapshot) -> Answer:
+        """A question naming several units (e.g. a comparison): one lookup per unit."""
+        book = CitationBook(snap.reports)
+        lines: list[str] = []
+        abstained_units: list[str] = []
+        for unit in u.units:
+            sub = Understanding(question=u.question, effective=u.effective, key=u.key, intent="lookup",
+                                units=[unit], periods=u.periods, expects=u.expects)
+            paragraphs = self._candidate_paragraphs(sub, snap)
+            drop = _generic_words(u)
+            ranked = [s for s in snap.ranker.rank(u.effective, paragraphs, u.expects, drop)
+                      if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE]
+            if not ranked:
+                abstained_units.append(unit)
+                continue
+            best = ranked[0]
+            meta = snap.reports.get(best.paragraph.doc_id, {})
+            value = focus_value(best.text, u.expects, u.effective)
+            n = book.cite(best.paragraph)
+            prefix = f"{unit_label(unit, meta.get('unit_type'))}" + (f": {value}" if value else "")
+            lines.append(f"- {prefix} — {quote(best.text)} [{n}]")
+        if not lines:
+            return self._missing(u, snap, self._candidate_paragraphs(u, snap), _generic_words(u))
+        if abstained_units:
+            lines.append(f"Lưu ý: báo cáo của {', '.join(abstained_units)} không nêu số liệu này.")
+        return Answer(question=u.question, answer="\n".join(lines), abstained=False,
+                      citations=book.citations, intent="compare")
+
+    # -- candidates --------------------------------------------------------------------------------
+    def _candidate_docs(self, u: Understanding, snap: _Snapshot, all_if_none: bool = False) -> list[str]:
+        docs: list[str] = []
+        for unit in u.units:
+            docs.extend(snap.unit_docs.get(unit, []))
+        if not docs and (all_if_none or not u.units):
+            docs = list(snap.reports)
+            if u.provinces:
+                docs = [d for d in docs if snap.reports[d].get("province") in u.provinces]
+        if u.periods and len(docs) > 1:
+            narrowed = [d for d in docs if _period_matches(snap.reports[d].get("period"), u.periods)]
+            docs = narrowed or docs
+        return docs
+
+    def _candidate_paragraphs(self, u: Understanding, snap: _Snapshot) -> list[Paragraph]:
+        if u.units:
+            docs = self._candidate_docs(u, snap)
+            if len(docs) <= 3:
+                out: list[Paragraph] = []
+                for d in docs:
+                    out.extend(self.store.get_paragraphs(d))
+                return out
+        passages = self.retriever.retrieve(u.effective, RETRIEVE_K, u.filters)
+        seen: dict[str, Paragraph] = {}
+        for passage in passages:
+            for pid in passage.paragraph_ids:
+                if pid not in seen and (p := self.store.get_paragraph(pid)) is not None:
+                    seen[pid] = p
+        return list(seen.values())
+
+    # -- optional LLM ------------------------------------------------------------------------------
+    def _with_llm(self, extractive: Answer, u: Understanding) -> Answer:
+        assert self.llm is not None
+        try:
+            text = self.llm.compose(u.effective, extractive.citations)
+        except Exception as exc:
+            log.warning("LLM failed, extractive answer kept: %s", exc)
+            extractive.notes.append("Mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích xuất.")
+            return extractive
+        checked, dropped = self.llm.verify(text, extractive.citations)
+        if not checked.strip():
+            extractive.notes.append("Câu trả lời của mô hình ngôn ngữ không kiểm chứng được; "
+                                    "hiển thị câu trả lời trích xuất.")
+            return extractive
+        notes = list(extractive.notes)
+        if dropped:
+            notes.append(f"Đã loại {dropped} câu không kiểm chứng được với nguồn trích dẫn.")
+        return Answer(question=extractive.question, answer=checked, abstained=False,
+                      citations=extractive.citations, mode="llm", retrieval=extractive.retrieval,
+                      intent=extractive.intent, notes=notes)
+
+
+_METADATA_LABEL = {
+    "signer": "Người ký", "report_number": "Số hiệu", "references": "Văn bản căn cứ",
+    "duration": "Thời gian sơ kết", "period": "Kỳ báo cáo", "province": "Tỉnh/thành phố",
+    "date": "Ngày báo cáo",
+}
+_EXPECT_LABEL = {"percent": "tỷ lệ (số phần trăm)", "money": "số tiền", "rank": "thứ hạng",
+                 "count": "số liệu", "docnumber": "số hiệu văn bản", "duration": "thời gian"}
+
+
+def _abstain(u: Understanding, text: str, citations: list[Citation] | None = None) -> Answer:
+    return Answer(question=u.question, answer=text, abstained=True, citations=citations or [],
+                  intent=u.intent)
+
+
+def _apply_ui_filters(u: Understanding, filters: QueryFilters | None) -> None:
+    if filters is None:
+        return
+    if filters.units and not u.units:
+        u.units = list(filters.units)
+        if u.intent in ("off_topic", "unknown_unit"):
+            u.intent = "lookup"
+    if filters.provinces and not u.provinces:
+        u.provinces = list(filters.provinces)
+    if filters.periods and not u.periods:
+        u.periods = list(filters.periods)
+    if u.filters is not None:
+        for name in ("units", "provinces", "periods"):
+            if not getattr(u.filters, name) and getattr(filters, name):
+                setattr(u.filters, name, list(getattr(filters, name)))
+
+
+def _generic_words(u: Understanding) -> list[str]:
+    """Phrases that name the unit (not what is asked): removed from the query terms."""
+    return [*u.units, "phường", "xã", "thị trấn", "ủy ban nhân dân", "báo cáo", "đơn vị", "địa phương"]
+
+
+def _period_matches(period: str | None, wanted: list[str]) -> bool:
+    if not period:
+        return False
+    return any(period_overlaps(period, w) for w in wanted)
+
+
+def _paragraph_containing(paragraphs: Sequence[Paragraph], needle: str) -> Paragraph | None:
+    if not needle:
+        return None
+    key = match_key(needle)
+    for p in paragraphs:
+        if key in match_key(p.text):
+            return p
+    return None
+
+
+def _diverse(candidates: Sequence[ScoredSentence], best: ScoredSentence, n: int) -> list[ScoredSentence]:
+    """Up to n more sentences close to the best score, from other paragraphs/sentences."""
+    out: list[ScoredSentence] = []
+    seen = {(best.paragraph.id, best.span.start)}
+    for s in candidates:
+        if len(out) >= n or s.score < best.score * 0.75:
+            break
+        key = (s.paragraph.id, s.span.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(s)
+    return out
+
+
+def _section_items(paragraphs: Sequence[Paragraph], u: Understanding, ranker: SentenceRanker) -> list[Paragraph]:
+    """Paragraphs of the section whose title names the list topic (most specific match wins)."""
+    words = LIST_TOPICS.get(u.list_topic or "", ())
+    paths: dict[tuple[str, ...], int] = {}
+    for i, p in enumerate(paragraphs):
+        for depth in range(1, len(p.section_path) + 1):
+            paths.setdefault(p.section_path[:depth], i)
+    best_path: tuple[str, ...] | None = None
+    best_score = 0.0
+    q_terms = ranker.query_terms(u.effective, _generic_words(u))
+    total = sum(q_terms.values()) or 1.0
+    for path in paths:
+        title_key = match_key(path[-1])
+        if not any(contains_phrase(title_key, w) for w in words):
+            continue
+        title_toks = set(ranker.analyzer.tokens(path[-1]))
+        overlap = sum(w for t, w in q_terms.items() if t in title_toks) / total
+        score = overlap + 0.05 * len(path)  # deeper (more specific) sections win ties
+        if score > best_score:
+            best_path, best_score = path, score
+    if best_path is None:
+        return []
+    depth = len(best_path)
+    return [p for p in paragraphs
+            if p.section_path[:depth] == best_path and not (p.kind == "heading" and len(p.section_path) == depth
+                                                            and p.text.strip().endswith(best_path[-1].strip()))]

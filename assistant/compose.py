@@ -1,0 +1,77 @@
+"""Extractive composition: Vietnamese answer prose with [n] markers and the citations behind them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.models import Citation
+from assistant.textutil import match_key, period_phrase, unit_label
+
+if TYPE_CHECKING:
+    from ingest.models import Paragraph
+
+# Question words removed when describing what a question asks about.
+_QUESTION_WORDS_RE = re.compile(
+    r"\b(là bao nhiêu|bao nhiêu|là gì|những gì|gồm những gì|thế nào|ra sao|như thế nào|là|đã|được|có|"
+    r"khoảng|phần trăm|hiện nay|hiện|nào|gì|mấy|thứ mấy|trong kỳ báo cáo|hãy cho biết|cho biết)\b",
+    re.IGNORECASE)
+_UNIT_WORDS = ("phường", "xã", "thị trấn", "UBND", "ủy ban nhân dân", "P.", "X.")
+MAX_QUOTE_CHARS = 400
+
+
+@dataclass(slots=True)
+class CitationBook:
+    """Numbers citations in order of first use; one number per paragraph."""
+
+    reports: dict[str, dict]  # doc_id -> report metadata
+    citations: list[Citation] = field(default_factory=list)
+    _by_pid: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, paragraph: Paragraph) -> int:
+        if paragraph.id in self._by_pid:
+            return self._by_pid[paragraph.id]
+        meta = self.reports.get(paragraph.doc_id, {})
+        n = len(self.citations) + 1
+        self.citations.append(Citation(
+            n=n, doc_id=paragraph.doc_id, unit=meta.get("unit") or "",
+            section=" > ".join(paragraph.section_path), paragraph_ids=[paragraph.id], text=paragraph.text))
+        self._by_pid[paragraph.id] = n
+        return n
+
+
+def report_phrase(meta: dict) -> str:
+    """ "báo cáo của phường Trí Quả (tháng 5/2026)" """
+    label = unit_label(meta.get("unit"), meta.get("unit_type"))
+    period = period_phrase(meta.get("period"))
+    return f"báo cáo của {label}" + (f" ({period})" if period else "")
+
+
+def quote(text: str) -> str:
+    """A sentence quoted in the answer, trimmed of list markers, shortened when very long."""
+    t = re.sub(r"^\s*(?:[-+•*]|\d+[.)]|[a-zđ][)])\s*", "", text.strip()).strip()
+    t = t.replace("**", "")
+    if len(t) > MAX_QUOTE_CHARS:
+        cut = t.rfind(" ", 0, MAX_QUOTE_CHARS)
+        t = t[: cut if cut > 0 else MAX_QUOTE_CHARS] + " …"
+    return f"“{t}”"
+
+
+def topic_of(question: str, units: list[str]) -> str:
+    """What a question asks about, for an abstention sentence ("tỷ lệ số hóa hồ sơ")."""
+    text = question.strip().rstrip("?.! ")
+    for unit in units:
+        text = re.sub(re.escape(unit), " ", text, flags=re.IGNORECASE)
+    for w in _UNIT_WORDS:
+        text = re.sub(rf"(?<!\w){re.escape(w)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    text = _QUESTION_WORDS_RE.sub(" ", text)
+    text = re.sub(r"\bcủa\s*$|^\s*của\b", " ", re.sub(r"\s+", " ", text).strip())
+    text = re.sub(r"\s+", " ", text).strip(" ,;:")
+    if not text:
+        return "thông tin được hỏi"
+    return text[0].lower() + text[1:]
+
+
+def same_text(a: str, b: str) -> bool:
+    return match_key(a) == match_key(b)

@@ -1,0 +1,83 @@
+"""Citation verification: every [n] exists, every number of a sentence is in one of its cited passages.
+
+Numbers are compared by their digits ("2,955" == "2.955" == "2955", "05" == "5"), because the
+reports write the same figure with either separator. Numbers that belong to a sentence's own
+framing (the report's period, e.g. "tháng 4/2026") are allowed through `allowed_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.models import Citation
+
+_MARKER_RE = re.compile(r"\[(\d+)\]")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?…](?=\s|$)|\n|$)(?:\s*\[\d+\])*")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceCheck:
+    sentence: str
+    ok: bool
+    reason: str | None = None
+
+
+def number_keys(text: str) -> set[str]:
+    """Digit strings of every number in a text, separators removed, leading zeros dropped."""
+    keys = set()
+    for m in _NUMBER_RE.finditer(text):
+        digits = re.sub(r"[.,]", "", m.group(0)).lstrip("0") or "0"
+        keys.add(digits)
+    return keys
+
+
+def split_sentences(text: str) -> list[str]:
+    """Answer prose split into sentences; trailing [n] markers stay with their sentence."""
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+
+
+def check_sentences(text: str, citations: Sequence[Citation], allowed_text: str = "",
+                    require_citation: bool = False) -> list[SentenceCheck]:
+    """Check each sentence; with `require_citation`, a sentence without [n] fails too (LLM output)."""
+    by_n = {c.n: c for c in citations}
+    allowed = number_keys(allowed_text)
+    out: list[SentenceCheck] = []
+    for sentence in split_sentences(text):
+        markers = [int(m) for m in _MARKER_RE.findall(sentence)]
+        unknown = [n for n in markers if n not in by_n]
+        if unknown:
+            out.append(SentenceCheck(sentence, False, f"trích dẫn không tồn tại: {unknown}"))
+            continue
+        if require_citation and not markers:
+            out.append(SentenceCheck(sentence, False, "câu không có trích dẫn"))
+            continue
+        body = _MARKER_RE.sub(" ", sentence)
+        numbers = number_keys(body) - allowed
+        if not numbers:
+            out.append(SentenceCheck(sentence, True))
+            continue
+        if not markers:
+            out.append(SentenceCheck(sentence, False, "câu có số liệu nhưng không có trích dẫn"))
+            continue
+        cited = set().union(*(number_keys(by_n[n].text) for n in markers))
+        missing = numbers - cited
+        if missing:
+            out.append(SentenceCheck(sentence, False, f"số liệu không có trong nguồn trích dẫn: {sorted(missing)}"))
+        else:
+            out.append(SentenceCheck(sentence, True))
+    return out
+
+
+def verify_answer(text: str, citations: Sequence[Citation], allowed_text: str = "") -> list[str]:
+    """Problems found (empty when every sentence is backed by its citations)."""
+    return [f"{c.reason}: {c.sentence}" for c in check_sentences(text, citations, allowed_text) if not c.ok]
+
+
+def keep_verified(text: str, citations: Sequence[Citation], allowed_text: str = "") -> tuple[str, int]:
+    """The answer with unverifiable or uncited sentences removed, and how many were removed."""
+    checks = check_sentences(text, citations, allowed_text, require_citation=True)
+    kept = [c.sentence for c in checks if c.ok]
+    return "\n".join(kept), sum(1 for c in checks if not c.ok)
