@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.compose import CitationBook, quote, report_phrase, topic_of
 from assistant.models import Answer, Citation
-from assistant.ranker import ScoredSentence, SentenceRanker, TermWeights, focus_value
+from assistant.ranker import ScoredSentence, SentenceRanker, TermWeights
 from assistant.textutil import contains_phrase, match_key, period_phrase, unit_label
 from assistant.understand import LIST_TOPICS, QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
+from ingest.numbers import numbers_in_text
 from ingest.parser import period_overlaps
 
 if TYPE_CHECKING:
     from assistant.llm import LLMComposer
-    from index.analyzer import VietnameseAnalyzer
     from index.query import QueryAnalyzer, QueryFilters
     from ingest.models import Paragraph
 
@@ -38,9 +38,14 @@ LOOKUP_MIN_COVERAGE = 0.3
 # Text aggregates ("which units mention X"): a report is included when its best sentence covers this.
 MENTION_MIN_COVERAGE = 0.45
 MAX_LIST_ITEMS = 12
+LIST_MIN_COVERAGE = 0.6  # share of the question's terms a list section's text must contain
 MAX_TEXT_SENTENCES = 3
 TERM_SAMPLE_PARAGRAPHS = 50_000  # IDF is estimated on at most this many paragraphs
 RETRIEVE_K = 12
+INDICATOR_BONUS = 0.25  # a sentence holding a figure of the question's indicator
+PLAN_QUALIFIER = "kế hoạch"  # figures of plans and targets, not results
+# Closing formulas and distribution lists at the end of a report are never list items.
+_CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT)", re.IGNORECASE)
 _DIFFICULTY_WORDS = tuple(match_key(w) for w in (
     "còn thiếu", "thiếu", "hạn chế", "khó khăn", "chưa", "yếu", "kiêm nhiệm", "bất cập", "vướng mắc",
     "chậm", "không đáp ứng", "còn ít"))
@@ -58,12 +63,11 @@ class Answerer:
     """Answers one question (with optional history) from the store."""
 
     def __init__(self, store: Any, retriever: Any, query_analyzer: QueryAnalyzer,
-                 analyzer: VietnameseAnalyzer, aggregator: Any | None = None,
+                 aggregator: Any | None = None,
                  llm: LLMComposer | None = None, use_indicators: bool = True) -> None:
         self.store = store
         self.retriever = retriever
         self.query_analyzer = query_analyzer
-        self.analyzer = analyzer
         self.aggregator = aggregator
         self.llm = llm
         self.use_indicators = use_indicators
@@ -74,8 +78,6 @@ class Answerer:
     @classmethod
     def from_services(cls, services: Any, use_indicators: bool = True) -> Answerer:
         """Wire an answerer from `assistant.services.Services`."""
-        from index.analyzer import VietnameseAnalyzer
-
         aggregator = None
         try:
             from assistant.aggregate import AggregateAnswerer
@@ -88,8 +90,7 @@ class Answerer:
             from assistant.llm import LLMComposer
 
             llm = LLMComposer(services.settings.llm)
-        analyzer = getattr(services, "analyzer", None) or VietnameseAnalyzer()
-        return cls(services.store, services.retriever, services.query_analyzer, analyzer,
+        return cls(services.store, services.retriever, services.query_analyzer,
                    aggregator=aggregator, llm=llm, use_indicators=use_indicators)
 
     # -- public -----------------------------------------------------------------------------------
@@ -107,7 +108,9 @@ class Answerer:
         t2 = time.perf_counter()
         if self.llm is not None and not answer.abstained and answer.citations:
             answer = self._with_llm(answer, u)
-        problems = verify_answer(answer.answer, answer.citations)
+        framing = " ".join(report_phrase(snap.reports[c.doc_id]) for c in answer.citations
+                           if c.doc_id in snap.reports)
+        problems = [] if answer.abstained else verify_answer(answer.answer, answer.citations, allowed_text=framing + _count_words(answer.answer))
         if problems:  # extractive answers quote their passages, so this is a bug if it happens
             log.error("extractive answer failed verification: %s", problems)
         answer.timings_ms = {"understand": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,
@@ -131,7 +134,7 @@ class Answerer:
                 if r.get("unit"):
                     unit_docs.setdefault(r["unit"], []).append(doc_id)
             texts = self._sample_texts(reports)
-            ranker = SentenceRanker(self.analyzer, TermWeights(self.analyzer, texts))
+            ranker = SentenceRanker(TermWeights(texts))
             self._snapshot = _Snapshot(gen, reports, unit_docs, ranker)
             return self._snapshot
 
@@ -298,8 +301,8 @@ class Answerer:
     # -- lookups by sentence ranking -----------------------------------------------------------------
     def _lookup(self, u: Understanding, snap: _Snapshot) -> Answer:
         paragraphs = self._candidate_paragraphs(u, snap)
-        drop = _generic_words(u)
-        ranked = snap.ranker.rank(u.effective, paragraphs, u.expects, drop)
+        drop = _generic_words(u) + _own_period_mentions(u, snap, paragraphs)
+        ranked = self._with_indicators(u, snap.ranker.rank(u.effective, paragraphs, u.expects, drop))
         good = [s for s in ranked if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE]
         if not good:
             return self._missing(u, snap, paragraphs, drop)
@@ -307,7 +310,7 @@ class Answerer:
         meta = snap.reports.get(best.paragraph.doc_id, {})
         book = CitationBook(snap.reports)
         n = book.cite(best.paragraph)
-        value = focus_value(best.text, u.expects, u.effective)
+        value = best.focus
         head = f"{value} — theo {report_phrase(meta)}" if value else f"Theo {report_phrase(meta)}"
         lines = [f"{head}: {quote(best.text)} [{n}]"]
         if u.expects in ("text", "name"):
@@ -344,14 +347,14 @@ class Answerer:
                                 units=[unit], periods=u.periods, expects=u.expects)
             paragraphs = self._candidate_paragraphs(sub, snap)
             drop = _generic_words(u)
-            ranked = [s for s in snap.ranker.rank(u.effective, paragraphs, u.expects, drop)
+            ranked = [s for s in self._with_indicators(u, snap.ranker.rank(u.effective, paragraphs, u.expects, drop))
                       if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE]
             if not ranked:
                 abstained_units.append(unit)
                 continue
             best = ranked[0]
             meta = snap.reports.get(best.paragraph.doc_id, {})
-            value = focus_value(best.text, u.expects, u.effective)
+            value = best.focus
             n = book.cite(best.paragraph)
             prefix = f"{unit_label(unit, meta.get('unit_type'))}" + (f": {value}" if value else "")
             lines.append(f"- {prefix} — {quote(best.text)} [{n}]")
@@ -361,6 +364,36 @@ class Answerer:
             lines.append(f"Lưu ý: báo cáo của {', '.join(abstained_units)} không nêu số liệu này.")
         return Answer(question=u.question, answer="\n".join(lines), abstained=False,
                       citations=book.citations, intent="compare")
+
+    def _with_indicators(self, u: Understanding, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+        """Re-score sentences with the indicators table: the figure a sentence offers is what the
+        question asks for when the table extracted it under the question's indicator.
+
+        "Tỷ lệ hồ sơ trực tuyến" names `tiep_nhan_truc_tuyen`; the sentence "Tỷ lệ hồ sơ trực tuyến
+        toàn trình đạt 99.75%" matches as many words, but its figure was extracted as
+        `truc_tuyen_toan_trinh`, so "Tiếp nhận trực tuyến: 2,710 hồ sơ, đạt 91,71%" wins."""
+        if not self.use_indicators or self.aggregator is None or not ranked:
+            return ranked
+        key = self.aggregator.question_indicator(u.effective)
+        if key is None:
+            return ranked
+        table: dict[str, list[tuple[str, float]]] = {}
+        for doc_id in {s.paragraph.doc_id for s in ranked}:
+            for ind in self.store.query_indicators(doc_id=doc_id):
+                if ind.qualifier != PLAN_QUALIFIER:
+                    table.setdefault(ind.paragraph_id, []).append((ind.key, round(ind.value, 6)))
+        for s in ranked:
+            rows = table.get(s.paragraph.id)
+            if not rows:
+                continue
+            offered = {round(v, 6) for v in numbers_in_text(s.focus or s.text)}
+            keys = {k for k, v in rows if v in offered}
+            if key in keys:
+                s.score += INDICATOR_BONUS
+            elif keys and s.focus:
+                s.score -= INDICATOR_BONUS  # the offered figure measures another indicator
+        ranked.sort(key=lambda s: (-s.score, len(s.span.text)))
+        return ranked
 
     # -- candidates --------------------------------------------------------------------------------
     def _candidate_docs(self, u: Understanding, snap: _Snapshot, all_if_none: bool = False) -> list[str]:
@@ -423,6 +456,11 @@ _EXPECT_LABEL = {"percent": "tỷ lệ (số phần trăm)", "money": "số ti�
                  "count": "số liệu", "docnumber": "số hiệu văn bản", "duration": "thời gian"}
 
 
+def _count_words(text: str) -> str:
+    """Counts the answer states about its own list ("Có 4 đơn vị ...") are framing, not claims."""
+    return " " + " ".join(re.findall(r"\bCó (\d+) đơn vị", text))
+
+
 def _abstain(u: Understanding, text: str, citations: list[Citation] | None = None) -> Answer:
     return Answer(question=u.question, answer=text, abstained=True, citations=citations or [],
                   intent=u.intent)
@@ -448,6 +486,23 @@ def _apply_ui_filters(u: Understanding, filters: QueryFilters | None) -> None:
 def _generic_words(u: Understanding) -> list[str]:
     """Phrases that name the unit (not what is asked): removed from the query terms."""
     return [*u.units, "phường", "xã", "thị trấn", "ủy ban nhân dân", "báo cáo", "đơn vị", "địa phương"]
+
+
+_PERIOD_MENTION_RE = re.compile(
+    r"(?:trong\s+)?(?:tháng|thang|quý|quy|năm|nam)\s+(?:[0-9]{1,2}|[IVX]{1,3}|[ivx]{1,3})?"
+    r"(?:\s*/\s*\d{4}|\s+(?:năm|nam)\s+\d{4})|(?:năm|nam)\s+\d{4}")
+
+
+def _own_period_mentions(u: Understanding, snap: _Snapshot, paragraphs: Sequence[Paragraph]) -> list[str]:
+    """Period phrases that only repeat the period of the report being read ("tháng 5/2026" when
+    reading the May 2026 report): they identify the report, not the sentence, so they are not
+    query terms. A period inside a longer report ("năm 2025" in a 2025-2026 review) is kept."""
+    if not u.periods:
+        return []
+    periods = {snap.reports[d].get("period") for d in {p.doc_id for p in paragraphs} if d in snap.reports}
+    if not periods or not periods <= set(u.periods):
+        return []
+    return _PERIOD_MENTION_RE.findall(u.effective)
 
 
 def _period_matches(period: str | None, wanted: list[str]) -> bool:
@@ -490,20 +545,23 @@ def _section_items(paragraphs: Sequence[Paragraph], u: Understanding, ranker: Se
             paths.setdefault(p.section_path[:depth], i)
     best_path: tuple[str, ...] | None = None
     best_score = 0.0
-    q_terms = ranker.query_terms(u.effective, _generic_words(u))
-    total = sum(q_terms.values()) or 1.0
+    q = ranker.query_terms(u.effective, _generic_words(u))
     for path in paths:
         title_key = match_key(path[-1])
         if not any(contains_phrase(title_key, w) for w in words):
             continue
-        title_toks = set(ranker.analyzer.tokens(path[-1]))
-        overlap = sum(w for t, w in q_terms.items() if t in title_toks) / total
-        score = overlap + 0.05 * len(path)  # deeper (more specific) sections win ties
+        score = ranker.coverage(path[-1], q) + 0.05 * len(path)  # deeper (more specific) sections win ties
         if score > best_score:
             best_path, best_score = path, score
     if best_path is None:
         return []
     depth = len(best_path)
-    return [p for p in paragraphs
-            if p.section_path[:depth] == best_path and not (p.kind == "heading" and len(p.section_path) == depth
-                                                            and p.text.strip().endswith(best_path[-1].strip()))]
+    items = [p for p in paragraphs
+             if p.section_path[:depth] == best_path and not _CLOSING_RE.match(p.text)
+             and not (p.kind == "heading" and len(p.section_path) == depth
+                      and p.text.strip().endswith(best_path[-1].strip()))]
+    # The section must be about what is asked: its text has to cover the question's own terms.
+    body = " ".join(p.text for p in items)
+    if ranker.coverage(body, q) < LIST_MIN_COVERAGE:
+        return []
+    return items

@@ -1,7 +1,7 @@
 """Sentence ranking for extractive answers.
 
-A question is reduced to weighted terms (the lexical analyzer's terms, IDF-weighted over the
-paragraphs of the store); every sentence of the candidate paragraphs is scored by the weighted
+A question is reduced to weighted terms (folded syllables and their bigrams, abbreviations
+expanded, IDF-weighted over the paragraphs of the store); every sentence of the candidate paragraphs is scored by the weighted
 share of the question's terms it contains (plus a smaller share for its paragraph and section),
 and by whether it holds the kind of value the question asks for (a percentage, a count of the
 asked noun, an amount of money, a rank, a document number).
@@ -9,6 +9,7 @@ asked noun, an amount of money, a rank, a document number).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -17,9 +18,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.textutil import Span, match_key, sentence_spans
+from index.analyzer import ABBREVIATIONS
 
 if TYPE_CHECKING:
-    from index.analyzer import VietnameseAnalyzer
     from ingest.models import Paragraph
 
 # Weight of each evidence source in the base score.
@@ -29,6 +30,10 @@ SECTION_WEIGHT = 0.1
 # Multipliers for the expected value kind.
 MISSING_VALUE_PENALTY = 0.3
 MEASURE_BONUS = 0.15
+WINDOW_WEIGHT = 0.4  # how well the words just before the value match the question
+LABEL_WINDOW_CHARS = 70
+NEGATION_FACTOR = 0.3  # the label of a value: this many characters before it
+BIGRAM_WEIGHT = 0.5  # a bigram of the question found in order counts half its syllables again
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _PERCENT_RE = re.compile(rf"{_NUM}\s*%|{_NUM}\s*phần trăm", re.IGNORECASE)
@@ -36,8 +41,10 @@ _MONEY_RE = re.compile(rf"{_NUM}\s*(?:đồng|triệu|tỷ|nghìn đồng|ngàn 
 _RANK_RE = re.compile(rf"(?:xếp hạng|hạng|thứ)\s*(?:thứ\s*)?:?\s*{_NUM}|{_NUM}\s*/\s*{_NUM}\s*(?:xã|phường|đơn vị|huyện|tỉnh)",
                       re.IGNORECASE)
 _DOCNUM_RE = re.compile(r"\b\d+[a-z]?/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9-]*(?:/[A-ZĐ0-9-]+)*")
-_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
-_NUMBER_RE = re.compile(rf"(?<![\w/]){_NUM}(?![\w/])")
+_DATE_RE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?:/\d{2,4})?\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
+_NUMBER_RE = re.compile(rf"(?<![\w/.,]){_NUM}(?:/{_NUM})?(?![\w/])")
+_NEGATION_RE = re.compile(r"\b(?:chua|khong|chang)\b")
+_FRACTION_RE = re.compile(rf"{_NUM}\s*/\s*{_NUM}")
 # Nouns that follow "bao nhiêu"/"mấy" and name what is counted.
 _MEASURE_AFTER_RE = re.compile(r"\b(?:bao nhieu|may|so|tong so)\s+((?:[a-z]+\s?){1,3})")
 _MEASURE_STOP = {"phan", "tram", "la", "cua", "trong", "tai", "duoc", "da", "co", "thi", "nam", "thang",
@@ -51,21 +58,58 @@ class ScoredSentence:
     score: float
     coverage: float  # weighted share of question terms in the sentence alone
     has_value: bool  # holds a value of the expected kind
+    focus: str | None = None  # the value that answers the question, as written ("99.75%")
 
     @property
     def text(self) -> str:
         return self.span.text
 
 
-class TermWeights:
-    """IDF over a set of paragraphs; unknown terms get the maximum IDF."""
+_QUERY_STOP = frozenset({
+    "bao", "nhieu", "gi", "nao", "may", "sao", "the", "ai", "la", "cua", "o", "tai", "trong", "co", "duoc",
+    "da", "thi", "con", "hay", "cho", "biet", "nhung", "cac", "va", "voi", "ve", "theo", "tu", "den",
+    "khoang", "hien", "nay", "dat", "nhu", "vay", "a", "nhi"})
+_RATE_WORDS = frozenset({"ty", "le", "ti", "phan", "tram"})
+_PERIOD_WORDS = frozenset({"thang", "quy", "nam", "ky"})
+_TOKEN_RE = re.compile(r"\d+(?:[/.,]\d+)*|[a-z]+")
+_PHRASE_SPLIT_RE = re.compile(r"[,;:.()\[\]“”\"!?\n\t]+")
+_ABBR_RE = re.compile(r"(?<!\w)(" + "|".join(sorted((re.escape(k) for k in ABBREVIATIONS), key=len, reverse=True))
+                      + r")(?!\w)", re.IGNORECASE)
 
-    def __init__(self, analyzer: VietnameseAnalyzer, texts: Iterable[str]) -> None:
+
+def _expand_abbreviations(text: str) -> str:
+    """Append the expansion after each administrative abbreviation ("TTHC" -> "TTHC thủ tục hành chính")."""
+    return _ABBR_RE.sub(lambda m: f"{m.group(0)} {ABBREVIATIONS[m.group(0).lower()][0]}", text)
+
+
+def _norm_token(tok: str) -> str:
+    if "/" in tok and tok.replace("/", "").isdigit():  # dates and fractions: "01/7/2025" == "1/7/2025"
+        return "/".join(part.lstrip("0") or "0" for part in tok.split("/"))
+    return tok
+
+
+@lru_cache(maxsize=200_000)
+def text_terms(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(syllables, bigrams) of a text: folded, abbreviations expanded, dates normalised."""
+    key = match_key(_expand_abbreviations(text))
+    syllables: set[str] = set()
+    bigrams: set[str] = set()
+    for phrase in _PHRASE_SPLIT_RE.split(key):
+        toks = [_norm_token(t) for t in _TOKEN_RE.findall(phrase)]
+        syllables.update(toks)
+        bigrams.update(f"{a} {b}" for a, b in itertools.pairwise(toks))
+    return frozenset(syllables), frozenset(bigrams)
+
+
+class TermWeights:
+    """IDF of folded syllables over a sample of paragraphs; unknown syllables get the maximum IDF."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
         df: dict[str, int] = {}
         n = 0
         for text in texts:
             n += 1
-            for t in set(analyzer.tokens(text)):
+            for t in text_terms(text)[0]:
                 df[t] = df.get(t, 0) + 1
         self.n = max(n, 1)
         self._df = df
@@ -74,115 +118,140 @@ class TermWeights:
         return math.log(1 + (self.n + 1) / (self._df.get(term, 0) + 0.5))
 
 
-class SentenceRanker:
-    def __init__(self, analyzer: VietnameseAnalyzer, weights: TermWeights) -> None:
-        self.analyzer = analyzer
-        self.weights = weights
-        self._tokens = lru_cache(maxsize=100_000)(lambda text: frozenset(analyzer.tokens(text)))
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    syllables: dict[str, float]  # syllable -> weight
+    bigrams: dict[str, float]  # "a b" -> weight
+    total: float
 
-    def query_terms(self, question: str, drop: Sequence[str] = ()) -> dict[str, float]:
-        """Distinct query terms with IDF weights; terms of `drop` phrases (unit names) removed."""
+
+class SentenceRanker:
+    def __init__(self, weights: TermWeights) -> None:
+        self.weights = weights
+
+    def query_terms(self, question: str, drop: Sequence[str] = ()) -> QueryTerms:
+        """Weighted syllables and bigrams of a question, without question words and `drop` phrases."""
         dropped: set[str] = set()
         for phrase in drop:
-            dropped |= set(self.analyzer.tokens(phrase))
-        terms = {t for t in self.analyzer.query_tokens(question) if t not in dropped}
-        return {t: self.weights.idf(t) for t in terms}
+            dropped |= text_terms(phrase)[0]
+        key = match_key(_expand_abbreviations(question))
+        syl: dict[str, float] = {}
+        big: dict[str, float] = {}
+        for phrase in _PHRASE_SPLIT_RE.split(key):
+            toks = [_norm_token(t) for t in _TOKEN_RE.findall(phrase)]
+            kept = [t if t not in _QUERY_STOP and t not in dropped else None for t in toks]
+            for t in kept:
+                if t is not None:
+                    syl[t] = self.weights.idf(t)
+            for a, b in itertools.pairwise(kept):
+                if a is not None and b is not None:
+                    big[f"{a} {b}"] = BIGRAM_WEIGHT * (syl[a] + syl[b]) / 2
+        return QueryTerms(syl, big, (sum(syl.values()) + sum(big.values())) or 1.0)
+
+    def _label_coverage(self, text: str, m: re.Match[str], q: QueryTerms, satisfied: frozenset[str],
+                        negated_q: bool) -> float:
+        window = _label_window(text, m)
+        cov = self.coverage(window, q, satisfied)
+        # "chưa hoàn thành: 0 nhiệm vụ" does not answer "đã hoàn thành bao nhiêu nhiệm vụ".
+        if not negated_q and _NEGATION_RE.search(match_key(text[max(0, m.start() - 30):m.start()])):
+            cov *= NEGATION_FACTOR
+        return cov
+
+    def coverage(self, text: str, q: QueryTerms, satisfied: frozenset[str] = frozenset()) -> float:
+        syl, big = text_terms(text)
+        got = sum(w for t, w in q.syllables.items() if t in syl or t in satisfied)
+        got += sum(w for t, w in q.bigrams.items() if t in big)
+        return got / q.total
 
     def rank(self, question: str, paragraphs: Sequence[Paragraph], expects: str = "text",
              drop: Sequence[str] = ()) -> list[ScoredSentence]:
-        terms = self.query_terms(question, drop)
-        total = sum(terms.values()) or 1.0
+        q = self.query_terms(question, drop)
         measure = _asked_measure(question)
+        negated_q = bool(_NEGATION_RE.search(match_key(question)))
         out: list[ScoredSentence] = []
         for p in paragraphs:
             if p.kind == "heading" and expects != "text":
                 continue
-            p_cov = self._coverage(p.text, terms, total)
-            sec_cov = self._coverage(" ".join(p.section_path[-2:]), terms, total) if p.section_path else 0.0
+            p_cov = self.coverage(p.text, q)
+            sec_cov = self.coverage(" ".join(p.section_path[-2:]), q) if p.section_path else 0.0
             for span in sentence_spans(p.text):
-                s_cov = self._coverage(span.text, terms, total)
+                values = value_matches(span.text, expects)
+                has_value = bool(values) or expects in ("text", "name")
+                # A percentage in the sentence answers "tỷ lệ"/"phần trăm" even when the word is absent.
+                satisfied = _RATE_WORDS if expects == "percent" and values else frozenset()
+                s_cov = self.coverage(span.text, q, satisfied)
                 if s_cov == 0.0:
                     continue
                 base = SENTENCE_WEIGHT * s_cov + PARAGRAPH_WEIGHT * p_cov + SECTION_WEIGHT * sec_cov
-                has_value = value_present(span.text, expects)
-                if expects not in ("text", "name") and not has_value:
+                focus: str | None = None
+                if values and measure and expects == "count":
+                    # "bao nhiêu hội nghị": prefer the numbers that count that noun.
+                    values = [m for m in values if _counts(span.text, m, measure)] or values
+                if values:
+                    # The value whose label (the words just before it) best matches the question.
+                    win_cov, best = max(((self._label_coverage(span.text, m, q, satisfied, negated_q), m)
+                                         for m in values), key=lambda x: x[0])
+                    base += WINDOW_WEIGHT * win_cov
+                    focus = _value_text(span.text, best, measure if expects == "count" else None)
+                    if measure and _has_measure(span.text, measure):
+                        base += MEASURE_BONUS
+                elif expects not in ("text", "name"):
                     base *= MISSING_VALUE_PENALTY
-                if measure and has_value and _has_measure(span.text, measure):
-                    base += MEASURE_BONUS
-                out.append(ScoredSentence(p, span, base, s_cov, has_value))
+                out.append(ScoredSentence(p, span, base, s_cov, has_value, focus))
         out.sort(key=lambda s: (-s.score, len(s.span.text)))
         return out
 
-    def _coverage(self, text: str, terms: dict[str, float], total: float) -> float:
-        toks = self._tokens(text)
-        return sum(w for t, w in terms.items() if t in toks) / total
 
-
-def value_present(text: str, expects: str) -> bool:
-    """Does the sentence hold a value of the expected kind?"""
+def value_matches(text: str, expects: str) -> list[re.Match[str]]:
+    """Values of the expected kind in a sentence (empty for text/name questions)."""
     if expects == "percent":
-        return _PERCENT_RE.search(text) is not None
+        return list(_PERCENT_RE.finditer(text))
     if expects == "money":
-        return _MONEY_RE.search(text) is not None
+        return list(_MONEY_RE.finditer(text))
+    if expects == "docnumber":
+        return list(_DOCNUM_RE.finditer(text))
     if expects == "rank":
-        return _RANK_RE.search(text) is not None or re.search(rf"{_NUM}\s*/\s*{_NUM}", text) is not None
-    if expects == "docnumber":
-        return _DOCNUM_RE.search(text) is not None
+        return list(_RANK_RE.finditer(text)) or list(_FRACTION_RE.finditer(text))
     if expects in ("count", "duration"):
-        return bool(count_numbers(text))
-    return True
+        return count_numbers(text)
+    return []
 
 
-def count_numbers(text: str) -> list[str]:
-    """Numbers in a sentence that are not parts of dates, years or document numbers."""
-    masked = _DOCNUM_RE.sub(" ", text)
-    masked = _DATE_RE.sub(" ", masked)
-    return _NUMBER_RE.findall(masked)
+def count_numbers(text: str) -> list[re.Match[str]]:
+    """Numbers (and fractions "09/17") that are not dates, years, document numbers or percentages."""
+    masked = _DOCNUM_RE.sub(lambda m: " " * len(m.group(0)), text)
+    masked = _DATE_RE.sub(lambda m: " " * len(m.group(0)), masked)
+    return [m for m in _NUMBER_RE.finditer(masked) if not text[m.end():m.end() + 2].lstrip().startswith("%")]
 
 
-def focus_value(text: str, expects: str, question: str) -> str | None:
-    """The value in a sentence that answers the question, as written (e.g. "99.75%", "2,955 hồ sơ")."""
-    if expects == "percent":
-        m = _PERCENT_RE.findall(text)
-        return m[-1].replace(" ", "") if len(m) == 1 else _nearest(text, _PERCENT_RE, question)
-    if expects == "money":
-        return _nearest(text, _MONEY_RE, question)
-    if expects == "docnumber":
-        return _nearest(text, _DOCNUM_RE, question)
-    if expects in ("count", "rank"):
-        measure = _asked_measure(question)
-        if measure:
-            key = match_key(text)
-            m = re.search(rf"({_NUM})\s+{re.escape(measure)}", key)
-            if m:
-                return f"{m.group(1)} {_restore_words(text, measure)}"
-        nums = count_numbers(text)
-        return nums[0] if len(nums) == 1 else None
-    return None
+def _counts(text: str, m: re.Match[str], measure: str) -> bool:
+    """Is the number followed (within one word) by the counted noun?"""
+    after = match_key(text[m.end(): m.end() + 40])
+    before = match_key(text[max(0, m.start() - 40): m.start()])
+    return any(re.match(rf"\s*(?:\w+\s+)?{re.escape(form)}\b", after) or f"{form} " in before
+               for form in _measure_forms(measure))
 
 
-def _nearest(text: str, pattern: re.Pattern[str], question: str) -> str | None:
-    matches = list(pattern.finditer(text))
-    if not matches:
-        return None
-    if len(matches) == 1:
-        return matches[0].group(0).strip()
-    # Several values: take the one closest after the longest question phrase found in the sentence.
-    key = match_key(text)
-    q_words = match_key(question).split()
-    best_pos = -1
-    for n in range(min(5, len(q_words)), 1, -1):
-        for i in range(len(q_words) - n + 1):
-            pos = key.find(" ".join(q_words[i:i + n]))
-            if pos >= 0:
-                best_pos = pos
-                break
-        if best_pos >= 0:
-            break
-    if best_pos < 0:
-        return matches[0].group(0).strip()
-    after = [m for m in matches if m.start() >= best_pos]
-    return (after[0] if after else matches[-1]).group(0).strip()
+def _measure_forms(measure: str) -> list[str]:
+    """ "nha van hoa" -> ["nha van hoa", "nha van"]: the noun may be followed by a qualifier."""
+    words = measure.split()
+    return [" ".join(words[:n]) for n in range(len(words), min(len(words), 2) - 1, -1)]
+
+
+def _label_window(text: str, m: re.Match[str]) -> str:
+    return text[max(0, m.start() - LABEL_WINDOW_CHARS): m.end() + 12]
+
+
+def _value_text(text: str, m: re.Match[str], measure: str | None) -> str:
+    """The value as written, with the counted noun when the question named one."""
+    value = text[m.start():m.end()].strip()
+    if measure:
+        words = text[m.end(): m.end() + 40].split()
+        for form in _measure_forms(" ".join(measure.split()[:2])):
+            n = len(form.split())
+            if words and match_key(" ".join(words[:n])).strip(".,;:()") == form:
+                return f"{value} {' '.join(words[:n]).strip('.,;:()')}"
+    return value
 
 
 def _asked_measure(question: str) -> str | None:
@@ -195,21 +264,11 @@ def _asked_measure(question: str) -> str | None:
         if w in _MEASURE_STOP:
             break
         words.append(w)
-        if len(words) == 2:
+        if len(words) == 3:
             break
     return " ".join(words) or None
 
 
 def _has_measure(text: str, measure: str) -> bool:
-    return re.search(rf"{_NUM}\s*(?:\w+\s+)?{re.escape(measure)}", match_key(text)) is not None
-
-
-def _restore_words(text: str, folded: str) -> str:
-    """The accented spelling in `text` of a folded phrase (falls back to the folded form)."""
-    n = len(folded.split())
-    words = text.split()
-    for i in range(len(words) - n + 1):
-        cand = " ".join(words[i:i + n])
-        if match_key(cand).strip(".,;:()") == folded:
-            return cand.strip(".,;:()")
-    return folded
+    key = match_key(text)
+    return any(re.search(rf"{_NUM}\s*(?:\w+\s+)?{re.escape(form)}", key) for form in _measure_forms(measure))

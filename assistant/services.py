@@ -43,7 +43,7 @@ class Services:
     def answerer(self) -> Any:
         """The question answerer (assistant.answerer.Answerer), built on first use."""
         if "answerer" not in self.extras:
-            from assistant.answerer import Answerer  # noqa: PLC0415 - assistant layer on top of index
+            from assistant.answerer import Answerer
 
             self.extras["answerer"] = Answerer.from_services(self)
         return self.extras["answerer"]
@@ -58,7 +58,7 @@ class Services:
 
 def _load_extractor() -> Any:
     try:
-        from ingest.indicators import IndicatorExtractor  # noqa: PLC0415
+        from ingest.indicators import IndicatorExtractor
 
         return IndicatorExtractor()
     except Exception as exc:  # indicators are optional for retrieval

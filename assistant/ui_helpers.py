@@ -544,7 +544,8 @@ class AppBackend:
     def indicator_choices(self) -> list[tuple[str, str]]:
         """(display name, key) of the indicators present in the store."""
         names = self.indicator_names()
-        keys = sorted({i.key for i in self.store.query_indicators()}, key=lambda k: names.get(k, k))
+        keys = sorted({i.key for i in self.store.query_indicators()},
+                      key=lambda k: fold_accents(names.get(k, k)).lower())
         return [(names.get(k, k), k) for k in keys]
 
     def indicator_table(self, key: str | None = None, unit: str | None = None) -> Any:

@@ -48,7 +48,7 @@ _UNIT_MENTION_RE = re.compile(
 
 # Metadata questions about the report itself.
 _METADATA_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("signer", ("ai ky", "nguoi ky", "ky bao cao", "ky ban hanh bao cao", "ai la nguoi ky")),
+    ("signer", ("ai ky", "nguoi ky", "ai la nguoi ky", "do ai ky", "chu ky cua ai")),
     ("report_number", ("so hieu bao cao", "bao cao so may", "so bao cao", "co so hieu", "so ky hieu bao cao")),
     ("references", ("cong van nao", "thuc hien cong van", "can cu cong van", "theo cong van", "can cu van ban nao",
                     "de thuc hien van ban nao", "lap de thuc hien")),
@@ -79,9 +79,9 @@ _MENTION_VERBS = ("neu", "de cap", "noi", "bao cao ve", "co", "gap", "phan anh",
 _EXPECT_RULES: tuple[tuple[Expect, tuple[str, ...]], ...] = (
     ("docnumber", ("so hieu", "so ky hieu", "quyet dinh so", "van ban so", "cong van so")),
     ("rank", ("xep hang", "thu may", "hang thu", "vi tri thu")),
-    ("percent", ("ty le", "ti le", "phan tram", "%", "bao nhieu phan")),
+    ("percent", ("ty le", "ti le", "phan tram", "%")),
     ("money", ("bao nhieu tien", "kinh phi", "giai ngan", "dong", "ngan sach", "von")),
-    ("count", ("bao nhieu", "may ", "so luong", "tong so", "tong cong")),
+    ("count", ("bao nhieu", "may ", "so luong", "tong so", "tong cong", "co may")),
     ("name", ("ai ", "ai?", "nguoi nao", "don vi nao", "voi ai", "goi cuoc nao", "voi don vi nao")),
 )
 
@@ -233,4 +233,7 @@ def _expectation(key: str) -> Expect:
     for expect, cues in _EXPECT_RULES:
         if any(c in padded for c in cues):
             return expect
+    # "Số DVCTT toàn trình của P. Trung Thành?": a question that starts with "số" asks for a count.
+    if re.match(r"(so|tong so|so luong) ", key) and not key.startswith(("so hoa", "so hieu")):
+        return "count"
     return "text"

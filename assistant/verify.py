@@ -35,8 +35,19 @@ def number_keys(text: str) -> set[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Answer prose split into sentences; trailing [n] markers stay with their sentence."""
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+    """Answer prose split into sentences; trailing [n] markers stay with their sentence, and a
+    quotation “…” is never split (a quoted report sentence may hold its own full stops)."""
+    out: list[str] = []
+    pending = ""
+    for part in _SENTENCE_RE.findall(text):
+        pending = f"{pending} {part}" if pending else part
+        if pending.count("“") <= pending.count("”"):
+            if pending.strip():
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
 
 
 def check_sentences(text: str, citations: Sequence[Citation], allowed_text: str = "",

@@ -1,0 +1,640 @@
+"""Aggregate questions answered from the indicators table (and the reports' metadata).
+
+"Những phường, xã nào báo cáo tỷ lệ số hóa hồ sơ đạt 100%?" cannot be answered from the top-k
+chunks once there are hundreds of reports: it needs every report. `AggregateAnswerer.match`
+recognises such questions (indicator via the taxonomy surface forms, accent-insensitive; the
+condition: reach / exceed / fall below a value, "còn ... quá hạn" = value > 0, highest / lowest,
+how many units, compare units, one indicator across all units; or a metadata aggregate: the
+reports of a province, the communes (xã) / wards (phường) in the collection). `answer` reads the
+indicators of every report and composes a Vietnamese answer.
+
+Answer convention for set questions (agreed with the eval scorer): the units that answer the
+question come first, one per line, each with its value, period and an [n] citation of the
+paragraph holding the figure. Units that do NOT answer it (values that miss the condition,
+reports that do not state the indicator) are named only after a line starting with "Lưu ý:";
+everything from that line on is not counted as part of the result set.
+
+The store is duck-typed: anything with `query_indicators(key=None, unit=None, doc_id=None)`,
+`list_reports()` and `get_paragraph(pid)` (e.g. `index.store.ReportStore`, or `MemoryStore` here).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from assistant.models import Answer, Citation
+from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
+from ingest.models import Indicator, Paragraph, Report
+from ingest.numbers import find_numbers, fold, format_number
+
+log = logging.getLogger(__name__)
+
+MAX_ANSWER_CHARS = 1450  # DESIGN.md: number answers must stay under 1,500 characters
+NOTE_MARKER = "Lưu ý:"
+
+Kind = Literal["threshold", "extreme", "compare", "list", "province", "unit_type", "period", "all_reports"]
+
+
+class IndicatorSource(Protocol):
+    def query_indicators(self, key: str | None = None, unit: str | None = None,
+                         doc_id: str | None = None) -> list[Indicator]: ...
+
+    def list_reports(self) -> list[dict[str, Any]]: ...
+
+    def get_paragraph(self, pid: str) -> Paragraph | None: ...
+
+
+@dataclass(slots=True)
+class AggregateQuery:
+    kind: Kind
+    key: str | None = None
+    measure: str | None = None  # measure the question is about ("%", "hồ sơ", ...)
+    op: str | None = None  # ">=", ">", "<", "<=", "==", "max", "min"
+    value: float | None = None
+    count: bool = False  # "bao nhiêu đơn vị ..."
+    doc_ids: list[str] = field(default_factory=list)  # units named in the question (compare)
+    provinces: list[str] = field(default_factory=list)
+    unit_types: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)  # "2026-Q1", "2026-04", "2026" (report period inside)
+
+
+# --------------------------------------------------------------------------- question cues
+def _re(p: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z0-9])(?:" + p + r")(?![a-z0-9])")
+
+
+_WHICH_RE = _re(r"(don vi|phuong|xa|bao cao|dia phuong|noi|dia ban|co so|thi tran)( \w+){0,2} nao|nao")
+_SET_RE = _re(r"(nhung|cac|tung|moi|tat ca( cac)?|toan bo) (don vi|phuong|xa|bao cao|dia phuong|thi tran)")
+_COUNT_RE = _re(r"(bao nhieu|may|so luong) (don vi|phuong|xa|bao cao|dia phuong|thi tran)")
+_COMPARE_RE = _re(r"so sanh|chenh lech|khac nhau|cao hon hay|thap hon hay")
+_MAX_RE = _re(r"(nhieu|cao|lon|tot)( [a-z]+){0,7} (?<!thong )nhat|dan dau|dung dau")
+_MIN_RE = _re(r"(it|thap|nho|kem)( [a-z]+){0,7} (?<!thong )nhat|cuoi bang|thap hon ca")
+_POSITIVE_RE = _re(r"con|co|phat sinh|ton dong|de xay ra|bi")
+_RATE_RE = _re(r"ty le|ti le|phan tram")
+_QUANT_RE = _re(r"ty le|ti le|phan tram|bao nhieu|so luong|tong so|con so|so lieu|dat|muc|gia tri|chi so|diem|hang")
+_TEXT_TOPIC_RE = _re(r"kho khan|han che|vuong mac|nguyen nhan|giai phap|de xuat|mo hinh|bai hoc|ton tai|"
+                     r"nhiem vu trong tam|phuong huong|noi dung")
+_OPS: list[tuple[re.Pattern[str], str]] = [
+    (_re(r"tu( \S+){1,2} tro len|it nhat|toi thieu|khong (duoi|thap hon)"), ">="),
+    (_re(r"khong (qua|vuot|hon)|toi da"), "<="),
+    (_re(r"chua dat|khong dat|duoi|thap hon|nho hon|kem hon|chua toi|chua den|it hon"), "<"),
+    (_re(r"tren|hon|vuot|cao hon|lon hon|nhieu hon"), ">"),
+    (_re(r"bang|dung bang"), "=="),
+]
+_TYPE_WORDS = {"phuong": "phường", "xa": "xã", "thi tran": "thị trấn"}
+_META_STOP = set(
+    ["trong", "bo", "cac", "nhung", "nao", "la", "cua", "co", "thuoc", "tinh", "thanh", "pho", "tp", "don", "vi", "bao", "cao", "danh", "sach", "liet", "ke", "du", "lieu", "he", "thong", "gom", "ke", "ten", "hien", "tai", "hien", "nay", "nay", "va", "hay", "cho", "biet", "khong", "phai", "chi", "rieng", "it", "nhat", "mot", "so", "luong", "bao", "nhieu", "may", "o", "tai", "ve", "da", "duoc", "nap", "ky", "dia", "phuong", "noi", "dia", "ban", "thi", "tran", "xa", "phuong"]
+)
+
+
+class AggregateAnswerer:
+    """`match(question) -> AggregateQuery | None`; `answer(question, query) -> Answer`."""
+
+    def __init__(self, store: IndicatorSource, taxonomy: Taxonomy | str | None = None) -> None:
+        self.store = store
+        if isinstance(taxonomy, Taxonomy):
+            self.taxonomy = taxonomy
+        else:
+            self.taxonomy = load_taxonomy(taxonomy)
+
+    # ------------------------------------------------------------------ matching
+    def match(self, question: str) -> AggregateQuery | None:
+        question = " ".join(question.split())
+        fq = fold(question)  # same length as `question`: offsets of find_numbers() apply
+        reports = self.store.list_reports()
+        if not reports:
+            return None
+        named = _named_docs(fq, reports)
+        named_units = {(reports_by_id(reports)[d].get("unit") or "") for d in named}
+        provinces = _named_provinces(fq, reports)
+        unit_types = _named_types(fq)
+        periods = _named_periods(question)
+        key, measure = self._pick_indicator(fq)
+        compare = bool(_COMPARE_RE.search(fq)) and len(named_units) >= 2
+        if key is None:
+            return self._match_metadata(fq, provinces, unit_types, periods, named_units)
+        d = self.taxonomy.get(key)
+        nums = [n for n in find_numbers(question) if n.kind in ("percent", "count", "decimal", "money", "zero")]
+        which = bool(_WHICH_RE.search(fq) or _SET_RE.search(fq))
+        count = bool(_COUNT_RE.search(fq))
+        if compare:
+            docs = [doc for doc in named]
+            return AggregateQuery("compare", key=key, measure=measure or d.measure, doc_ids=docs)
+        if len(named_units) == 1:
+            return None  # a lookup about one unit: the retrieval answerer handles it
+        if _TEXT_TOPIC_RE.search(fq) and not nums and not _QUANT_RE.search(fq):
+            return None
+        base = {"key": key, "provinces": provinces, "unit_types": unit_types, "periods": periods, "count": count}
+        if nums and (which or count or _QUANT_RE.search(fq)):
+            n = nums[0]
+            op = _op_before(fq, n.start)
+            m = measure or ("%" if n.measure == "%" else (n.measure if d.accepts(n.measure) else d.measure))
+            return AggregateQuery("threshold", measure=m, op=op, value=n.value, **base)
+        if _MAX_RE.search(fq) and (which or _QUANT_RE.search(fq)):
+            return AggregateQuery("extreme", measure=measure or d.measure, op="max", **base)
+        if _MIN_RE.search(fq) and (which or _QUANT_RE.search(fq)):
+            return AggregateQuery("extreme", measure=measure or d.measure, op="min", **base)
+        if (which or count) and d.zero and _POSITIVE_RE.search(fq):
+            return AggregateQuery("threshold", measure=measure or d.count_measure, op=">", value=0, **base)
+        if (which or count) and (_QUANT_RE.search(fq) or measure):
+            return AggregateQuery("list", measure=measure or d.measure, **base)
+        return None
+
+    def question_indicator(self, question: str) -> str | None:
+        """The taxonomy key a question asks about (None when it names no indicator)."""
+        return self._pick_indicator(fold(" ".join(question.split())))[0]
+
+    def _pick_indicator(self, fq: str) -> tuple[str | None, str | None]:
+        labels = self.taxonomy.find_labels(fq, question=True)
+        if not labels:
+            return None, None
+        hint = _measure_hint(fq)
+        cands = [lb for lb in labels if hint is None or self.taxonomy.get(lb.key).accepts(hint)]
+        if not cands:
+            cands = labels
+        best = max(cands, key=lambda lb: (lb.length, lb.priority, -lb.start))
+        return best.key, hint
+
+    def _match_metadata(self, fq: str, provinces: list[str], unit_types: list[str], periods: list[str],
+                        named_units: set[str]) -> AggregateQuery | None:
+        if named_units:
+            return None
+        which = bool(_WHICH_RE.search(fq) or _SET_RE.search(fq) or _COUNT_RE.search(fq)
+                     or re.search(r"\bliet ke\b|\bdanh sach\b", fq))
+        if not which:
+            return None
+        # only metadata words may remain ("Những báo cáo nào là của các đơn vị thuộc tỉnh Bắc Ninh?")
+        rest = fq
+        for p in provinces:
+            rest = rest.replace(fold(p), " ")
+        words = [w for w in re.findall(r"[a-z0-9]+", rest) if w not in _META_STOP
+                 and not (periods and _PERIOD_WORD_RE.fullmatch(w))]
+        if len(words) > 1:
+            return None
+        base = {"provinces": provinces, "unit_types": unit_types, "periods": periods,
+                "count": bool(_COUNT_RE.search(fq))}
+        if provinces:
+            return AggregateQuery("province", **base)
+        if unit_types:
+            return AggregateQuery("unit_type", **base)
+        if periods:
+            return AggregateQuery("period", **base)
+        if re.search(r"\bbao cao\b|\bdon vi\b|\bdia phuong\b", fq):
+            return AggregateQuery("all_reports", **base)
+        return None
+
+    # ------------------------------------------------------------------ answering
+    def answer(self, question: str, query: AggregateQuery) -> Answer:
+        reports = [r for r in self.store.list_reports() if _keep(r, query)]
+        if query.kind in ("province", "unit_type", "period", "all_reports") or query.key is None:
+            return self._answer_metadata(question, query, reports)
+        d = self.taxonomy.get(query.key)
+        rows = [i for i in self.store.query_indicators(key=query.key)
+                if i.qualifier != self.taxonomy.target_qualifier]
+        by_doc: dict[str, list[Indicator]] = {}
+        for i in rows:
+            if _same_measure(i.measure, query.measure, d):
+                by_doc.setdefault(i.doc_id, []).append(i)
+        if query.kind == "compare":
+            reports = [r for r in self.store.list_reports() if r["doc_id"] in query.doc_ids]
+        stated = [r for r in reports if r["doc_id"] in by_doc]
+        missing = [r for r in reports if r["doc_id"] not in by_doc]
+        what = _indicator_phrase(d, query.measure)
+        if not stated:
+            text = (f"Không báo cáo nào trong {len(reports)} báo cáo đã nạp nêu {what}."
+                    if len(reports) > 1 else f"Báo cáo của {_unit(reports[0])} không nêu {what}."
+                    if reports else f"Không có báo cáo nào phù hợp để trả lời về {what}.")
+            return Answer(question=question, answer=text, abstained=True, citations=[], intent="aggregate")
+        book = _Book(self.store)
+        if query.kind == "threshold":
+            body, notes = self._threshold(query, d, what, stated, by_doc, book)
+        elif query.kind == "extreme":
+            body, notes = self._extreme(query, d, what, stated, by_doc, book)
+        elif query.kind == "compare":
+            body, notes = self._compare(query, d, what, stated, by_doc, book)
+        else:
+            body, notes = self._list(query, d, what, stated, by_doc, book)
+        if missing:
+            notes.append(_missing_sentence(missing, what))
+        text = _assemble(body, notes)
+        return Answer(question=question, answer=text, abstained=False, citations=book.used(text),
+                      intent="aggregate")
+
+    def _threshold(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
+                   by_doc: dict[str, list[Indicator]], book: _Book) -> tuple[list[str], list[str]]:
+        hits: list[tuple[dict, Indicator]] = []
+        misses: list[tuple[dict, Indicator]] = []
+        for r in stated:
+            rows = by_doc[r["doc_id"]]
+            ok = next((i for i in rows if _satisfies(i, q.op or ">=", q.value or 0.0)), None)
+            if ok is not None:
+                hits.append((r, ok))
+            else:
+                misses.append((r, rows[0]))
+        if q.op == ">" and not q.value:  # "còn hồ sơ quá hạn"
+            thing = re.sub(r"^(số|tổng số|tỷ lệ) ", "", what)
+            head = (f"Có {len(hits)} đơn vị báo cáo còn {thing}" if hits else
+                    f"Không có đơn vị nào báo cáo còn {thing}.")
+        else:
+            cond = _condition_phrase(q, d)
+            head = (f"Có {len(hits)} đơn vị báo cáo {what} {cond}" if hits else
+                    f"Không có đơn vị nào báo cáo {what} {cond}.")
+        body = [head + (":" if hits else "")]
+        body.extend(self._unit_lines(hits, book, q.measure))
+        notes = []
+        if misses:
+            vals = "; ".join(f"{_unit(r)}: {_value(i, q.measure)}" for r, i in misses)
+            notes.append(f"Các báo cáo sau có nêu {what} nhưng không thỏa điều kiện: {vals}.")
+        return body, notes
+
+    def _extreme(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
+                 by_doc: dict[str, list[Indicator]], book: _Book) -> tuple[list[str], list[str]]:
+        pick = max if q.op == "max" else min
+        best_rows = [(r, pick(by_doc[r["doc_id"]], key=lambda i: _effective(i))) for r in stated]
+        target = pick(_effective(i) for _, i in best_rows)
+        top = [(r, i) for r, i in best_rows if _effective(i) == target]
+        word = "cao nhất" if q.op == "max" else "thấp nhất"
+        if d.measure != "%" and q.measure != "%":
+            word = "nhiều nhất" if q.op == "max" else "ít nhất"
+        if len(top) == 1:
+            r, i = top[0]
+            body = [f"Đơn vị có {what} {word} là {_unit(r)}: {_value(i, q.measure)}"
+                    f"{_period(r)} {book.cite(r, i)}."]
+        else:
+            body = [f"Các đơn vị có {what} {word} ({_value(top[0][1], q.measure)}):"]
+            body.extend(self._unit_lines(top, book, q.measure))
+        others = sorted(((r, i) for r, i in best_rows if (r, i) not in top),
+                        key=lambda x: _effective(x[1]), reverse=q.op == "max")
+        notes = []
+        if others:
+            notes.append("Các đơn vị khác: " + "; ".join(f"{_unit(r)}: {_value(i, q.measure)}"
+                                                         for r, i in others) + ".")
+        return body, notes
+
+    def _compare(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
+                 by_doc: dict[str, list[Indicator]], book: _Book) -> tuple[list[str], list[str]]:
+        pairs = [(r, by_doc[r["doc_id"]][0]) for r in stated]
+        body = [f"So sánh {what}:"]
+        body.extend(self._unit_lines(pairs, book, q.measure))
+        if len(pairs) == 2:
+            (r1, a), (r2, b) = pairs
+            diff = abs(a.value - b.value)
+            unit = " điểm phần trăm" if a.measure == "%" else f" {a.measure}" if a.measure else ""
+            if diff == 0:
+                body.append(f"Hai đơn vị bằng nhau ({_value(a, q.measure)}).")
+            else:
+                hi, lo = ((r1, r2) if a.value > b.value else (r2, r1))
+                body.append(f"{_cap(_unit(hi))} cao hơn {_unit(lo)} {format_number(diff)}{unit}.")
+        return body, []
+
+    def _list(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
+              by_doc: dict[str, list[Indicator]], book: _Book) -> tuple[list[str], list[str]]:
+        pairs = [(r, by_doc[r["doc_id"]][0]) for r in stated]
+        body = [f"{_cap(what)} theo từng báo cáo ({len(pairs)} đơn vị có nêu):"]
+        body.extend(self._unit_lines(pairs, book, q.measure))
+        return body, []
+
+    def _unit_lines(self, pairs: Sequence[tuple[dict, Indicator]], book: _Book,
+                    measure: str | None) -> list[str]:
+        return [f"- {_cap(_unit(r))}: {_value(i, measure)}{_period(r)} {book.cite(r, i)}" for r, i in pairs]
+
+    # ------------------------------------------------------------------ metadata
+    def _answer_metadata(self, question: str, q: AggregateQuery, reports: list[dict]) -> Answer:
+        book = _Book(self.store)
+        if q.kind == "province":
+            what = "của đơn vị thuộc " + ", ".join(_province_phrase(p) for p in q.provinces)
+            if q.unit_types:
+                what = "của " + " hoặc ".join(q.unit_types) + " thuộc " + ", ".join(
+                    _province_phrase(p) for p in q.provinces)
+        elif q.kind == "unit_type":
+            what = "của " + " hoặc ".join(q.unit_types)
+        elif q.kind == "period":
+            what = ""
+        else:
+            what = "đã được nạp"
+        if q.periods:
+            what += " cho kỳ " + ", ".join(_period_text(p, None) or p for p in q.periods)
+        what = what.strip()
+        if not reports:
+            return Answer(question=question, answer=f"Không có báo cáo nào {what}.", abstained=True,
+                          citations=[], intent="aggregate")
+        lines = [f"Có {len(reports)} báo cáo {what}:"]
+        for r in reports:
+            p = _metadata_paragraph(self.store, r, q)
+            cite = book.cite_paragraph(r, p) if p is not None else ""
+            extra = f", tỉnh {r['province']}" if r.get("province") and q.kind != "province" else ""
+            lines.append(f"- {_cap(_unit(r))}{extra}{_period(r)} {cite}".rstrip())
+        notes = []
+        if q.kind == "province":
+            others = [r for r in self.store.list_reports()
+                      if r.get("province") and r.get("province") not in q.provinces]
+            if others:
+                notes.append("Các báo cáo khác thuộc tỉnh, thành phố khác: " + "; ".join(
+                    f"{_unit(r)} ({r['province']})" for r in others) + ".")
+            unknown = [r for r in self.store.list_reports() if not r.get("province")]
+            if unknown:
+                notes.append("Chưa xác định được tỉnh của: " + ", ".join(_unit(r) for r in unknown) + ".")
+        text = _assemble(lines, notes)
+        return Answer(question=question, answer=text, abstained=False, citations=book.used(text),
+                      intent="aggregate")
+
+
+# --------------------------------------------------------------------------- helpers
+class _Book:
+    """Numbered citations, one per paragraph."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.citations: list[Citation] = []
+        self._by_pid: dict[str, int] = {}
+
+    def cite(self, report: dict, ind: Indicator) -> str:
+        p = _get_paragraph(self.store, ind.paragraph_id)
+        if p is None:
+            return self._add(report, ind.paragraph_id, (), ind.sentence)
+        return self._add(report, p.id, p.section_path, p.text)
+
+    def used(self, text: str) -> list[Citation]:
+        """Citations whose marker survived trimming."""
+        return [c for c in self.citations if f"[{c.n}]" in text]
+
+    def cite_paragraph(self, report: dict, p: Paragraph) -> str:
+        return self._add(report, p.id, p.section_path, p.text)
+
+    def _add(self, report: dict, pid: str, section: Iterable[str], text: str) -> str:
+        if pid not in self._by_pid:
+            n = len(self.citations) + 1
+            self._by_pid[pid] = n
+            self.citations.append(Citation(n=n, doc_id=report["doc_id"], unit=report.get("unit") or "",
+                                           section=" > ".join(section), paragraph_ids=[pid], text=text))
+        return f"[{self._by_pid[pid]}]"
+
+
+def _get_paragraph(store: Any, pid: str) -> Paragraph | None:
+    try:
+        p = store.get_paragraph(pid)
+    except Exception:  # pragma: no cover - a broken store row must not sink the answer
+        log.exception("get_paragraph(%s) failed", pid)
+        return None
+    if p is None or isinstance(p, Paragraph):
+        return p
+    if isinstance(p, dict):  # tolerate a dict-returning store
+        return Paragraph(id=p["id"], doc_id=p["doc_id"], n=p.get("n", 0), text=p["text"], start=p.get("start", 0),
+                         end=p.get("end", 0), section_path=tuple(p.get("section_path") or ()))
+    return None
+
+
+def _metadata_paragraph(store: Any, r: dict, q: AggregateQuery) -> Paragraph | None:
+    """The paragraph that shows the metadata asked about (province name, "UBND xã X"), else the first."""
+    getter = getattr(store, "get_paragraphs", None)
+    if getter is None:
+        return None
+    paras = [p for p in getter(r["doc_id"]) if p.text.strip()]
+    if not paras:
+        return None
+    needles = []
+    if q.kind == "province":
+        needles = [fold(p) for p in q.provinces]
+    unit = fold(r.get("unit") or "")
+    utype = fold(r.get("unit_type") or "")
+    needles.append(f"{utype} {unit}".strip())
+    for needle in needles:
+        for p in paras:
+            if needle and needle in fold(p.text) and len(p.text) < 1200:
+                return p
+    return paras[0]
+
+
+def reports_by_id(reports: list[dict]) -> dict[str, dict]:
+    return {r["doc_id"]: r for r in reports}
+
+
+def _named_docs(fq: str, reports: list[dict]) -> list[str]:
+    """doc_ids whose unit (or a typo variant of it) is named in the folded question, in order."""
+    found: list[tuple[int, str]] = []
+    for r in reports:
+        names = {fold(n) for n in [r.get("unit") or "", *(r.get("unit_variants") or [])] if n}
+        best = None
+        for name in names:
+            m = re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", fq)
+            if m and (best is None or m.start() < best):
+                best = m.start()
+        if best is not None:
+            found.append((best, r["doc_id"]))
+    return [doc for _, doc in sorted(found)]
+
+
+def _named_provinces(fq: str, reports: list[dict]) -> list[str]:
+    provs = sorted({r["province"] for r in reports if r.get("province")}, key=len, reverse=True)
+    return [p for p in provs if re.search(r"(?<![a-z0-9])" + re.escape(fold(p)) + r"(?![a-z0-9])", fq)]
+
+
+def _named_types(fq: str) -> list[str]:
+    types = [v for k, v in _TYPE_WORDS.items() if re.search(rf"(?<![a-z0-9]){k}(?![a-z0-9])", fq)]
+    excluded = [v for k, v in _TYPE_WORDS.items()
+                if re.search(rf"(khong phai|tru|ngoai|khong tinh|khong ke)( cac)? {k}(?![a-z0-9])", fq)]
+    types = [t for t in types if t not in excluded]
+    if not types and excluded:
+        types = [v for v in _TYPE_WORDS.values() if v not in excluded]
+    if set(types) >= {"phường", "xã"}:
+        return []  # "phường, xã nào" = every unit
+    return types
+
+
+def _measure_hint(fq: str) -> str | None:
+    if _RATE_RE.search(fq) or "%" in fq:
+        return "%"
+    m = re.search(r"(?<![a-z])(?:bao nhieu|nhieu|it) ((?:[a-z]+ ?){1,3})", fq)
+    if m:
+        from ingest.numbers import _measure_at  # shared measure vocabulary
+
+        meas, _, _ = _measure_at(" " + m.group(1))
+        if meas and meas not in ("ngày", "tháng", "năm", "quý"):
+            return meas
+    return None
+
+
+def _op_before(fq: str, pos: int) -> str:
+    window = fq[max(0, pos - 30):pos]
+    for rx, op in _OPS:
+        if rx.search(window):
+            return op
+    return ">="
+
+
+def _keep(r: dict, q: AggregateQuery) -> bool:
+    if q.provinces and r.get("province") not in q.provinces:
+        return False
+    if q.periods and not any(_within(r.get("period"), p) for p in q.periods):
+        return False
+    return not (q.unit_types and r.get("unit_type") not in q.unit_types)
+
+
+def _within(period: str | None, asked: str) -> bool:
+    """The report's period lies inside the asked one ("2026-02" inside "2026-Q1")."""
+    try:
+        from ingest.parser import period_bounds
+    except ImportError:  # pragma: no cover
+        return period == asked
+    a, b = period_bounds(period), period_bounds(asked)
+    if a is None or b is None:
+        return period == asked
+    return b[0] <= a[0] and a[1] <= b[1]
+
+
+_PERIOD_WORD_RE = re.compile(r"\d+|i{1,3}|iv|quy|thang|dau|cuoi|nua|ky|nam")
+
+
+def _named_periods(question: str) -> list[str]:
+    try:
+        from index.query import parse_periods
+    except ImportError:  # pragma: no cover - index package missing
+        return []
+    return parse_periods(question)
+
+
+def _same_measure(m: str | None, wanted: str | None, d: IndicatorDef) -> bool:
+    if wanted is None:
+        wanted = d.measure
+    if wanted == "%":
+        return m == "%"
+    return m != "%"
+
+
+def _effective(i: Indicator) -> float:
+    eps = 1e-6
+    if i.qualifier in ("trên", "hơn", "khoảng trên", "khoảng hơn"):
+        return i.value + eps
+    if i.qualifier in ("dưới", "gần"):
+        return i.value - eps
+    return i.value
+
+
+def _satisfies(i: Indicator, op: str, v: float) -> bool:
+    x = _effective(i)
+    return {">=": x >= v - 1e-9, ">": x > v, "<": x < v, "<=": x <= v + 1e-9,
+            "==": abs(i.value - v) < 1e-9}[op]
+
+
+def _value(i: Indicator, measure: str | None) -> str:
+    q = f"{i.qualifier} " if i.qualifier in ("trên", "khoảng", "khoảng trên", "hơn", "gần", "dưới") else ""
+    if i.numerator is not None and i.denominator is not None:
+        base = f"{format_number(i.numerator)}/{format_number(i.denominator)}"
+        return q + (base + f" {i.measure}" if i.measure and i.measure != "%" else base)
+    return q + format_number(i.value, i.measure or measure)
+
+
+def _period(r: dict) -> str:
+    p = _period_text(r.get("period"), r.get("period_label"))
+    return f" ({p})" if p else ""
+
+
+def _period_text(period: str | None, label: str | None) -> str | None:
+    if period:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+            return f"tháng {int(m.group(2))} năm {m.group(1)}"
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+            return f"quý {['I', 'II', 'III', 'IV'][int(m.group(2)) - 1]} năm {m.group(1)}"
+        if m := re.fullmatch(r"(\d{4})-H([12])", period):
+            return f"6 tháng {'đầu' if m.group(2) == '1' else 'cuối'} năm {m.group(1)}"
+        if re.fullmatch(r"\d{4}", period):
+            return f"năm {period}"
+        if m := re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", period):
+            return f"tháng {int(m.group(2))} năm {m.group(1)} – tháng {int(m.group(4))} năm {m.group(3)}"
+    return label or period
+
+
+def _unit(r: dict) -> str:
+    unit = r.get("unit") or r.get("doc_id", "")
+    return f"{r['unit_type']} {unit}" if r.get("unit_type") else unit
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+
+
+def _province_phrase(p: str) -> str:
+    fp = fold(p)
+    if fp.startswith(("tinh ", "thanh pho ")):
+        return p
+    return f"thành phố {p}" if fp in _CITIES else f"tỉnh {p}"
+
+
+def _indicator_phrase(d: IndicatorDef, measure: str | None) -> str:
+    name = d.name
+    if measure == "%" and not fold(name).startswith(("ty le", "ti le")):
+        return "tỷ lệ " + re.sub(r"^(số|tổng số) ", "", name)
+    if measure not in (None, "%") and fold(name).startswith(("ty le", "ti le")):
+        return "số " + re.sub(r"^(tỷ lệ|tỉ lệ) ", "", name)
+    return name
+
+
+def _condition_phrase(q: AggregateQuery, d: IndicatorDef) -> str:
+    v = format_number(q.value or 0, q.measure if q.measure == "%" else None)
+    if q.op == ">" and (q.value or 0) == 0:
+        return "lớn hơn 0 (còn phát sinh)"
+    return {">=": f"đạt {v}" if q.measure == "%" else f"từ {v} trở lên", ">": f"trên {v}",
+            "<": f"dưới {v}", "<=": f"không quá {v}", "==": f"bằng {v}"}.get(q.op or ">=", f"đạt {v}")
+
+
+def _missing_sentence(missing: list[dict], what: str) -> str:
+    names = [_unit(r) for r in missing]
+    if len(names) > 12:
+        return (f"Báo cáo của {', '.join(names[:10])} và {len(names) - 10} đơn vị khác không nêu {what}.")
+    return f"Báo cáo của {', '.join(names)} không nêu {what}."
+
+
+def _assemble(body: list[str], notes: list[str]) -> str:
+    """Body lines first, then one "Lưu ý:" line; trimmed to stay under MAX_ANSWER_CHARS."""
+    note = f"{NOTE_MARKER} " + " ".join(notes) if notes else ""
+    budget = MAX_ANSWER_CHARS - min(len(note), 400) - 2
+    out: list[str] = []
+    used = 0
+    for k, line in enumerate(body):
+        if used + len(line) + 1 > budget and k > 0:
+            out.append(f"… và {len(body) - k} dòng khác (xem bảng chỉ tiêu: python -m assistant indicators).")
+            break
+        out.append(line)
+        used += len(line) + 1
+    text = "\n".join(out)
+    if note:
+        room = MAX_ANSWER_CHARS - len(text) - 1
+        if len(note) > room:
+            note = note[:max(0, room - 1)].rsplit(" ", 1)[0] + "…"
+        text += "\n" + note
+    return text
+
+
+# --------------------------------------------------------------------------- in-memory source
+class MemoryStore:
+    """An `IndicatorSource` over parsed reports (tests, scripts): no SQLite needed."""
+
+    def __init__(self, reports: Sequence[Report], extractor: IndicatorExtractor | None = None) -> None:
+        ex = extractor or IndicatorExtractor()
+        self.reports = list(reports)
+        self.indicators = [i for r in self.reports for i in ex.run(r)]
+        self._paragraphs = {p.id: p for r in self.reports for p in r.paragraphs}
+
+    def query_indicators(self, key: str | None = None, unit: str | None = None,
+                         doc_id: str | None = None) -> list[Indicator]:
+        return [i for i in self.indicators if (key is None or i.key == key) and (unit is None or i.unit == unit)
+                and (doc_id is None or i.doc_id == doc_id)]
+
+    def list_reports(self) -> list[dict[str, Any]]:
+        return [{"doc_id": r.doc_id, "unit": r.unit, "unit_type": r.unit_type, "unit_variants": r.unit_variants,
+                 "province": r.province, "period": r.period, "period_label": r.period_label, "title": r.title,
+                 "report_number": r.report_number, "signer": r.signer} for r in sorted(self.reports,
+                                                                                      key=lambda r: r.doc_id)]
+
+    def get_paragraph(self, pid: str) -> Paragraph | None:
+        return self._paragraphs.get(pid)
+
+    def get_paragraphs(self, doc_id: str) -> list[Paragraph]:
+        return [p for r in self.reports if r.doc_id == doc_id for p in r.paragraphs]
