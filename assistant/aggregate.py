@@ -35,8 +35,10 @@ log = logging.getLogger(__name__)
 
 MAX_ANSWER_CHARS = 1450  # DESIGN.md: number answers must stay under 1,500 characters
 NOTE_MARKER = "Lưu ý:"
+_CHANGE_QUALIFIERS = ("tăng", "giảm")  # "tăng 5% so với cùng kỳ" is a change, not a level
 
-Kind = Literal["threshold", "extreme", "compare", "list", "province", "unit_type", "period", "all_reports"]
+Kind = Literal["threshold", "extreme", "compare", "list", "sum", "average", "province", "unit_type", "period",
+               "all_reports"]
 
 
 class IndicatorSource(Protocol):
@@ -67,13 +69,16 @@ def _re(p: str) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + p + r")(?![a-z0-9])")
 
 
-_WHICH_RE = _re(r"(don vi|phuong|xa|bao cao|dia phuong|noi|dia ban|co so|thi tran)( \w+){0,2} nao|nao")
+_WHICH_RE = _re(r"(don vi|phuong|xa|bao cao|dia phuong|noi|dia ban|co so|thi tran)( \w+){0,2} nao|nao|o dau|noi dau")
 _SET_RE = _re(r"(nhung|cac|tung|moi|tat ca( cac)?|toan bo) (don vi|phuong|xa|bao cao|dia phuong|thi tran)")
 _COUNT_RE = _re(r"(bao nhieu|may|so luong) (don vi|phuong|xa|bao cao|dia phuong|thi tran)")
 _COMPARE_RE = _re(r"so sanh|chenh lech|khac nhau|cao hon hay|thap hon hay")
 _MAX_RE = _re(r"(nhieu|cao|lon|tot)( [a-z]+){0,7} (?<!thong )nhat|dan dau|dung dau")
 _MIN_RE = _re(r"(it|thap|nho|kem)( [a-z]+){0,7} (?<!thong )nhat|cuoi bang|thap hon ca")
 _POSITIVE_RE = _re(r"con|co|phat sinh|ton dong|de xay ra|bi")
+_NEGATIVE_RE = _re(r"(khong|chua)( con| co| phat sinh| de| bi| xay ra)?")
+_SUM_RE = _re(r"tong cong|cong lai|tong( so)?( [a-z]+){0,6} (cua )?(tat ca|cac don vi|toan bo|cac bao cao|ca [a-z]+ bao cao)")
+_AVG_RE = _re(r"trung binh|binh quan")
 _RATE_RE = _re(r"ty le|ti le|phan tram")
 _QUANT_RE = _re(r"ty le|ti le|phan tram|bao nhieu|so luong|tong so|con so|so lieu|dat|muc|gia tri|chi so|diem|hang")
 _TEXT_TOPIC_RE = _re(r"kho khan|han che|vuong mac|nguyen nhan|giai phap|de xuat|mo hinh|bai hoc|ton tai|"
@@ -121,9 +126,8 @@ class AggregateAnswerer:
         nums = [n for n in find_numbers(question) if n.kind in ("percent", "count", "decimal", "money", "zero")]
         which = bool(_WHICH_RE.search(fq) or _SET_RE.search(fq))
         count = bool(_COUNT_RE.search(fq))
-        if compare:
-            docs = [doc for doc in named]
-            return AggregateQuery("compare", key=key, measure=measure or d.measure, doc_ids=docs)
+        if compare or len(named_units) >= 2:
+            return AggregateQuery("compare", key=key, measure=measure or d.measure, doc_ids=list(named))
         if len(named_units) == 1:
             return None  # a lookup about one unit: the retrieval answerer handles it
         if _TEXT_TOPIC_RE.search(fq) and not nums and not _QUANT_RE.search(fq):
@@ -138,8 +142,14 @@ class AggregateAnswerer:
             return AggregateQuery("extreme", measure=measure or d.measure, op="max", **base)
         if _MIN_RE.search(fq) and (which or _QUANT_RE.search(fq)):
             return AggregateQuery("extreme", measure=measure or d.measure, op="min", **base)
-        if (which or count) and d.zero and _POSITIVE_RE.search(fq):
+        if (which or count) and d.zero and _NEGATIVE_RE.search(fq):  # "không có hồ sơ quá hạn"
+            return AggregateQuery("threshold", measure=measure or d.count_measure, op="==", value=0, **base)
+        if (which or count) and d.zero and _POSITIVE_RE.search(fq):  # "còn hồ sơ quá hạn"
             return AggregateQuery("threshold", measure=measure or d.count_measure, op=">", value=0, **base)
+        if _AVG_RE.search(fq):
+            return AggregateQuery("average", measure=measure or d.measure, **base)
+        if _SUM_RE.search(fq) and d.measure != "%" and measure != "%":
+            return AggregateQuery("sum", measure=measure or d.measure, **base)
         if (which or count) and (_QUANT_RE.search(fq) or measure):
             return AggregateQuery("list", measure=measure or d.measure, **base)
         return None
@@ -193,8 +203,8 @@ class AggregateAnswerer:
         if query.kind in ("province", "unit_type", "period", "all_reports") or query.key is None:
             return self._answer_metadata(question, query, reports)
         d = self.taxonomy.get(query.key)
-        rows = [i for i in self.store.query_indicators(key=query.key)
-                if i.qualifier != self.taxonomy.target_qualifier]
+        skip = {self.taxonomy.target_qualifier, *_CHANGE_QUALIFIERS}
+        rows = [i for i in self.store.query_indicators(key=query.key) if i.qualifier not in skip]
         by_doc: dict[str, list[Indicator]] = {}
         for i in rows:
             if _same_measure(i.measure, query.measure, d):
@@ -216,6 +226,8 @@ class AggregateAnswerer:
             body, notes = self._extreme(query, d, what, stated, by_doc, book)
         elif query.kind == "compare":
             body, notes = self._compare(query, d, what, stated, by_doc, book)
+        elif query.kind in ("sum", "average"):
+            body, notes = self._stat(query, d, what, stated, by_doc, book)
         else:
             body, notes = self._list(query, d, what, stated, by_doc, book)
         if missing:
@@ -253,12 +265,15 @@ class AggregateAnswerer:
 
     def _extreme(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
                  by_doc: dict[str, list[Indicator]], book: _Book) -> tuple[list[str], list[str]]:
-        pick = max if q.op == "max" else min
+        best_is_max = q.op == "max"
+        if d.lower_is_better:  # rank 1 is the "highest" rank
+            best_is_max = not best_is_max
+        pick = max if best_is_max else min
         best_rows = [(r, pick(by_doc[r["doc_id"]], key=lambda i: _effective(i))) for r in stated]
         target = pick(_effective(i) for _, i in best_rows)
         top = [(r, i) for r, i in best_rows if _effective(i) == target]
         word = "cao nhất" if q.op == "max" else "thấp nhất"
-        if d.measure != "%" and q.measure != "%":
+        if (q.measure or d.measure) not in ("%", "điểm", "hạng"):
             word = "nhiều nhất" if q.op == "max" else "ít nhất"
         if len(top) == 1:
             r, i = top[0]
@@ -268,7 +283,7 @@ class AggregateAnswerer:
             body = [f"Các đơn vị có {what} {word} ({_value(top[0][1], q.measure)}):"]
             body.extend(self._unit_lines(top, book, q.measure))
         others = sorted(((r, i) for r, i in best_rows if (r, i) not in top),
-                        key=lambda x: _effective(x[1]), reverse=q.op == "max")
+                        key=lambda x: _effective(x[1]), reverse=best_is_max)
         notes = []
         if others:
             notes.append("Các đơn vị khác: " + "; ".join(f"{_unit(r)}: {_value(i, q.measure)}"
@@ -289,6 +304,20 @@ class AggregateAnswerer:
             else:
                 hi, lo = ((r1, r2) if a.value > b.value else (r2, r1))
                 body.append(f"{_cap(_unit(hi))} cao hơn {_unit(lo)} {format_number(diff)}{unit}.")
+        return body, []
+
+    def _stat(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
+              by_doc: dict[str, list[Indicator]], book: _Book) -> tuple[list[str], list[str]]:
+        pairs = [(r, by_doc[r["doc_id"]][0]) for r in stated]
+        values = [i.value for _, i in pairs]
+        measure = pairs[0][1].measure or q.measure
+        if q.kind == "sum":
+            head = f"Tổng {what} của {len(pairs)} đơn vị có nêu: {format_number(sum(values), measure)}"
+        else:
+            avg = round(sum(values) / len(values), 2)
+            head = f"Trung bình {what} của {len(pairs)} đơn vị có nêu: {format_number(avg, measure)}"
+        body = [head + " (các kỳ báo cáo có thể khác nhau):"]
+        body.extend(self._unit_lines(pairs, book, q.measure))
         return body, []
 
     def _list(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
@@ -524,6 +553,8 @@ def _value(i: Indicator, measure: str | None) -> str:
     q = f"{i.qualifier} " if i.qualifier in ("trên", "khoảng", "khoảng trên", "hơn", "gần", "dưới") else ""
     if i.numerator is not None and i.denominator is not None:
         base = f"{format_number(i.numerator)}/{format_number(i.denominator)}"
+        if i.measure == "hạng":
+            return f"hạng {base}"
         return q + (base + f" {i.measure}" if i.measure and i.measure != "%" else base)
     return q + format_number(i.value, i.measure or measure)
 

@@ -7,6 +7,7 @@ passages and `verify` checks its output; on any failure the extractive answer is
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -21,7 +22,7 @@ from assistant.ranker import ScoredSentence, SentenceRanker, TermWeights
 from assistant.textutil import contains_phrase, match_key, period_phrase, unit_label
 from assistant.understand import LIST_TOPICS, QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
-from ingest.numbers import numbers_in_text
+from ingest.numbers import fold, numbers_in_text
 from ingest.parser import period_overlaps
 
 if TYPE_CHECKING:
@@ -38,11 +39,15 @@ LOOKUP_MIN_COVERAGE = 0.3
 # Text aggregates ("which units mention X"): a report is included when its best sentence covers this.
 MENTION_MIN_COVERAGE = 0.45
 MAX_LIST_ITEMS = 12
-LIST_MIN_COVERAGE = 0.6  # share of the question's terms a list section's text must contain
+LIST_MIN_COVERAGE = 0.5  # share of the question's terms a list section's text must contain
 MAX_TEXT_SENTENCES = 3
-TERM_SAMPLE_PARAGRAPHS = 50_000  # IDF is estimated on at most this many paragraphs
+MAX_TEXT_SENTENCES_PLURAL = 5  # "những mô hình nào": several items are expected
+_PLURAL_RE = re.compile(r"\b(nhung|cac)\b.*\bnao\b|\bnhung gi\b")
+MAX_QUOTED_PARAGRAPH = 600  # characters; longer paragraphs are quoted by sentence
+TERM_SAMPLE_PARAGRAPHS = 20_000  # IDF is estimated on at most this many paragraphs
 RETRIEVE_K = 12
-INDICATOR_BONUS = 0.25  # a sentence holding a figure of the question's indicator
+INDICATOR_BONUS = 0.25
+ON_TOPIC_CANDIDATES = 15  # best sentences checked for the question's indicator label  # a sentence holding a figure of the question's indicator
 PLAN_QUALIFIER = "kế hoạch"  # figures of plans and targets, not results
 # Closing formulas and distribution lists at the end of a report are never list items.
 _CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT)", re.IGNORECASE)
@@ -108,8 +113,8 @@ class Answerer:
         t2 = time.perf_counter()
         if self.llm is not None and not answer.abstained and answer.citations:
             answer = self._with_llm(answer, u)
-        framing = " ".join(report_phrase(snap.reports[c.doc_id]) for c in answer.citations
-                           if c.doc_id in snap.reports)
+        framing = " ".join([*(report_phrase(snap.reports[c.doc_id]) for c in answer.citations
+                              if c.doc_id in snap.reports), *(c.section for c in answer.citations)])
         problems = [] if answer.abstained else verify_answer(answer.answer, answer.citations, allowed_text=framing + _count_words(answer.answer))
         if problems:  # extractive answers quote their passages, so this is a bug if it happens
             log.error("extractive answer failed verification: %s", problems)
@@ -133,19 +138,10 @@ class Answerer:
             for doc_id, r in reports.items():
                 if r.get("unit"):
                     unit_docs.setdefault(r["unit"], []).append(doc_id)
-            texts = self._sample_texts(reports)
+            texts = self.store.sample_paragraph_texts(TERM_SAMPLE_PARAGRAPHS)
             ranker = SentenceRanker(TermWeights(texts))
             self._snapshot = _Snapshot(gen, reports, unit_docs, ranker)
             return self._snapshot
-
-    def _sample_texts(self, reports: dict[str, dict]) -> list[str]:
-        texts: list[str] = []
-        per_doc = max(20, TERM_SAMPLE_PARAGRAPHS // max(len(reports), 1))
-        for doc_id in reports:
-            paras = self.store.get_paragraphs(doc_id)
-            step = max(1, len(paras) // per_doc)
-            texts.extend(p.text for p in paras[::step])
-        return texts
 
     def _retrieval_mode(self) -> str:
         return getattr(self.retriever, "mode", "lexical")
@@ -231,7 +227,7 @@ class Answerer:
         for doc_id in docs:
             meta = snap.reports[doc_id]
             who = report_phrase(meta)
-            value, evidence = self._metadata_value(u.metadata_field or "", meta, doc_id)
+            value, evidence = self._metadata_value(u.metadata_field or "", meta, doc_id, u.key)
             if value is None:
                 missing.append(who)
                 continue
@@ -245,14 +241,18 @@ class Answerer:
         return Answer(question=u.question, answer="\n".join(lines), abstained=False,
                       citations=book.citations, intent="metadata")
 
-    def _metadata_value(self, field_name: str, meta: dict, doc_id: str) -> tuple[str | None, Paragraph | None]:
+    def _metadata_value(self, field_name: str, meta: dict, doc_id: str,
+                        key: str = "") -> tuple[str | None, Paragraph | None]:
         paras = self.store.get_paragraphs(doc_id)
         if field_name == "references":
             refs = meta.get("references") or []
-            if not refs:
+            # "công văn nào" asks for the công văn: keep the references of the kind named.
+            kinds = [k for k in _REFERENCE_KINDS if k in key]
+            chosen = [r for r in refs if any(match_key(r).startswith(k) for k in kinds)] or refs
+            if not chosen:
                 return None, None
-            value = "; ".join(refs)
-            return value, _paragraph_containing(paras, refs[0])
+            cite = next((p for r in chosen if (p := _paragraph_containing(paras, r)) is not None), None)
+            return "; ".join(chosen), cite
         if field_name == "duration":
             title = meta.get("title") or ""
             m = re.search(r"(\d+\s*năm(?:\s*\d+\s*tháng)?|\d+\s*tháng)", title)
@@ -285,11 +285,16 @@ class Answerer:
         blocks: list[str] = []
         for doc_id in docs:
             paras = self.store.get_paragraphs(doc_id)
-            items = _section_items(paras, u, snap.ranker)
+            path, items = _section_items(paras, u, snap.ranker)
             if not items:
                 continue
             meta = snap.reports[doc_id]
-            lines = [f"Theo {report_phrase(meta)}:"]
+            heading = _section_heading(paras, path)
+            if heading is not None:
+                title = quote(heading.text).strip("“”")
+                lines = [f"Theo {report_phrase(meta)}, mục “{title}” [{book.cite(heading)}]:"]
+            else:
+                lines = [f"Theo {report_phrase(meta)}:"]
             for p in items[:MAX_LIST_ITEMS]:
                 lines.append(f"- {quote(p.text)} [{book.cite(p)}]")
             blocks.append("\n".join(lines))
@@ -303,7 +308,8 @@ class Answerer:
         paragraphs = self._candidate_paragraphs(u, snap)
         drop = _generic_words(u) + _own_period_mentions(u, snap, paragraphs)
         ranked = self._with_indicators(u, snap.ranker.rank(u.effective, paragraphs, u.expects, drop))
-        good = [s for s in ranked if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE]
+        good = [s for s in ranked if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE
+                and s.on_topic is not False]
         if not good:
             return self._missing(u, snap, paragraphs, drop)
         best = good[0]
@@ -312,10 +318,19 @@ class Answerer:
         n = book.cite(best.paragraph)
         value = best.focus
         head = f"{value} — theo {report_phrase(meta)}" if value else f"Theo {report_phrase(meta)}"
-        lines = [f"{head}: {quote(best.text)} [{n}]"]
         if u.expects in ("text", "name"):
-            for extra in _diverse(good[1:], best, MAX_TEXT_SENTENCES - 1):
-                lines.append(f"- {quote(extra.text)} [{book.cite(extra.paragraph)}]")
+            # Descriptive answers quote the whole paragraph when it is short: the sentence that
+            # matches best often leans on its neighbour ("Mô hình giúp ..." after the model's name).
+            lines = [f"{head}: {quote(_passage(best))}{_section_note(best)} [{n}]"]
+            seen = {best.paragraph.id}
+            many = MAX_TEXT_SENTENCES_PLURAL if _PLURAL_RE.search(u.key) else MAX_TEXT_SENTENCES
+            for extra in _diverse(good[1:], best, many - 1):
+                if extra.paragraph.id in seen and len(extra.paragraph.text) <= MAX_QUOTED_PARAGRAPH:
+                    continue
+                seen.add(extra.paragraph.id)
+                lines.append(f"- {quote(_passage(extra))}{_section_note(extra)} [{book.cite(extra.paragraph)}]")
+        else:
+            lines = [f"{head}: {quote(best.text)} [{n}]"]
         return Answer(question=u.question, answer="\n".join(lines), abstained=False,
                       citations=book.citations, intent="lookup")
 
@@ -393,7 +408,15 @@ class Answerer:
             elif keys and s.focus:
                 s.score -= INDICATOR_BONUS  # the offered figure measures another indicator
         ranked.sort(key=lambda s: (-s.score, len(s.span.text)))
+        # On topic when the sentence names the indicator (a label of the taxonomy); checked for the
+        # best candidates only, the rest cannot win anyway.
+        for i, s in enumerate(ranked):
+            s.on_topic = i < ON_TOPIC_CANDIDATES and key in self._label_keys(s.text)
         return ranked
+
+    @functools.lru_cache(maxsize=20_000)  # noqa: B019 - one answerer per process, bounded cache
+    def _label_keys(self, text: str) -> frozenset[str]:
+        return frozenset(lb.key for lb in self.aggregator.taxonomy.find_labels(fold(text)))
 
     # -- candidates --------------------------------------------------------------------------------
     def _candidate_docs(self, u: Understanding, snap: _Snapshot, all_if_none: bool = False) -> list[str]:
@@ -447,6 +470,7 @@ class Answerer:
                       intent=extractive.intent, notes=notes)
 
 
+_REFERENCE_KINDS = ("cong van", "quyet dinh", "ke hoach", "nghi quyet", "thong bao", "chi thi", "huong dan")
 _METADATA_LABEL = {
     "signer": "Người ký", "report_number": "Số hiệu", "references": "Văn bản căn cứ",
     "duration": "Thời gian sơ kết", "period": "Kỳ báo cáo", "province": "Tỉnh/thành phố",
@@ -521,6 +545,29 @@ def _paragraph_containing(paragraphs: Sequence[Paragraph], needle: str) -> Parag
     return None
 
 
+def _passage(s: ScoredSentence) -> str:
+    """The paragraph when it is short enough to quote whole, else the sentence (continued to the
+    next sentence when it stops mid-phrase, as a line broken inside a paragraph does)."""
+    text = s.paragraph.text
+    if len(text) <= MAX_QUOTED_PARAGRAPH:
+        return text
+    end = s.span.end
+    if not text[s.span.start:end].rstrip().endswith((".", ";", "!", "?", ":", "…")):
+        nxt = re.search(r"[.;!?…](?:\s|$)", text[end:])
+        end = end + nxt.end() if nxt else len(text)
+    return text[s.span.start:end].strip()
+
+
+def _section_note(s: ScoredSentence) -> str:
+    """ (mục “…”) when the quoted paragraph leans on its section title for its subject."""
+    if not s.paragraph.section_path or len(s.paragraph.section_path) < 2:
+        return ""
+    title = s.paragraph.section_path[-1]
+    if match_key(title) in match_key(s.paragraph.text):
+        return ""
+    return f" (mục “{title}”)"
+
+
 def _diverse(candidates: Sequence[ScoredSentence], best: ScoredSentence, n: int) -> list[ScoredSentence]:
     """Up to n more sentences close to the best score, from other paragraphs/sentences."""
     out: list[ScoredSentence] = []
@@ -536,7 +583,17 @@ def _diverse(candidates: Sequence[ScoredSentence], best: ScoredSentence, n: int)
     return out
 
 
-def _section_items(paragraphs: Sequence[Paragraph], u: Understanding, ranker: SentenceRanker) -> list[Paragraph]:
+def _section_heading(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> Paragraph | None:
+    """The heading paragraph that opens the section of the listed items (None when unnumbered)."""
+    for depth in range(len(path), 0, -1):
+        for p in paragraphs:
+            if p.kind == "heading" and p.section_path == path[:depth]:
+                return p
+    return None
+
+
+def _section_items(paragraphs: Sequence[Paragraph], u: Understanding,
+                   ranker: SentenceRanker) -> tuple[tuple[str, ...], list[Paragraph]]:
     """Paragraphs of the section whose title names the list topic (most specific match wins)."""
     words = LIST_TOPICS.get(u.list_topic or "", ())
     paths: dict[tuple[str, ...], int] = {}
@@ -554,14 +611,17 @@ def _section_items(paragraphs: Sequence[Paragraph], u: Understanding, ranker: Se
         if score > best_score:
             best_path, best_score = path, score
     if best_path is None:
-        return []
+        return (), []
     depth = len(best_path)
     items = [p for p in paragraphs
              if p.section_path[:depth] == best_path and not _CLOSING_RE.match(p.text)
-             and not (p.kind == "heading" and len(p.section_path) == depth
-                      and p.text.strip().endswith(best_path[-1].strip()))]
+             and not (p.kind == "heading" and p.section_path == best_path)]
     # The section must be about what is asked: its text has to cover the question's own terms.
-    body = " ".join(p.text for p in items)
-    if ranker.coverage(body, q) < LIST_MIN_COVERAGE:
-        return []
-    return items
+    # Topic words ("nguyên nhân", "tồn tại, hạn chế") chose the section; the rest of the question
+    # ("trong chuyển đổi số") must be found in it.
+    topic_words = frozenset(w for words_ in LIST_TOPICS.values() for phrase in words_
+                            if contains_phrase(u.key, phrase) for w in phrase.split())
+    body = " ".join([*best_path, *(p.text for p in items)])
+    if ranker.coverage(body, q, topic_words) < LIST_MIN_COVERAGE:
+        return (), []
+    return best_path, items

@@ -51,7 +51,7 @@ def report_phrase(meta: dict) -> str:
 def quote(text: str) -> str:
     """A sentence quoted in the answer, trimmed of list markers, shortened when very long."""
     t = re.sub(r"^\s*(?:[-+•*]\s*|\d+[.)]\s+|[a-zđ][)]\s+)", "", text.strip()).strip()
-    t = t.replace("**", "")
+    t = re.sub(r"\s*\n\s*", " ", t.replace("**", ""))
     if len(t) > MAX_QUOTE_CHARS:
         cut = t.rfind(" ", 0, MAX_QUOTE_CHARS)
         t = t[: cut if cut > 0 else MAX_QUOTE_CHARS] + " …"

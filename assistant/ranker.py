@@ -56,9 +56,10 @@ class ScoredSentence:
     paragraph: Paragraph
     span: Span  # offsets inside the paragraph text
     score: float
-    coverage: float  # weighted share of question terms in the sentence alone
+    coverage: float  # weighted share of question terms in the sentence's own words
     has_value: bool  # holds a value of the expected kind
     focus: str | None = None  # the value that answers the question, as written ("99.75%")
+    on_topic: bool | None = None  # set by the answerer: states the question's indicator (None = unknown)
 
     @property
     def text(self) -> str:
@@ -182,6 +183,8 @@ class SentenceRanker:
                 s_cov = self.coverage(span.text, q, satisfied)
                 if s_cov == 0.0:
                     continue
+                # Coverage by the sentence's own words (a bare "%" does not make it about the topic).
+                content_cov = self.coverage(span.text, q) if satisfied else s_cov
                 base = SENTENCE_WEIGHT * s_cov + PARAGRAPH_WEIGHT * p_cov + SECTION_WEIGHT * sec_cov
                 focus: str | None = None
                 if values and measure and expects == "count":
@@ -197,7 +200,7 @@ class SentenceRanker:
                         base += MEASURE_BONUS
                 elif expects not in ("text", "name"):
                     base *= MISSING_VALUE_PENALTY
-                out.append(ScoredSentence(p, span, base, s_cov, has_value, focus))
+                out.append(ScoredSentence(p, span, base, content_cov, has_value, focus))
         out.sort(key=lambda s: (-s.score, len(s.span.text)))
         return out
 

@@ -48,7 +48,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # The quick run scores the main configurations only; the full run adds dense, no-indicators and
 # the LlamaIndex baseline side by side.
 EVAL_QUICK_CONFIGS: tuple[str, ...] = ("hybrid", "lexical")
-EVAL_EXPECTED_S = 120.0  # only scales the progress bar
+EVAL_EXPECTED_S = {False: 30.0, True: 240.0}  # quick / full run; only scales the progress bar
 
 
 # --------------------------------------------------------------------------------------------
@@ -596,7 +596,7 @@ class AppBackend:
             while proc.poll() is None:
                 elapsed = time.monotonic() - t0
                 # The subprocess reports no per-question progress: show an elapsed-time estimate.
-                progress(min(0.95, elapsed / EVAL_EXPECTED_S), f"Đang chạy bộ câu hỏi… {elapsed:.0f} s")
+                progress(min(0.95, elapsed / EVAL_EXPECTED_S[full]), f"Đang chạy bộ câu hỏi… {elapsed:.0f} s")
                 time.sleep(0.5)
         progress(1.0, "Hoàn tất")
         results_path = out / "results.json"
