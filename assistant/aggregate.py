@@ -258,9 +258,9 @@ class AggregateAnswerer:
         body = [head + (":" if hits else "")]
         body.extend(self._unit_lines(hits, book, q.measure))
         notes = []
-        if misses:
-            vals = "; ".join(f"{_unit(r)}: {_value(i, q.measure)}" for r, i in misses)
-            notes.append(f"Các báo cáo sau có nêu {what} nhưng không thỏa điều kiện: {vals}.")
+        if misses:  # named without figures: an uncited figure would be an unsupported claim
+            names = ", ".join(_unit(r) for r, _ in misses)
+            notes.append(f"Báo cáo của {names} có nêu {what} nhưng không thỏa điều kiện.")
         return body, notes
 
     def _extreme(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
@@ -286,8 +286,8 @@ class AggregateAnswerer:
                         key=lambda x: _effective(x[1]), reverse=best_is_max)
         notes = []
         if others:
-            notes.append("Các đơn vị khác: " + "; ".join(f"{_unit(r)}: {_value(i, q.measure)}"
-                                                         for r, i in others) + ".")
+            notes.append("Các đơn vị khác có nêu " + what + " (theo thứ tự): "
+                         + ", ".join(_unit(r) for r, _ in others) + ".")
         return body, notes
 
     def _compare(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
@@ -297,13 +297,12 @@ class AggregateAnswerer:
         body.extend(self._unit_lines(pairs, book, q.measure))
         if len(pairs) == 2:
             (r1, a), (r2, b) = pairs
-            diff = abs(a.value - b.value)
-            unit = " điểm phần trăm" if a.measure == "%" else f" {a.measure}" if a.measure else ""
-            if diff == 0:
-                body.append(f"Hai đơn vị bằng nhau ({_value(a, q.measure)}).")
+            if a.value == b.value:
+                body.append("Hai đơn vị có cùng giá trị.")
             else:
                 hi, lo = ((r1, r2) if a.value > b.value else (r2, r1))
-                body.append(f"{_cap(_unit(hi))} cao hơn {_unit(lo)} {format_number(diff)}{unit}.")
+                word = "cao hơn" if (a.measure or q.measure) in ("%", "điểm") else "nhiều hơn"
+                body.append(f"{_cap(_unit(hi))} {word} {_unit(lo)}.")
         return body, []
 
     def _stat(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
@@ -351,7 +350,9 @@ class AggregateAnswerer:
         if not reports:
             return Answer(question=question, answer=f"Không có báo cáo nào {what}.", abstained=True,
                           citations=[], intent="aggregate")
-        lines = [f"Có {len(reports)} báo cáo {what}:"]
+        n_units = len({(r.get("unit"), r.get("province")) for r in reports})
+        lines = [f"Có {n_units} đơn vị có báo cáo {what}:" if n_units == len(reports)
+                 else f"Có {len(reports)} báo cáo của {n_units} đơn vị {what}:"]
         for r in reports:
             p = _metadata_paragraph(self.store, r, q)
             cite = book.cite_paragraph(r, p) if p is not None else ""

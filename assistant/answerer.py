@@ -38,6 +38,8 @@ LOOKUP_MIN_SCORE = 0.42
 LOOKUP_MIN_COVERAGE = 0.3
 # Text aggregates ("which units mention X"): a report is included when its best sentence covers this.
 MENTION_MIN_COVERAGE = 0.45
+MENTION_FULL_SCAN_REPORTS = 200  # up to this many reports, every paragraph is read
+MENTION_CANDIDATES = 400  # beyond it, the chunks the lexical index returns for the question
 MAX_LIST_ITEMS = 12
 LIST_MIN_COVERAGE = 0.5  # share of the question's terms a list section's text must contain
 MAX_TEXT_SENTENCES = 3
@@ -195,13 +197,28 @@ class Answerer:
     # -- "which reports mention X" over all reports -------------------------------------------------
     def _text_aggregate(self, u: Understanding, snap: _Snapshot) -> Answer | None:
         ranker = snap.ranker
-        drop = _generic_words(u)
+        # "nêu/đề cập ... khó khăn về X": the verbs frame the question; the difficulty words are
+        # checked separately below, so only X has to be covered.
+        drop = [*_generic_words(u), *_MENTION_VERBS]
         wants_difficulty = any(contains_phrase(u.key, w) for w in LIST_TOPICS["han_che"])
+        if wants_difficulty:
+            drop += list(LIST_TOPICS["han_che"])
         book = CitationBook(snap.reports)
         lines: list[str] = []
-        for doc_id in self._candidate_docs(u, snap, all_if_none=True):
+        docs = self._candidate_docs(u, snap, all_if_none=True)
+        by_doc: dict[str, list[Paragraph]] | None = None
+        if len(docs) > MENTION_FULL_SCAN_REPORTS:
+            # Large stores: read only the paragraphs the lexical index finds for the question.
+            by_doc = {}
+            for passage in self.retriever.retrieve(u.effective, MENTION_CANDIDATES, u.filters):
+                for pid in passage.paragraph_ids:
+                    if (p := self.store.get_paragraph(pid)) is not None:
+                        by_doc.setdefault(p.doc_id, []).append(p)
+            docs = [d for d in docs if d in by_doc]
+        for doc_id in docs:
             meta = snap.reports[doc_id]
-            ranked = ranker.rank(u.effective, self.store.get_paragraphs(doc_id), "text", drop)
+            paragraphs = by_doc[doc_id] if by_doc is not None else self.store.get_paragraphs(doc_id)
+            ranked = ranker.rank(u.effective, paragraphs, "text", drop)
             if wants_difficulty:
                 ranked = [s for s in ranked if any(contains_phrase(match_key(s.text), w)
                                                    for w in _DIFFICULTY_WORDS)]
@@ -470,6 +487,7 @@ class Answerer:
                       intent=extractive.intent, notes=notes)
 
 
+_MENTION_VERBS = ("nêu", "đề cập", "nhắc đến", "nói về", "báo cáo về", "có nội dung", "làm")
 _REFERENCE_KINDS = ("cong van", "quyet dinh", "ke hoach", "nghi quyet", "thong bao", "chi thi", "huong dan")
 _METADATA_LABEL = {
     "signer": "Người ký", "report_number": "Số hiệu", "references": "Văn bản căn cứ",

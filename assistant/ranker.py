@@ -131,16 +131,23 @@ class SentenceRanker:
         self.weights = weights
 
     def query_terms(self, question: str, drop: Sequence[str] = ()) -> QueryTerms:
-        """Weighted syllables and bigrams of a question, without question words and `drop` phrases."""
-        dropped: set[str] = set()
-        for phrase in drop:
-            dropped |= text_terms(phrase)[0]
+        """Weighted syllables and bigrams of a question, without question words and `drop` phrases
+        (unit names, framing words), which are removed where they occur as whole phrases."""
+        drop_seqs = sorted({tuple(_TOKEN_RE.findall(match_key(d))) for d in drop} - {()}, key=len, reverse=True)
         key = match_key(_expand_abbreviations(question))
         syl: dict[str, float] = {}
         big: dict[str, float] = {}
         for phrase in _PHRASE_SPLIT_RE.split(key):
-            toks = [_norm_token(t) for t in _TOKEN_RE.findall(phrase)]
-            kept = [t if t not in _QUERY_STOP and t not in dropped else None for t in toks]
+            toks: list[str | None] = [_norm_token(t) for t in _TOKEN_RE.findall(phrase)]
+            i = 0
+            while i < len(toks):
+                for seq in drop_seqs:
+                    if tuple(toks[i:i + len(seq)]) == seq:
+                        toks[i:i + len(seq)] = [None] * len(seq)
+                        i += len(seq) - 1
+                        break
+                i += 1
+            kept = [t if t is not None and t not in _QUERY_STOP else None for t in toks]
             for t in kept:
                 if t is not None:
                     syl[t] = self.weights.idf(t)

@@ -312,7 +312,7 @@ def render_passage_html(view: CitationView | None) -> str:
 
 def render_answer_markdown(answer: Answer) -> str:
     """The assistant's chat message: prose with [n] markers plus plain-language notes."""
-    lines = [answer.answer.strip() or "(không có nội dung)"]
+    lines = [_end_lists(answer.answer.strip()) or "(không có nội dung)"]
     notes: list[str] = []
     if answer.abstained:
         notes.append("Không tìm thấy thông tin này trong các báo cáo đã nạp; "
@@ -323,6 +323,20 @@ def render_answer_markdown(answer: Answer) -> str:
         lines.append("")
         lines.extend(f"> ⚠️ {escape_markdown(n)}" for n in notes)
     return "\n".join(lines)
+
+
+_BULLET_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
+
+
+def _end_lists(text: str) -> str:
+    """A plain line right after a bullet list starts a new paragraph (markdown would glue it to
+    the last item, e.g. the "Lưu ý: ..." line after a list of units)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and line.strip() and not _BULLET_RE.match(line) and _BULLET_RE.match(out[-1]):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def escape_markdown(text: str) -> str:
