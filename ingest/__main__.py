@@ -72,7 +72,7 @@ def _summary_table(results: list[IngestResult], mode: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=200)
     table = Table(title="Kết quả nạp báo cáo", show_lines=False)
     for col in ("Mã báo cáo", "Trạng thái", "Đơn vị", "Loại", "Tỉnh", "Kỳ", "Mục", "Đoạn", "Khối",
                 "Chỉ tiêu", "Cảnh báo"):

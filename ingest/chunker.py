@@ -221,7 +221,11 @@ class SectionChunker:
                 length = u.end - u.start
                 if cur and (size + 1 + length > self.max_chars or (u.heading and size >= self.min_chars)):
                     carry: list[_Unit] = []
-                    while len(cur) > 1 and cur[-1].heading:  # never end a chunk on a heading
+                    carry_size = 0
+                    # do not end a chunk on a heading: move trailing headings to the next chunk
+                    while (len(cur) > 1 and cur[-1].heading
+                           and carry_size + (cur[-1].end - cur[-1].start + 1) + length <= self.max_chars):
+                        carry_size += cur[-1].end - cur[-1].start + 1
                         carry.insert(0, cur.pop())
                     packs.append(cur)
                     cur = carry

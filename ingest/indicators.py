@@ -52,6 +52,7 @@ class IndicatorDef:
     priority: int = 0
     force_measure: bool = False
     count_measure: str = ""  # measure given to a bare figure ("Tiếp nhận trực tiếp:245")
+    lower_is_better: bool = False  # ranks: 1 is the best
 
     def accepts(self, measure: str | None) -> bool:
         return (measure or "") in self.measures
@@ -138,6 +139,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
             fallback=bool(item.get("fallback", False)),
             priority=int(item.get("priority", 0)),
             force_measure=bool(item.get("force_measure", item.get("measure") == "hạng")),
+            lower_is_better=bool(item.get("lower_is_better", False)),
             count_measure=next((m for m in [item.get("measure", ""), *item.get("measures", [])]
                                 if m not in ("%", "")), item.get("measure", "")),
         ))
@@ -162,12 +164,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         ch = text[i]
         cut = None
         if ch == "\n":
-            cut = i
+            # a wrapped line (PDF) continues the sentence: next line starts lower case and the
+            # previous one does not end with punctuation
+            prev = text[:i].rstrip()[-1:]
+            rest = text[i + 1:].lstrip()
+            wrapped = bool(rest) and (rest[0].islower() or (rest[0].isdigit() and not _ITEM_RE.match(rest)))
+            if not (wrapped and prev and prev not in ".:;!?"):
+                cut = i
         elif ch in ".!?" and i + 1 < n and text[i + 1] in " \t":
             j = i + 1
             while j < n and text[j] in " \t":
                 j += 1
-            if j < n and (text[j].isupper() or text[j].isdigit() or text[j] in "-+*•(“\""):
+            if j < n and (text[j].isupper() or text[j].isdigit() or text[j] in "-+*•(“\"") \
+                    and not _MARKER_ONLY_RE.fullmatch(text[start:i + 1]):
                 cut = i + 1
         if cut is not None:
             spans.append((start, cut))
@@ -185,6 +194,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_MARKER_ONLY_RE = re.compile(r"[\s\-+*•]*(?:\d+(?:\.\d+)*|[IVXLivxl]+|[a-zđ])\.")
+_ITEM_RE = re.compile(r"\d+(?:\.\d+)*[.)]\s")
 _CLAUSE_RE = re.compile(r"(?<!\d),\s|,(?!\d)|;")
 _BAD_FOLLOW_RE = re.compile(r"(?<![a-z])(tren(?! dia ban)|so voi|cua|voi|tai|trong tong|bang|den)(?![a-z])")
 _NEG_RE = re.compile(r"(?<![a-z])(khong|chua)( co| phat sinh| nhan duoc| con| xay ra)?( \w+)?\s*$")
@@ -279,7 +290,8 @@ class IndicatorExtractor:
             colon_bound = any(lb.end <= n.start and _COLON_BIND_RE.match(f[lb.end:n.start])
                               and ";" not in f[lb.end:n.start] for lb in labels)
             if colon_bound:
-                compatible = [lb for lb in compatible if lb.end <= n.start]
+                compatible = [lb for lb in compatible if lb.end <= n.start
+                              or (lb.start >= n.end and not f[n.end:lb.start].strip() and lb.end > n.measure_end)]
             best: tuple[float, LabelMatch] | None = None
             for allow_seg in (False, True):
                 if allow_seg and (best is not None or n.measure != "%"):
@@ -305,19 +317,27 @@ class IndicatorExtractor:
         if lb.end <= n.start:  # label before the figure
             between = f[lb.end:n.start]
             segs = between.count(";")
-            if segs > (1 if allow_seg else 0):
+            if segs > 1:
                 return None
-            if segs and not _RATE_CONT_RE.match(between[between.rindex(";") + 1:]):
-                return None
+            if segs:
+                head, _, tail = between.partition(";")
+                # "Số nhiệm vụ đã hoàn thành; 34/34": a ';' typed for ':' right before the figure
+                if not tail.strip() and len(head.strip()) <= 25 and not any(
+                        lb.end <= m.start < n.start for m in nums if m is not n):
+                    return 1 + len(between) * 0.004
+                if not allow_seg or not _RATE_CONT_RE.match(tail):
+                    return None
             for m in nums:
                 if m is not n and lb.end <= m.start < n.start and _measure_class(m) == cls:
                     return None  # that figure owns the label
             if _COLON_BIND_RE.match(between) and segs == 0:
-                return len(between) * 0.05
+                return len(between) * 0.004  # "Label: value" binds tightest
             commas = len(_CLAUSE_RE.findall(between)) - segs
             return len(between) + 15 * commas + 40 * segs
         if lb.start >= n.end:  # label after the figure: same clause, adjacent
             between = f[n.end:lb.start]
+            if n.measure_end > n.end and not between.strip() and lb.end > n.measure_end:
+                return 0.3  # the figure's noun phrase: "345 hồ sơ trực tuyến", "4 hội nghị tập huấn"
             if _CLAUSE_RE.search(between) or ("(" in between and ")" not in between[between.index("("):]):
                 return None
             if any(m is not n and n.end <= m.start < lb.start for m in nums):

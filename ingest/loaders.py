@@ -217,6 +217,24 @@ def _docx_cell_text(cell) -> str:
     return " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()).replace("\t", " ")
 
 
+def _docx_paragraph_text(par) -> str:
+    """Paragraph text; wholly bold paragraphs and Heading/Title styles are marked "**...**" per line
+    (markdown bold, the convention of the .txt reports) so the parser sees them as bold headings.
+    The parser keeps whole-line markers outside paragraph spans, so citations stay clean."""
+    text = par.text
+    if not text.strip() or "**" in text:
+        return text
+    style = par.style
+    style_name = (style.name or "").lower() if style is not None else ""
+    style_bold = bool(style is not None and style.font is not None and style.font.bold)
+    runs = [r for r in par.runs if r.text.strip()]
+    bold = style_name.startswith(("heading", "title")) or (
+        bool(runs) and all(r.bold is True or (r.bold is None and style_bold) for r in runs))
+    if not bold:
+        return text
+    return "\n".join(f"**{ln.strip()}**" if ln.strip() else "" for ln in text.split("\n"))
+
+
 def _load_docx(path: Path) -> str:
     try:
         import docx  # python-docx
@@ -231,7 +249,7 @@ def _load_docx(path: Path) -> str:
         for child in body.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
-                lines.append(DocxParagraph(child, document).text)
+                lines.append(_docx_paragraph_text(DocxParagraph(child, document)))
             elif tag == "tbl":
                 table = DocxTable(child, document)
                 lines.append("")

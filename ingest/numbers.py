@@ -141,6 +141,11 @@ _MEASURES: dict[str, str] = {
     "sang kien": "sáng kiến",
     "de tai": "đề tài",
     "lan": "lần",
+    "giao dich": "giao dịch",
+    "cuoc": "cuộc",
+    "thue bao": "thuê bao",
+    "diem phat song": "điểm",
+    "tram phat song": "trạm",
     "ngay": "ngày",
     "thang": "tháng",
     "nam": "năm",
@@ -173,9 +178,13 @@ _QUALIFIERS = {
     "it nhat": "ít nhất",
     "xap xi": "xấp xỉ",
     "dat": "đạt",
+    "tang": "tăng",
+    "giam": "giảm",
+    "tang them": "tăng",
 }
 _QUAL_RE = re.compile(
-    r"\b(khoang tren|khoang hon|khoang|tren|hon|gan|duoi|toi da|toi thieu|it nhat|xap xi|dat)"
+    r"\b(khoang tren|khoang hon|khoang|tren|hon|gan|duoi|toi da|toi thieu|it nhat|xap xi|"
+    r"(?<!lap )(?<!cai )(?<!thiet )(?<!tich )(?<!su dung )dat|tang them|tang|giam)"
     r"(?:\s+(?:ty le|ti le))?\s*:?\s*$"
 )
 
@@ -194,6 +203,8 @@ _SKIP_BEFORE_RE = re.compile(
 _DATE_BEFORE_RE = re.compile(r"\b(?:ngay|tu|den|toi|hom|thang)\s*$")
 _ZERO_RE = re.compile(r"(?<=:)\s*(không|Không|KHÔNG)\s*(?=[.;,)]|$)", re.M)
 _VERSION_RE = re.compile(r"^[1-9]\.0$")
+_ITEM_AFTER_RE = re.compile(r"^[.)]\s")
+_LINE_START_RE = re.compile(r"(?:^|\n)[\s\-+*•–]*$")
 
 
 @dataclass(slots=True, frozen=True)
@@ -252,8 +263,8 @@ def _alt_reading(raw: str, value: float) -> tuple[float, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _measure_at(folded_tail: str) -> tuple[str | None, int, float]:
-    """(measure, length consumed, multiplier) for the text right after a number."""
+def measure_at(folded_tail: str) -> tuple[str | None, int, float]:
+    """(measure, length consumed, multiplier) for the folded text right after a number."""
     m = _MEASURE_RE.match(folded_tail)
     if not m:
         return None, 0, 1.0
@@ -289,14 +300,16 @@ def find_numbers(text: str, folded: str | None = None, *, zero_words: bool = Tru
             # handled per token, and "từ 5 đến 10 hồ sơ" keeps its count when a measure follows.
             word = re.search(r"(\w+)\s*$", before_f)
             if not (word and word.group(1) in ("tu", "den", "toi") and b_raw is None
-                    and _measure_at(f[e:e + 40])[0] not in (None, *DURATION_MEASURES)):
+                    and measure_at(f[e:e + 40])[0] not in (None, *DURATION_MEASURES)):
                 continue
         if text[max(0, s - 1):s] == "(" and after.startswith(")"):
             continue  # list markers "(1)"
+        if b_raw is None and _ITEM_AFTER_RE.match(after) and _LINE_START_RE.search(text[max(0, s - 12):s]):
+            continue  # list markers at the start of a line: "5. Duy trì ...", "2.1. Triển khai", "3) ..."
         if _VERSION_RE.match(a_raw) and b_raw is None:
             continue  # "4.0"
         tail_f = f[e:e + 40]
-        measure, mlen, mult = _measure_at(tail_f)
+        measure, mlen, mult = measure_at(tail_f)
         percent = measure == "%"
         qual_m = _QUAL_RE.search(f[max(0, s - 25):s])
         qualifier = _QUALIFIERS[qual_m.group(1)] if qual_m else None

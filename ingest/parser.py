@@ -103,6 +103,7 @@ _P_RANGE = re.compile(
 _P_NMONTHS = re.compile(r"(\d{1,2}|sáu|chín|ba)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+|\s*/\s*)(\d{4})", re.I)
 _P_QUARTER = re.compile(r"\bquý\s+(IV|I{1,3}|[1-4])\b(?:\s*(?:năm\s+|/\s*)(\d{4}))?", re.I)
 _P_MONTH = re.compile(r"\btháng\s+(\d{1,2})(?:\s+năm\s+|\s*/\s*)(\d{4})", re.I)
+_P_MONTH_BARE = re.compile(r"\btháng\s+(\d{1,2})\b(?!\s*(?:năm\s+|/\s*)\d)", re.I)
 _P_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.I)
 _DATE_BEFORE = re.compile(r"ngày\s*\d{0,2}\s*$", re.I)
 
@@ -152,6 +153,15 @@ def find_period(text: str, ref_year: int | None, ref_month: int | None) -> _Peri
         month = int(m[1])
         if 1 <= month <= 12:
             hits.append(_PeriodHit(m.start(), _ym(int(m[2]), month), m[0]))
+    for m in _P_MONTH_BARE.finditer(text):
+        # "tháng 4 và nhiệm vụ tháng 5 năm 2026": the year comes later in the phrase or from the date
+        if _DATE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        month = int(m[1])
+        ym = _P_YEAR.search(text, m.end())
+        year = int(ym[1]) if ym else ref_year
+        if 1 <= month <= 12 and year:
+            hits.append(_PeriodHit(m.start(), _ym(year, month), m[0]))
     if hits:
         # the earliest phrase wins; a longer phrase starting at the same place beats a shorter one
         hits.sort(key=lambda h: (h.start, -len(h.label)))
@@ -210,7 +220,8 @@ class _Cand:
     rank: int
     numbering: str
     title: str
-    family: str  # part | letter | roman | multi | arabic | alpha | bold | caps | recipients
+    family: str  # part | letter | roman | multi | arabic | alpha | bold | caps | recipients | md
+    bold: bool = False
 
 
 def _strip_bold(s: str) -> tuple[str, int, int]:
@@ -240,7 +251,25 @@ def _clean_title(s: str) -> str:
     return s.rstrip(":").strip()
 
 
-def _heading_candidate(s: str, was_bold: bool) -> _Cand | None:
+_MD_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(?=\S)")
+_MD_RANK = {1: RANK_PART, 2: RANK_ROMAN, 3: RANK_ARABIC, 4: RANK_ARABIC + 1, 5: RANK_ARABIC + 2, 6: RANK_ALPHA}
+
+
+def _heading_candidate(s: str, was_bold: bool, md_level: int = 0) -> _Cand | None:
+    if md_level:  # markdown "## 1. Title" (.md reports); the "#" marks are already cut off
+        cand = _heading_candidate_plain(s, True)
+        if cand is None or cand.family in ("bold", "caps", "recipients", "multi-item"):
+            cand = _Cand(_MD_RANK[md_level], "", _clean_title(s), "md")
+        cand.bold = True
+        cand.family = "md" if cand.family in ("arabic", "alpha") else cand.family
+        return cand
+    cand = _heading_candidate_plain(s, was_bold)
+    if cand is not None:
+        cand.bold = was_bold
+    return cand
+
+
+def _heading_candidate_plain(s: str, was_bold: bool) -> _Cand | None:
     if m := _PART_RE.match(s):
         rest = m[2].strip()
         if len(rest) <= 200 and not (rest and _LOWER_START.match(rest)):
@@ -292,11 +321,10 @@ def _is_later_sibling(open_numbering: str, item_numbering: str) -> bool:
 _UNIT_TYPE_RE = re.compile(r"(?<!\w)(thị\s+trấn|phường|xã|đặc\s+khu)(?!\w)\s+", re.I)
 _AUTHORITY_BEFORE = re.compile(r"(?:UBND|HĐND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|Đảng\s+ủy|Đảng\s+uỷ|"
                                r"Đảng\s+bộ|Công\s+an|Trung\s+tâm\s+Phục\s+vụ\s+hành\s+chính\s+công)\s*$", re.I)
-_WORD_RE = re.compile(r"[^\W_]+|\d+", re.UNICODE)
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _PROVINCE_CUE_RE = re.compile(
-    r"(?<!\w)(tỉnh|thành\s+phố|TP\s*\.|VNPT|Viettel|Công\s+an\s+tỉnh|Bưu\s+điện\s+tỉnh|Bưu\s+điện)(?!\w)\s*", re.I)
-_NAME_STOP = {"Số", "Ngày", "Về", "Nghị", "Kế", "Quyết", "Công", "Thông", "Sở", "Ban", "Trung",
-              "Văn", "Phòng", "Báo", "Theo", "Và", "Tại", "Của"}
+    r"(?<!\w)(tỉnh|thành\s+phố|TP\.?|VNPT|Viettel|Công\s+an\s+tỉnh|Bưu\s+điện\s+tỉnh|Bưu\s+điện)(?!\w)\s*", re.I)
+_NAME_STOP = {"Số", "Ngày", "Báo", "Theo", "Tại", "Của", "Và", "Về"}  # cannot start a unit name
 _REPORT_NO_RE = re.compile(r"\bSố\s*:?\s*(\d*)\s*/\s*([A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐa-z0-9&]+)*)")
 _DATE_LINE_RE = re.compile(
     r"(?:^|[\t ]|,)\s*([^\W\d_][\w ]{0,60}?)\s*,?\s+ngày\s+(\d{1,2})?\s*tháng\s+(\d{1,2})?\s*năm\s+(\d{4})",
@@ -307,19 +335,33 @@ _REF_RE = re.compile(
     r"Văn\s+bản|Hướng\s+dẫn|Tờ\s+trình|Thông\s+tư|Nghị\s+định|Luật|Đề\s+án|Báo\s+cáo|Kết\s+luận|Quy\s+chế)"
     r"\s+(?:số\s*:?\s*)?(\d[\w.\-&]*/[\w.\-&/Đđ]*\w)(?:\s*,?\s*ngày\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|"
     r"\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?")
-_SIGNER_NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5}$")
 _REMARK_RE = re.compile(r"^\(.{0,40}\)$")
 
 
 def _is_title_word(w: str) -> bool:
-    return bool(w) and w[0].isupper() and (len(w) == 1 or w[1:].islower())
+    """"Quả", "D'Ran", "H'Leo": upper-case initial, lower-case rest (apostrophe parts alike)."""
+    if not w or not w[0].isupper():
+        return False
+    if all(len(p) <= 1 or p[1:].islower() for p in re.split(r"['’]", w)):
+        return True
+    # ethnic-minority names such as "SRó", "HDrai": mixed case, never an ALL-CAPS acronym
+    return len(w) <= 8 and any(c.islower() for c in w) and w[-1].islower()
 
 
-def _take_name(text: str, pos: int, caps_ok: bool, max_words: int = 4) -> tuple[str, bool]:
-    """Title-case (or, if allowed, ALL-CAPS) words starting at pos: "Trí Quả báo cáo" -> "Trí Quả"."""
+def _is_person_name(s: str) -> bool:
+    """"Nguyễn Chính Bảo": 2-6 title-case alphabetic words."""
+    words = s.split()
+    return 2 <= len(words) <= 6 and all(
+        w.replace("'", "").replace("’", "").isalpha() and _is_title_word(w) and len(w) > 1 for w in words)
+
+
+def _take_name(text: str, pos: int, caps_ok: bool, max_words: int = 4) -> tuple[str, bool, int]:
+    """Title-case (or, if allowed, ALL-CAPS) words starting at pos: "Trí Quả báo cáo" -> "Trí Quả".
+    Returns (name, was_all_caps, end offset of the name)."""
     words: list[str] = []
     caps = False
     i = pos
+    end = pos
     while len(words) < max_words:
         m = _WORD_RE.match(text, i)
         if not m:
@@ -338,7 +380,7 @@ def _take_name(text: str, pos: int, caps_ok: bool, max_words: int = 4) -> tuple[
         if not ok:
             break
         words.append(w)
-        j = m.end()
+        j = end = m.end()
         gap = re.match(r"[ \t]+", text[j:j + 3])
         if not gap or "\n" in text[j:j + 1]:
             break
@@ -346,7 +388,22 @@ def _take_name(text: str, pos: int, caps_ok: bool, max_words: int = 4) -> tuple[
     name = " ".join(words)
     if caps:
         name = name.title()
-    return name, caps
+    return name, caps, end
+
+
+_NAME_DASH_RE = re.compile(r"[ \t]*[-–][ \t]*")
+_NAME_NUM_RE = re.compile(r"[ \t]+(\d{1,2})(?![\d,/%])(?![.]\d)")
+
+
+def _extend_name(text: str, end: int, name: str, known) -> str:
+    """Official names such as "Lâm Viên - Đà Lạt" or "A Lưới 5": extend only when the gazetteer knows them."""
+    if m := _NAME_DASH_RE.match(text, end):
+        ext, _, _ = _take_name(text, m.end(), caps_ok=False, max_words=3)
+        if ext and known(f"{name} - {ext}"):
+            return f"{name} - {ext}"
+    if (m := _NAME_NUM_RE.match(text, end)) and known(f"{name} {m[1]}"):
+        return f"{name} {m[1]}"
+    return name
 
 
 def _levenshtein1(a: str, b: str) -> bool:
@@ -407,6 +464,9 @@ class ReportParser:
 
     @staticmethod
     def _cells(raw: str) -> list[str]:
+        s = raw.strip()
+        if s.startswith("|") and s.endswith("|") and s.count("|") >= 3 and "\t" not in s:
+            return [c.strip() for c in s[1:-1].split("|")]  # markdown pipe table
         return [c.strip() for c in raw.split("\t")]
 
     def _classify(self, text: str, lines: list[_Line]) -> None:
@@ -427,10 +487,20 @@ class ReportParser:
 
         body_started = False
         signature_next = False
+        # unnumbered (bold / ALL-CAPS) headings only count once the body has begun: after a numbered
+        # heading, or after the intro sentence that follows "BÁO CÁO" + title
+        bao_idx = next((k for k, x in enumerate(lines[:60]) if _BAO_CAO_RE.match(_strip_bold(x.text.lstrip("# "))[0])
+                        or x.text.strip("*# ").lower() == "báo cáo"), None)
+        intro_seen = False
         cands: dict[int, _Cand] = {}
         for i, ln in enumerate(lines):
             if ln.kind in ("table_row", "separator"):
                 continue
+            md_level = 0
+            if mdm := _MD_HEADING_RE.match(ln.text):  # markdown heading marks stay outside the span
+                md_level = len(mdm[1])
+                ln.start += mdm.end()
+                ln.text = text[ln.start:ln.end]
             s = ln.text
             inner, cut_l, cut_r = _strip_bold(s)
             was_bold = cut_l >= 2 and cut_r >= 2
@@ -450,11 +520,14 @@ class ReportParser:
             if _BULLET_RE.match(inner) and not _ARABIC_RE.match(inner):
                 ln.kind = "bullet"
                 continue
-            cand = _heading_candidate(inner, was_bold)
+            cand = _heading_candidate(inner, was_bold, md_level)
             if cand is None:
+                if (not intro_seen and cut_l == 0 and cut_r == 0 and (bao_idx is None or i > bao_idx + 1)
+                        and (len(inner) >= 80 or inner.endswith(":"))):
+                    intro_seen = True
                 continue
-            if cand.family in ("caps", "bold") and not body_started:
-                ln.kind = "heading" if cand.family == "caps" else "text"
+            if cand.family in ("caps", "bold", "md") and not (body_started or intro_seen):
+                ln.kind = "heading" if cand.family in ("caps", "md") else "text"
                 continue
             if cand.family in ("part", "letter", "roman", "multi", "arabic"):
                 body_started = True
@@ -492,7 +565,7 @@ class ReportParser:
                         sibling = nc is None or nc.family == cand.family
                 limit = 160 if cand.family == "arabic" else 120
                 line_text = _strip_bold(ln.text)[0]
-                heading = child or (len(title) <= limit and not line_text.endswith(_SENT_END)
+                heading = child or cand.bold or (len(title) <= limit and not line_text.endswith(_SENT_END)
                                     and not _LOWER_START.match(title) and not sibling)
                 if not heading:
                     ln.item = True
@@ -646,7 +719,7 @@ class ReportParser:
         for k, ln in enumerate(lines):
             if ln.start >= first_heading:
                 break
-            if _BAO_CAO_RE.match(ln.text):
+            if _BAO_CAO_RE.match(ln.text) or ln.text.strip("* ").lower() == "báo cáo":
                 title_line_idx = k
                 break
         head_top = text[: lines[title_line_idx].start] if title_line_idx is not None else head[:1500]
@@ -662,10 +735,12 @@ class ReportParser:
             words = dm[1].split()
             tail: list[str] = []
             for w in reversed(words):
-                if _is_title_word(w):
+                if _is_title_word(w) or (not tail and w.isdigit() and len(w) <= 2):
                     tail.insert(0, w)
                 else:
                     break
+            if tail and tail[0].isdigit():
+                tail = []
             place = " ".join(tail) or None
             ref_year = int(dm[4])
             ref_month = int(dm[3]) if dm[3] else None
@@ -679,7 +754,8 @@ class ReportParser:
         intro_from = 0
         if title_line_idx is not None:
             ln = lines[title_line_idx]
-            rest = _BAO_CAO_RE.match(ln.text)[1].strip().strip("*").strip()
+            bm = _BAO_CAO_RE.match(ln.text)
+            rest = bm[1].strip().strip("*").strip() if bm else ""
             k = title_line_idx + 1
             if not rest and k < len(lines) and lines[k].start < first_heading:
                 rest = lines[k].text.strip("*").strip()
@@ -732,7 +808,9 @@ class ReportParser:
             utype = re.sub(r"\s+", " ", m[1].lower())
             before = text[max(0, m.start() - 40):m.start()]
             authority = bool(_AUTHORITY_BEFORE.search(before))
-            name, caps = _take_name(text, m.end(), caps_ok=authority or m[1].isupper())
+            name, caps, end = _take_name(text, m.end(), caps_ok=authority or m[1].isupper())
+            if name and self.use_gazetteer and not caps:
+                name = _extend_name(text, end, name, lambda n: bool(default_gazetteer().wards(n)))
             if not name or (caps and not authority and not m[1].isupper()):
                 continue
             if caps and not authority:
@@ -752,8 +830,11 @@ class ReportParser:
             scores[key] = sum(mt.weight for mt in ms)
         place_key = fold_key(place) if place else None
         if place_key:
-            # the place in "<place>, ngày ... " is normally the unit itself
-            scores[place_key] += 3
+            # the place in "<place>, ngày ... " is normally the unit itself; a place written in
+            # part ("Đà Lạt" for "Lâm Viên - Đà Lạt") supports the clusters that contain it
+            matched = [k for k in clusters if k == place_key or (len(place_key) >= 4 and place_key in k)]
+            for k in matched or [place_key]:
+                scores[k] += 3
         if not scores:
             return meta
         best_key = max(scores, key=lambda k: (scores[k], -min((mt.start for mt in clusters.get(k, [])), default=10**9)))
@@ -790,7 +871,7 @@ class ReportParser:
     def _province(self, text: str, report: Report, meta: _Meta) -> str | None:
         cues: Counter[str] = Counter()
         for m in _PROVINCE_CUE_RE.finditer(text):
-            name, _ = _take_name(text, m.end(), caps_ok=m[1].isupper(), max_words=3)
+            name, _, _ = _take_name(text, m.end(), caps_ok=m[1].isupper(), max_words=3)
             if not name:
                 continue
             words = name.split()
@@ -840,15 +921,22 @@ class ReportParser:
                 if not ln or _ROLE_RE.match(ln) or _REMARK_RE.match(ln):
                     continue
                 cand = re.sub(r"\s+", " ", ln)
-                if _SIGNER_NAME_RE.match(cand):
+                if _is_person_name(cand):
                     return cand
-                if cand.isupper() and _SIGNER_NAME_RE.match(cand.title()) and len(cand.split()) <= 5:
+                if cand.isupper() and _is_person_name(cand.title()):
                     return cand.title()
                 break
         # one-line form: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn A"
-        for m in re.finditer(r"CHỦ\s+TỊCH\**\s+(?:\([^)]{0,30}\)\s*)?\**((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s?){2,5})", text):
-            return m[1].strip()
-        return None
+        found = None
+        for m in re.finditer(r"CHỦ\s+TỊCH\**\s+(?:\([^)]{0,30}\)\s*)?\**([^\W\d_]+(?:[ ][^\W\d_]+){1,5})", text):
+            words: list[str] = []
+            for w in m[1].split():
+                if not _is_title_word(w) or len(w) < 2:
+                    break
+                words.append(w)
+            if 2 <= len(words) <= 6:
+                found = " ".join(words)
+        return found
 
     def _references(self, text: str) -> list[str]:
         refs: list[str] = []

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from index.analyzer import VietnameseAnalyzer
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
+from index.retriever import index_text
 from index.settings import Settings
 from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
@@ -188,7 +189,7 @@ class Ingestor:
         return report, chunks, indicators
 
     def _write(self, report: Report, chunks: list[Chunk], indicators: list[Indicator]) -> None:
-        tokens = [self.analyzer.tokens(c.text) for c in chunks]
+        tokens = [self.analyzer.passage_tokens(index_text(c)) for c in chunks]
         vids: list[str | None] | None = None
         if self.vector is not None and self.embedder is not None and chunks:
             wanted = [vector_id(c.id, report.content_hash) for c in chunks]

@@ -200,3 +200,63 @@ def test_oversize_file(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     assert _err(tmp_path / "khong-co.txt").code == "not_found"
+
+
+def test_realistic_docx_header_and_signature_tables(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    head = d.add_table(rows=1, cols=2)
+    head.cell(0, 0).text = "ỦY BAN NHÂN DÂN"
+    head.cell(0, 0).add_paragraph("XÃ HOÀNG HOA THÁM")
+    head.cell(0, 0).add_paragraph("Số: 21/BC-UBND")
+    head.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    head.cell(0, 1).add_paragraph("Độc lập - Tự do - Hạnh phúc")
+    head.cell(0, 1).add_paragraph("Hoàng Hoa Thám, ngày 03 tháng 4 năm 2026")
+    title = d.add_paragraph()
+    title.add_run("BÁO CÁO").bold = True
+    d.add_paragraph("Kết quả chuyển đổi số quý I năm 2026")
+    d.add_paragraph("UBND xã Hoàng Hoa Thám báo cáo như sau:")
+    d.add_heading("Kết quả thực hiện", level=2)  # Heading style, no numbering
+    d.add_paragraph("Tỷ lệ hồ sơ trực tuyến đạt 98,5%.")
+    bold = d.add_paragraph()
+    bold.add_run("Khó khăn, vướng mắc").bold = True
+    d.add_paragraph("Thiếu nhân lực chuyên trách.")
+    data = d.add_table(rows=2, cols=3)
+    for c, v in enumerate(("STT", "Chỉ tiêu", "Kết quả")):
+        data.cell(0, c).text = v
+    for c, v in enumerate(("1", "Số hóa hồ sơ", "100%")):
+        data.cell(1, c).text = v
+    sign = d.add_table(rows=1, cols=2)
+    sign.cell(0, 0).text = "Nơi nhận:"
+    sign.cell(0, 0).add_paragraph("- UBND tỉnh;")
+    sign.cell(0, 1).text = "TM. ỦY BAN NHÂN DÂN"
+    sign.cell(0, 1).add_paragraph("CHỦ TỊCH")
+    sign.cell(0, 1).add_paragraph("Lê Thị Mai")
+    path = tmp_path / "hht.docx"
+    d.save(str(path))
+
+    doc = load_document(path)
+    assert "**BÁO CÁO**" in doc.text and "**Kết quả thực hiện**" in doc.text
+    r = parse_file(path)
+    assert (r.unit, r.unit_type, r.province) == ("Hoàng Hoa Thám", "xã", "Hưng Yên")
+    assert (r.report_number, r.date, r.period) == ("21/BC-UBND", "2026-04-03", "2026-Q1")
+    assert r.title == "Kết quả chuyển đổi số quý I năm 2026"
+    assert r.signer == "Lê Thị Mai"
+    titles = [s.title for s in r.sections]
+    assert titles[:2] == ["Kết quả thực hiện", "Khó khăn, vướng mắc"]
+    heading = r.paragraph(r.sections[0].heading_paragraph_id)
+    assert heading.text == "Kết quả thực hiện"  # markdown markers stay outside the span
+    table = next(t for t in r.tables if t.header == ("STT", "Chỉ tiêu", "Kết quả"))
+    assert table.rows[1] == ("1", "Số hóa hồ sơ", "100%")
+    for p in r.paragraphs:
+        assert r.text[p.start:p.end] == p.text
+
+
+def test_oversize_50mb_file_default_limit(tmp_path: Path) -> None:
+    p = tmp_path / "huge.txt"
+    with p.open("wb") as f:  # sparse file: fast to create, refused before reading
+        f.truncate(50 * 1024 * 1024)
+    err = _err(p)
+    assert err.code == "too_large"
+    assert "50.0 MB" in str(err)

@@ -273,3 +273,46 @@ def test_province_from_gazetteer_when_text_has_no_cue() -> None:
     assert (r.unit, r.unit_type, r.province, r.period) == ("Trí Quả", "phường", "Bắc Ninh", "2026-Q1")
     r2 = ReportParser(use_gazetteer=False).run(_doc(text), "g")
     assert r2.province is None and r2.warnings
+
+
+MARKDOWN = """# BÁO CÁO
+Kết quả chuyển đổi số tháng 4 và nhiệm vụ tháng 5 năm 2026
+
+UBND xã A Lưới 5 báo cáo kết quả như sau:
+
+## I. Kết quả
+### 1. Dịch vụ công
+| Chỉ tiêu | Kết quả |
+|---|---|
+| Hồ sơ trực tuyến | 98,5% |
+| Số hóa hồ sơ | 100% |
+
+**1. Thanh toán không dùng tiền mặt.**
+Đạt 80% hộ kinh doanh.
+## II. Kiến nghị
+Đề nghị hỗ trợ kinh phí cho xã A Lưới 5./.
+"""
+
+
+def test_markdown_report_headings_and_pipe_table() -> None:
+    r = ReportParser().run(_doc(MARKDOWN, "bao-cao.md"), "md")
+    assert (r.unit, r.unit_type, r.province) == ("A Lưới 5", "xã", "Huế")
+    assert r.period == "2026-04"  # "tháng 4 ... năm 2026": the year comes later in the phrase
+    assert [(s.numbering, s.title) for s in r.sections] == [("I.", "Kết quả"), ("II.", "Kiến nghị")]
+    children = r.sections[0].children
+    assert [(c.numbering, c.title) for c in children] == [
+        ("1.", "Dịch vụ công"), ("1.", "Thanh toán không dùng tiền mặt.")]  # bold numbered line: heading
+    table = r.tables[0]
+    assert table.header == ("Chỉ tiêu", "Kết quả")
+    assert table.rows[1:] == [("Hồ sơ trực tuyến", "98,5%"), ("Số hóa hồ sơ", "100%")]
+    assert r.paragraph(table.paragraph_ids[1]).text == "| Hồ sơ trực tuyến | 98,5% |"
+
+
+def test_unit_names_with_apostrophe_and_stopword_like_words() -> None:
+    text = ("Số: /BC-UBND\nD'Ran, ngày tháng 5 năm 2026\nBÁO CÁO\nKết quả chuyển đổi số tháng 5 năm 2026\n"
+            "UBND xã D'Ran báo cáo như sau:\nI. KẾT QUẢ\nXã D'Ran đạt 100% số hóa hồ sơ./.\n")
+    r = ReportParser().run(_doc(text), "d")
+    assert (r.unit, r.unit_type, r.province) == ("D'Ran", "xã", "Lâm Đồng")
+    text2 = text.replace("D'Ran", "Trung Thành").replace("xã", "phường").replace("Xã", "Phường")
+    r2 = ReportParser().run(_doc(text2), "t")
+    assert (r2.unit, r2.unit_type, r2.province) == ("Trung Thành", "phường", "Thái Nguyên")
