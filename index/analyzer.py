@@ -20,6 +20,7 @@ mode "none" disables compounds.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import re
 import unicodedata
@@ -87,6 +88,7 @@ QUERY_STOP_PHRASES: tuple[str, ...] = (
 _SIGNATURE_RE = re.compile(r"(?:^|\n)\W*(?:TM|KT|Q|TL|TUQ)\.\s*(?:CHỦ TỊCH|ỦY BAN|UỶ BAN|UBND)|"
                            r"(?:^|\n)\W*(?:PHÓ )?CHỦ TỊCH\W*(?:\n|$)")
 SIGNATURE_TERMS: tuple[str, ...] = ("ký", "người_ký", "ký_tên", "ky", "nguoi_ky", "ky_ten")
+_EXTRA_COMPOUNDS = ("người ký", "ký tên")
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:&[^\W_]+)?|[^\w\s]|_|\n", re.UNICODE)
 _WORD_RE = re.compile(r"[^\W_]", re.UNICODE)
@@ -94,6 +96,7 @@ _TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 # Open syllables ending in oa/oe/uy: the tone mark goes on the second vowel in the canonical form.
 _OLD_TONE_RE = re.compile(r"(?<!q)(?:([oòóỏõọ])([ae])|([uùúủũụ])(y))$")
 _MAX_COMPOUND = 4
+LINE_BREAK = "|"  # separates the lines of a passage in cached term lists (never a term itself)
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -107,6 +110,11 @@ def _build_fold_table() -> dict[int, str]:
 
 
 _FOLD_TABLE = _build_fold_table()
+
+
+def is_signature_block(text: str) -> bool:
+    """True when the text holds a signature block ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "TM. UỶ BAN ...")."""
+    return _SIGNATURE_RE.search(text) is not None
 
 
 def fold_accents(text: str) -> str:
@@ -157,15 +165,29 @@ def _split_phrases(text: str) -> list[list[str]]:
     return phrases
 
 
+def _underthesea_dictionary_path() -> Path | None:
+    """Path of underthesea's segmentation dictionary, found WITHOUT importing underthesea (its package
+    import pulls in transformers and costs seconds)."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for base in spec.submodule_search_locations:
+        p = Path(base) / "pipeline" / "word_tokenize" / "models" / "ws_crf_vlsp2013_20230727" / "dictionary.bin"
+        if p.is_file():
+            return p
+    return None
+
+
 @lru_cache(maxsize=1)
 def _underthesea_lexicon() -> frozenset[str]:
     """Multi-syllable words of underthesea's segmentation dictionary, canonicalised, joined by '_'."""
     words: set[str] = set()
     try:
-        import underthesea.pipeline.word_tokenize as wt  # noqa: PLC0415
         import joblib  # noqa: PLC0415
 
-        path = Path(wt.__file__).parent / "models" / "ws_crf_vlsp2013_20230727" / "dictionary.bin"
+        path = _underthesea_dictionary_path()
+        if path is None:
+            raise FileNotFoundError("underthesea word segmentation dictionary not found")
         raw = joblib.load(path)
         for w in raw:
             parts = w.split()
@@ -187,9 +209,10 @@ class VietnameseAnalyzer:
 
     def __init__(self, compounds: CompoundMode = "lexicon",
                  abbreviations: dict[str, tuple[str, ...]] | None = None,
-                 extra_compounds: Iterable[str] = ()) -> None:
+                 extra_compounds: Iterable[str] = (), bigrams: bool = True) -> None:
         self.compounds = compounds
-        self.version = f"{ANALYZER_VERSION}-{compounds}"
+        self.bigrams = bigrams and compounds != "none"
+        self.version = f"{ANALYZER_VERSION}-{compounds}{'-bigrams' if self.bigrams else ''}"
         abbr = ABBREVIATIONS if abbreviations is None else abbreviations
         self._abbr: dict[str, list[list[str]]] = {}
         self._abbr_folded: dict[str, str] = {}
@@ -206,7 +229,7 @@ class VietnameseAnalyzer:
         self._lexicon_folded: frozenset[str] = frozenset()
         if compounds == "lexicon":
             self._lexicon = _underthesea_lexicon() | frozenset(
-                "_".join(canonical_syllable(p) for p in c.split()) for c in extra_compounds)
+                "_".join(canonical_syllable(p) for p in c.split()) for c in (*extra_compounds, *_EXTRA_COMPOUNDS))
             self._lexicon_folded = frozenset(_fold_token(w) for w in self._lexicon)
         stops = sorted(([canonical_syllable(s) for s in p.split()] for p in QUERY_STOP_PHRASES),
                        key=len, reverse=True)
@@ -220,15 +243,34 @@ class VietnameseAnalyzer:
             out.extend(SIGNATURE_TERMS)
         return out
 
+    def passage_tokens(self, text: str) -> list[str]:
+        """Terms of a passage, line by line, lines separated by LINE_BREAK (cached per chunk; the
+        lexical index scores whole chunks and their best line)."""
+        out: list[str] = []
+        for line in text.split("\n"):
+            toks = self._analyze(_split_phrases(line))
+            if toks:
+                if out:
+                    out.append(LINE_BREAK)
+                out.extend(toks)
+        if _SIGNATURE_RE.search(text):
+            out.append(LINE_BREAK)
+            out.extend(SIGNATURE_TERMS)
+        return out
+
     def query_tokens(self, text: str) -> list[str]:
         """Terms for a query: like `tokens` after dropping question words ("bao nhiêu", "nào", ...)."""
         phrases = []
         split = _split_phrases(text)
+        asks_signer = False
         if split and split[0] and split[0][0] == "ai":  # "Ai ký ...?" (not "AI" = trí tuệ nhân tạo)
             split[0] = split[0][1:]
+            asks_signer = any(s in ("ký", "ky") for ph in split for s in ph)
         for ph in split:
             phrases.extend(self._drop_stops(ph))
         toks = self._analyze(phrases)
+        if asks_signer:
+            toks.extend(("người_ký", "nguoi_ky"))
         return toks if toks else self.tokens(text)
 
     # -- internals --------------------------------------------------------------------------------
@@ -268,7 +310,7 @@ class VietnameseAnalyzer:
     def _compounds(self, phrase: list[str]) -> list[str]:
         if self.compounds == "none" or len(phrase) < 2:
             return []
-        if self.compounds == "crf":
+        if self.compounds == "crf" and not self.bigrams:
             from underthesea import word_tokenize  # noqa: PLC0415
 
             return ["_".join(canonical_syllable(s) for s in w.split())
@@ -277,6 +319,7 @@ class VietnameseAnalyzer:
         out: list[str] = []
         n_syl = len(phrase)
         plain = [_fold_token(s) == s for s in phrase]  # unaccented syllables
+        bigrams = self.bigrams
         for i in range(n_syl - 1):
             key = phrase[i]
             all_plain = plain[i]
@@ -284,7 +327,7 @@ class VietnameseAnalyzer:
                 key = key + "_" + phrase[j]
                 all_plain = all_plain and plain[j]
                 # Unaccented windows (unaccented queries) are looked up in the folded lexicon.
-                if key in lex or (all_plain and key in flex):
+                if (bigrams and j == i + 1) or key in lex or (all_plain and key in flex):
                     out.append(key)
         return out
 
@@ -304,8 +347,8 @@ class VietnameseAnalyzer:
             abbr_hits: list[str] = []
             if self._max_exp:
                 folded = [_fold_token(s) for s in phrase]
-                for i in range(len(folded)):
-                    for n in range(2, self._max_exp + 1):
+                for i in range(len(folded) - 1):
+                    for n in range(2, min(self._max_exp, len(folded) - i) + 1):
                         k = self._expansions.get(tuple(folded[i : i + n]))
                         if k is not None:
                             abbr_hits.append(k)

@@ -21,20 +21,24 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from index.analyzer import VietnameseAnalyzer
+from index.analyzer import LINE_BREAK, VietnameseAnalyzer
 from index.store import ReportStore
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s logs every index build at DEBUG
 
 
 class LexicalIndex:
     def __init__(self, directory: str | Path, analyzer: VietnameseAnalyzer | None = None,
-                 k1: float = 1.2, b: float = 0.75) -> None:
+                 k1: float = 1.2, b: float = 0.75, line_weight: float = 0.2) -> None:
         self.dir = Path(directory)
         self.analyzer = analyzer or VietnameseAnalyzer()
         self.k1, self.b = k1, b
+        self.line_weight = line_weight  # share of the best line's score in a chunk's score
         self._lock = threading.RLock()
         self._bm25: bm25s.BM25 | None = None
+        self._lines: bm25s.BM25 | None = None
+        self._line_owner: np.ndarray = np.zeros(0, dtype=np.int64)
         self._vocab: dict[str, int] = {}
         self.chunk_ids: list[str] = []
         self._doc_of: np.ndarray = np.zeros(0, dtype=np.int32)
@@ -62,17 +66,23 @@ class LexicalIndex:
             try:
                 meta = json.loads((vdir / "meta.json").read_text(encoding="utf-8"))
                 ids = json.loads((vdir / "ids.json").read_text(encoding="utf-8"))
-                bm25 = bm25s.BM25.load(str(vdir), load_vocab=True, show_progress=False) \
-                    if meta["n_chunks"] else None
+                bm25 = lines = None
+                if meta["n_chunks"]:
+                    bm25 = bm25s.BM25.load(str(vdir / "chunks"), load_vocab=True, show_progress=False)
+                    lines = bm25s.BM25.load(str(vdir / "lines"), load_vocab=False, show_progress=False)
             except (OSError, ValueError, KeyError) as exc:
                 log.warning("lexical index %s unreadable (%s); it will be rebuilt", vdir, exc)
                 return False
-            self._set(bm25, ids["chunk_ids"], ids["doc_ids"], int(meta["generation"]))
+            self._set(bm25, lines, ids["chunk_ids"], ids["doc_ids"], ids.get("line_owner", []),
+                      int(meta["generation"]))
             self._loaded_version = version
             return True
 
-    def _set(self, bm25: bm25s.BM25 | None, chunk_ids: list[str], doc_ids: list[str], generation: int) -> None:
+    def _set(self, bm25: bm25s.BM25 | None, lines: bm25s.BM25 | None, chunk_ids: list[str],
+             doc_ids: list[str], line_owner: list[int], generation: int) -> None:
         self._bm25 = bm25
+        self._lines = lines
+        self._line_owner = np.asarray(line_owner, dtype=np.int64)
         self._vocab = dict(bm25.vocab_dict) if bm25 is not None else {}
         self.chunk_ids = chunk_ids
         self._doc_index = {}
@@ -92,33 +102,56 @@ class LexicalIndex:
             doc_ids: list[str] = []
             vocab: dict[str, int] = {"": 0}
             corpus_ids: list[list[int]] = []
+            line_ids: list[list[int]] = []
+            line_owner: list[int] = []
             for cid, did, toks in store.iter_chunk_tokens():
                 if toks is None:  # not cached (should not happen): analyse now
-                    chunk = store.get_chunks([cid])[0]
-                    toks = self.analyzer.tokens(chunk.text)
+                    from index.retriever import index_text  # noqa: PLC0415
+
+                    toks = self.analyzer.passage_tokens(index_text(store.get_chunks([cid])[0]))
+                ci = len(chunk_ids)
                 chunk_ids.append(cid)
                 doc_ids.append(did)
-                corpus_ids.append([vocab.setdefault(t, len(vocab)) for t in toks] or [0])
+                ids = [vocab.setdefault(t, len(vocab)) for t in toks]
+                brk = vocab.setdefault(LINE_BREAK, len(vocab))
+                cur: list[int] = []
+                for i in ids:
+                    if i == brk:
+                        if cur:
+                            line_ids.append(cur)
+                            line_owner.append(ci)
+                        cur = []
+                    else:
+                        cur.append(i)
+                if cur:
+                    line_ids.append(cur)
+                    line_owner.append(ci)
+                corpus_ids.append([i for i in ids if i != brk] or [0])
             bm25: bm25s.BM25 | None = None
+            lines: bm25s.BM25 | None = None
             if chunk_ids:
                 bm25 = bm25s.BM25(k1=self.k1, b=self.b)
                 bm25.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab),
                            create_empty_token=False, show_progress=False)
+                lines = bm25s.BM25(k1=self.k1, b=self.b)
+                lines.index(bm25s.tokenization.Tokenized(ids=line_ids or [[0]], vocab=vocab),
+                            create_empty_token=False, show_progress=False)
             self.dir.mkdir(parents=True, exist_ok=True)
             version = f"v{generation}-{uuid.uuid4().hex[:8]}"
             tmp = self.dir / f".tmp-{version}"
             tmp.mkdir()
-            if bm25 is not None:
-                bm25.save(str(tmp), show_progress=False)
-            (tmp / "ids.json").write_text(json.dumps({"chunk_ids": chunk_ids, "doc_ids": doc_ids}),
-                                          encoding="utf-8")
+            if bm25 is not None and lines is not None:
+                bm25.save(str(tmp / "chunks"), show_progress=False)
+                lines.save(str(tmp / "lines"), show_progress=False)
+            (tmp / "ids.json").write_text(json.dumps({"chunk_ids": chunk_ids, "doc_ids": doc_ids,
+                                                      "line_owner": line_owner}), encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps({"generation": generation, "n_chunks": len(chunk_ids),
                                                        "n_terms": len(vocab)}), encoding="utf-8")
             os.replace(tmp, self.dir / version)
             pointer = self.dir / f".CURRENT-{version}"
             pointer.write_text(version, encoding="utf-8")
             os.replace(pointer, self.dir / "CURRENT")
-            self._set(bm25, chunk_ids, doc_ids, generation)
+            self._set(bm25, lines, chunk_ids, doc_ids, line_owner, generation)
             self._loaded_version = version
             self._cleanup(keep=version)
             log.info("lexical index rebuilt: %d chunks, %d terms (generation %d)", len(chunk_ids),
@@ -126,7 +159,9 @@ class LexicalIndex:
 
     def _retokenize(self, store: ReportStore) -> None:
         """Recompute every chunk's cached terms (the analyzer changed since they were stored)."""
-        tokens = {c.id: self.analyzer.tokens(c.text) for c in store.iter_chunks()}
+        from index.retriever import index_text  # noqa: PLC0415
+
+        tokens = {c.id: self.analyzer.passage_tokens(index_text(c)) for c in store.iter_chunks()}
         store.update_tokens(tokens, meta={"analyzer_version": self.analyzer.version})
         log.info("re-analysed %d chunks for analyzer %s", len(tokens), self.analyzer.version)
 
@@ -162,6 +197,14 @@ class LexicalIndex:
             if not terms:
                 return []
             scores = bm25.get_scores(terms)
+            if self._lines is not None and self.line_weight > 0 and len(self._line_owner):
+                # Chunk score blended with its best line's score (rewards query terms close together).
+                line_scores = self._lines.get_scores(terms)
+                best = np.zeros(len(scores), dtype=np.float64)
+                np.maximum.at(best, self._line_owner, line_scores)
+                top_c, top_l = float(scores.max()), float(best.max())
+                if top_c > 0 and top_l > 0:
+                    scores = (1 - self.line_weight) * scores / top_c + self.line_weight * best / top_l
             if doc_ids is not None:
                 allowed = [self._doc_index[d] for d in doc_ids if d in self._doc_index]
                 if not allowed:

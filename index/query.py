@@ -148,7 +148,7 @@ class QueryAnalyzer:
                 f.provinces.append(canonical)
         # Unit types asked for ("những xã nào", "các phường", "xã nào"), minus "không phải phường".
         for folded, utype in _TYPE_WORDS.items():
-            if re.search(rf" (?:nhung|cac) {folded}(?: |,)| {folded} nao ", q) and \
+            if re.search(rf" (?:nhung|cac) {folded}(?: |,)|(?<! dia) {folded} nao ", q) and \
                     not re.search(rf" khong phai (?:la )?{folded} ", q):
                 f.unit_types.append(utype)
         f.periods = parse_periods(question)
@@ -166,10 +166,15 @@ class QueryAnalyzer:
                 keep = [d for d in docs if (self._reports.get(d) or {}).get("province") in f.provinces]
                 docs = keep or docs
             return docs
+        docs: list[str] | None = None
         if f.provinces:
-            docs = [d for p in f.provinces for d in self._province_docs.get(fold_accents(p).lower(), [])]
-            return docs or None
-        return None
+            docs = [d for p in f.provinces for d in self._province_docs.get(fold_accents(p).lower(), [])] or None
+        if f.aggregate and f.unit_types:  # "những xã nào ..." -> only reports of that unit type
+            pool = docs if docs is not None else list(self._reports)
+            typed = [d for d in pool if (self._reports.get(d) or {}).get("unit_type") in f.unit_types]
+            if typed:
+                docs = typed
+        return docs
 
     def contextualize(self, question: str, history: list[str] | None) -> str:
         """Rewrite a follow-up ("Còn phường Phương Liễu thì sao?") into a standalone question by

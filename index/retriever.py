@@ -9,11 +9,13 @@ section header line used for indexing is dropped), so quotes from the report mat
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from assistant.models import Passage, RetrievalMode
+from index.analyzer import is_signature_block
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
 from index.query import QueryAnalyzer, QueryFilters
@@ -30,27 +32,53 @@ except Exception:  # pragma: no cover - parser missing: exact/prefix match only
 
 log = logging.getLogger(__name__)
 
-PERIOD_BOOST = 0.5  # in units of one first-rank RRF vote share (see _boost)
-TYPE_BOOST = 0.5
+# Multiplicative boosts on the normalised fused score (1.0 = best hit).
+PERIOD_BOOST = 0.1  # the report's period overlaps a period named in the question
+TYPE_BOOST = 0.1  # the report's unit type is the one asked for ("những xã nào")
+PREAMBLE_BOOST = 0.5  # questions about the report itself -> its first chunk (title, number, basis)
+SAME_DOC_DECAY = 0.8
+GROUP_SIZE = 3  # set questions: chunks per report passage
+GROUP_MIN = 0.5  # set questions: each further passage of an already chosen report is damped
+
+_REPORT_LEVEL_RE = re.compile(r"^\W*(?:báo cáo|bao cao)\b(?!.*\b(?:nào|nao)\b)|^\W*(?:ai|người nào)\b.*\b(?:ký|ky)\b",
+                              re.IGNORECASE)
+
+
+_MENTIONS_REPORT_RE = re.compile(r"\b(?:báo cáo|bao cao)\b", re.IGNORECASE)
+
+
+def is_report_level(query: str) -> bool:
+    """Questions about the report itself ("Báo cáo ... có số hiệu là gì?", "Ai ký báo cáo ...?")."""
+    return bool(_REPORT_LEVEL_RE.match(query))
+
+
+_HEADER_RE = re.compile(r"^\[[^\]\n]*\][^\n]*$")
 
 
 def chunk_body(chunk: Chunk) -> str:
-    """The chunk's report text without its section header line."""
+    """The chunk's report text without its header line ("[<unit> · <period>] <section path>")."""
     text = chunk.text
-    if not chunk.section_path:
-        return text
     first, sep, rest = text.partition("\n")
-    if sep and _is_header_line(first, chunk.section_path):
+    if sep and (_HEADER_RE.match(first) or (chunk.section_path and _is_header_line(first, chunk.section_path))):
         return rest
     return text
 
 
+def index_text(chunk: Chunk) -> str:
+    """Text analysed for BM25: the section path and the body, without the "[unit · period]" prefix of
+    the header line (unit and period are metadata: every chunk of a report repeats them, which only
+    dilutes their weight; named units and periods act as filters/boosts instead)."""
+    text = chunk.text
+    first, sep, rest = text.partition("\n")
+    if sep and _HEADER_RE.match(first):
+        return first[first.index("]") + 1 :].strip() + "\n" + rest
+    return text
+
+
 def _is_header_line(line: str, path: Sequence[str]) -> bool:
-    s = line.strip().strip("[]#*").strip()
-    if not s:
-        return True
+    s = line.strip().strip("#*").strip()
     last = path[-1].strip()
-    return (last and last in s and (" > " in s or s.endswith(last) or s.startswith(path[0].strip())))
+    return bool(last) and " > " in s and s.endswith(last)
 
 
 class HybridRetriever:
@@ -65,6 +93,7 @@ class HybridRetriever:
         self.vector = vector
         self.dense_reason = dense_reason
         self._lock = threading.Lock()
+        self.group_set_questions = True
 
     @property
     def mode(self) -> RetrievalMode:
@@ -83,18 +112,26 @@ class HybridRetriever:
         docs = self.query_analyzer.docs_for(filters)
         n_cand = max(self.settings.retrieval.candidates, k)
         mode = self.mode
-        ranked: list[list[str]] = []
+        lex: list[tuple[str, float]] = []
+        dense: list[str] = []
         if mode in ("hybrid", "lexical"):
             with self._lock:
                 self.lexical.ensure_fresh(self.store)
-            ranked.append([cid for cid, _ in self.lexical.search(query, n_cand, docs)])
+            lex = self.lexical.search(query, n_cand, docs)
         if mode in ("hybrid", "dense"):
-            ranked.append(self._dense(query, n_cand, docs))
-        rrf_k = self.settings.retrieval.rrf_k
+            dense = self._dense(query, n_cand, docs)
         scores: dict[str, float] = {}
-        for lst in ranked:
-            for rank, cid in enumerate(lst):
-                scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank + 1)
+        if mode == "lexical":
+            # One ranked list: keep BM25's score gaps (normalised to the best hit).
+            top = lex[0][1] if lex else 1.0
+            scores = {cid: s / top for cid, s in lex}
+        else:
+            rrf_k = self.settings.retrieval.rrf_k
+            for lst in ([cid for cid, _ in lex], dense):
+                for rank, cid in enumerate(lst):
+                    scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank + 1)
+            best = max(scores.values(), default=1.0)
+            scores = {cid: v / best for cid, v in scores.items()}
         if not scores:
             return []
         chunks = {c.id: c for c in self.store.get_chunks(list(scores))}
@@ -102,34 +139,62 @@ class HybridRetriever:
         for c in chunks.values():
             if c.doc_id not in metas:
                 metas[c.doc_id] = self.query_analyzer.report_meta(c.doc_id) or {}
-        unit_vote = 1.0 / (rrf_k + 1)
+        report_level = is_report_level(query) or (filters.aggregate and bool(_MENTIONS_REPORT_RE.search(query)))
         for cid in list(scores):
             c = chunks.get(cid)
-            if c is None:
+            if c is None:  # vanished between index and store reads
                 del scores[cid]
                 continue
-            scores[cid] += self._boost(filters, metas[c.doc_id]) * unit_vote
+            scores[cid] *= 1.0 + self._boost(filters, metas[c.doc_id], c, report_level)
         order = sorted(scores, key=lambda c: (-scores[c], c))
+        if filters.aggregate and self.group_set_questions:
+            return self._grouped(order, scores, chunks, metas, k)
         if filters.aggregate:
-            order = _diversify(order, chunks)
-        out = []
-        for cid in order[:k]:
-            c = chunks[cid]
-            m = metas[c.doc_id]
-            out.append(Passage(chunk_id=cid, doc_id=c.doc_id, text=chunk_body(c), score=scores[cid],
-                               paragraph_ids=list(c.paragraph_ids), section_path=tuple(c.section_path),
-                               unit=m.get("unit"), unit_type=m.get("unit_type"), province=m.get("province"),
-                               period=m.get("period")))
-        return out
+            order = _diversify(order, scores, chunks, k)
+        return [self._passage([chunks[cid]], scores[cid], metas) for cid in order[:k]]
 
     @staticmethod
-    def _boost(f: QueryFilters, meta: dict[str, Any]) -> float:
+    def _passage(group: list[Chunk], score: float, metas: dict[str, dict[str, Any]]) -> Passage:
+        c = group[0]
+        m = metas[c.doc_id]
+        pids: list[str] = []
+        for g in group:
+            pids.extend(p for p in g.paragraph_ids if p not in pids)
+        return Passage(chunk_id=c.id, doc_id=c.doc_id, text="\n".join(chunk_body(g) for g in group), score=score,
+                       paragraph_ids=pids, section_path=tuple(c.section_path), unit=m.get("unit"),
+                       unit_type=m.get("unit_type"), province=m.get("province"), period=m.get("period"))
+
+    def _grouped(self, order: list[str], scores: dict[str, float], chunks: dict[str, Chunk],
+                 metas: dict[str, dict[str, Any]], k: int) -> list[Passage]:
+        """Set questions ("những phường nào ..."): one passage per report, made of its best chunk and
+        up to GROUP_SIZE - 1 further chunks scoring at least GROUP_MIN of it (in document order)."""
+        by_doc: dict[str, list[str]] = {}
+        for cid in order:
+            by_doc.setdefault(chunks[cid].doc_id, []).append(cid)
+        out = []
+        used: set[str] = set()
+        for cids in by_doc.values():
+            best = scores[cids[0]]
+            group = [chunks[c] for c in cids[:GROUP_SIZE] if scores[c] >= GROUP_MIN * best]
+            group.sort(key=lambda g: g.n)
+            used.update(g.id for g in group)
+            out.append(self._passage(group, best, metas))
+            if len(out) == k:
+                return out
+        # Fewer reports than k: the remaining slots take further chunks in fused order.
+        out.extend(self._passage([chunks[c]], scores[c], metas) for c in order if c not in used)
+        return out[:k]
+
+    @staticmethod
+    def _boost(f: QueryFilters, meta: dict[str, Any], chunk: Chunk, report_level: bool) -> float:
         b = 0.0
         period = meta.get("period") or ""
         if f.periods and any(period_overlaps(period, p) for p in f.periods):
             b += PERIOD_BOOST
         if f.unit_types and meta.get("unit_type") in f.unit_types:
             b += TYPE_BOOST
+        if report_level and (chunk.n == 1 or is_signature_block(chunk.text)):
+            b += PREAMBLE_BOOST
         return b
 
     def _dense(self, query: str, n: int, docs: list[str] | None) -> list[str]:
@@ -144,12 +209,16 @@ class HybridRetriever:
         return [mapping[vid] for vid, _ in hits if vid in mapping]
 
 
-def _diversify(order: list[str], chunks: dict[str, Chunk]) -> list[str]:
-    """Best chunk of each report first (in fused order), then the rest in fused order."""
-    seen: set[str] = set()
-    first, rest = [], []
-    for cid in order:
-        d = chunks[cid].doc_id
-        (rest if d in seen else first).append(cid)
-        seen.add(d)
-    return first + rest
+def _diversify(order: list[str], scores: dict[str, float], chunks: dict[str, Chunk], k: int) -> list[str]:
+    """Greedy selection for set questions: a report's n-th passage counts SAME_DOC_DECAY**n of its score,
+    so the top-k spreads over reports unless one report is much more relevant."""
+    picked: list[str] = []
+    per_doc: dict[str, int] = {}
+    remaining = list(order)
+    while remaining and len(picked) < k:
+        best = max(remaining, key=lambda c: scores[c] * SAME_DOC_DECAY ** per_doc.get(chunks[c].doc_id, 0))
+        picked.append(best)
+        remaining.remove(best)
+        d = chunks[best].doc_id
+        per_doc[d] = per_doc.get(d, 0) + 1
+    return picked + remaining

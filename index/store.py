@@ -281,6 +281,13 @@ class ReportStore:
                 self._rows("SELECT * FROM paragraphs WHERE doc_id = ? ORDER BY n", (doc_id,))]
 
     # -- chunks -----------------------------------------------------------------------------------
+    def sample_paragraph_texts(self, limit: int) -> list[str]:
+        """About `limit` paragraph texts spread evenly over the store (for term statistics)."""
+        total = self._rows("SELECT COUNT(*) AS n FROM paragraphs")[0]["n"]
+        step = max(1, total // max(limit, 1))
+        rows = self._rows("SELECT text FROM paragraphs WHERE rowid % ? = 0 LIMIT ?", (step, limit))
+        return [r["text"] for r in rows]
+
     @staticmethod
     def _chunk(r: sqlite3.Row) -> Chunk:
         return Chunk(id=r["id"], doc_id=r["doc_id"], n=r["n"], text=r["text"],
