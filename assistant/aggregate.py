@@ -29,16 +29,17 @@ from typing import Any, Literal, Protocol
 from assistant.models import Answer, Citation
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
-from ingest.numbers import find_numbers, fold, format_number
+from ingest.numbers import find_numbers, fold, format_number, measure_at
 
 log = logging.getLogger(__name__)
 
 MAX_ANSWER_CHARS = 1450  # DESIGN.md: number answers must stay under 1,500 characters
+MAX_LINES = 30  # units listed (and cited) in one answer; the rest are counted
 NOTE_MARKER = "Lưu ý:"
 _CHANGE_QUALIFIERS = ("tăng", "giảm")  # "tăng 5% so với cùng kỳ" is a change, not a level
 
-Kind = Literal["threshold", "extreme", "compare", "list", "sum", "average", "province", "unit_type", "period",
-               "all_reports"]
+Kind = Literal["threshold", "extreme", "compare", "list", "sum", "average", "missing", "province", "unit_type",
+               "period", "all_reports"]
 
 
 class IndicatorSource(Protocol):
@@ -58,6 +59,7 @@ class AggregateQuery:
     op: str | None = None  # ">=", ">", "<", "<=", "==", "max", "min"
     value: float | None = None
     count: bool = False  # "bao nhiêu đơn vị ..."
+    order: str | None = None  # "desc" | "asc": list sorted by value ("xếp hạng các đơn vị theo ...")
     doc_ids: list[str] = field(default_factory=list)  # units named in the question (compare)
     provinces: list[str] = field(default_factory=list)
     unit_types: list[str] = field(default_factory=list)
@@ -79,6 +81,9 @@ _POSITIVE_RE = _re(r"con|co|phat sinh|ton dong|de xay ra|bi")
 _NEGATIVE_RE = _re(r"(khong|chua)( con| co| phat sinh| de| bi| xay ra)?")
 _SUM_RE = _re(r"tong cong|cong lai|tong( so)?( [a-z]+){0,6} (cua )?(tat ca|cac don vi|toan bo|cac bao cao|ca [a-z]+ bao cao)")
 _AVG_RE = _re(r"trung binh|binh quan")
+_MISSING_RE = _re(r"(khong|chua|thieu)( [a-z]+){0,2} (neu|bao cao|co so lieu|de cap|cung cap)|khong co so lieu")
+_ORDER_RE = _re(r"xep hang|sap xep|thu tu|tu (cao|lon|nhieu) (den|xuong) (thap|nho|it)|tu (thap|nho|it) (den|len) (cao|lon|nhieu)")
+_ASC_RE = _re(r"tu (thap|nho|it) (den|len) (cao|lon|nhieu)")
 _RATE_RE = _re(r"ty le|ti le|phan tram")
 _QUANT_RE = _re(r"ty le|ti le|phan tram|bao nhieu|so luong|tong so|con so|so lieu|dat|muc|gia tri|chi so|diem|hang")
 _TEXT_TOPIC_RE = _re(r"kho khan|han che|vuong mac|nguyen nhan|giai phap|de xuat|mo hinh|bai hoc|ton tai|"
@@ -133,6 +138,8 @@ class AggregateAnswerer:
         if _TEXT_TOPIC_RE.search(fq) and not nums and not _QUANT_RE.search(fq):
             return None
         base = {"key": key, "provinces": provinces, "unit_types": unit_types, "periods": periods, "count": count}
+        if (which or count) and _MISSING_RE.search(fq):  # "Báo cáo nào không nêu tỷ lệ số hóa?"
+            return AggregateQuery("missing", measure=measure or d.measure, **base)
         if nums and (which or count or _QUANT_RE.search(fq)):
             n = nums[0]
             op = _op_before(fq, n.start)
@@ -150,6 +157,9 @@ class AggregateAnswerer:
             return AggregateQuery("average", measure=measure or d.measure, **base)
         if _SUM_RE.search(fq) and d.measure != "%" and measure != "%":
             return AggregateQuery("sum", measure=measure or d.measure, **base)
+        if _ORDER_RE.search(fq):
+            return AggregateQuery("list", measure=measure or d.measure,
+                                  order="asc" if _ASC_RE.search(fq) else "desc", **base)
         if (which or count) and (_QUANT_RE.search(fq) or measure):
             return AggregateQuery("list", measure=measure or d.measure, **base)
         return None
@@ -181,6 +191,8 @@ class AggregateAnswerer:
         rest = fq
         for p in provinces:
             rest = rest.replace(fold(p), " ")
+        if provinces:  # also a pre-merger name ("tỉnh Bắc Giang" -> Bắc Ninh)
+            rest = re.sub(r"(?<![a-z])(tinh|thanh pho|tp)( [a-z]+){1,3}", " ", rest)
         words = [w for w in re.findall(r"[a-z0-9]+", rest) if w not in _META_STOP
                  and not (periods and _PERIOD_WORD_RE.fullmatch(w))]
         if len(words) > 1:
@@ -214,6 +226,8 @@ class AggregateAnswerer:
         stated = [r for r in reports if r["doc_id"] in by_doc]
         missing = [r for r in reports if r["doc_id"] not in by_doc]
         what = _indicator_phrase(d, query.measure)
+        if query.kind == "missing":
+            return self._missing(question, what, stated, missing)
         if not stated:
             text = (f"Không báo cáo nào trong {len(reports)} báo cáo đã nạp nêu {what}."
                     if len(reports) > 1 else f"Báo cáo của {_unit(reports[0])} không nêu {what}."
@@ -319,45 +333,63 @@ class AggregateAnswerer:
         body.extend(self._unit_lines(pairs, book, q.measure))
         return body, []
 
+    def _missing(self, question: str, what: str, stated: list[dict], missing: list[dict]) -> Answer:
+        """Reports that do not state the indicator (they are the answer here)."""
+        book = _Book(self.store)
+        if not missing:
+            body = [f"Tất cả {len(stated)} báo cáo đều có nêu {what}."]
+        else:
+            body = [f"Có {len(missing)} đơn vị có báo cáo không nêu {what}:"]
+            for r in missing[:MAX_LINES]:
+                p = _metadata_paragraph(self.store, r, AggregateQuery("all_reports"))
+                cite = book.cite_paragraph(r, p) if p is not None else ""
+                body.append(f"- {_cap(_unit(r))}{_period(r)} {cite}".rstrip())
+            if len(missing) > MAX_LINES:
+                body.append(_more_line(len(missing) - MAX_LINES))
+        notes = [f"Báo cáo của {', '.join(_unit(r) for r in stated[:12])}"
+                 + (f" và {len(stated) - 12} đơn vị khác" if len(stated) > 12 else "")
+                 + f" có nêu {what}."] if stated and missing else []
+        text = _assemble(body, notes)
+        return Answer(question=question, answer=text, abstained=False, citations=book.used(text),
+                      intent="aggregate")
+
     def _list(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
               by_doc: dict[str, list[Indicator]], book: _Book) -> tuple[list[str], list[str]]:
         pairs = [(r, by_doc[r["doc_id"]][0]) for r in stated]
+        if q.order:
+            reverse = (q.order == "desc") != d.lower_is_better
+            pairs.sort(key=lambda x: _effective(x[1]), reverse=reverse)
         body = [f"{_cap(what)} theo từng báo cáo ({len(pairs)} đơn vị có nêu):"]
         body.extend(self._unit_lines(pairs, book, q.measure))
         return body, []
 
     def _unit_lines(self, pairs: Sequence[tuple[dict, Indicator]], book: _Book,
                     measure: str | None) -> list[str]:
-        return [f"- {_cap(_unit(r))}: {_value(i, measure)}{_period(r)} {book.cite(r, i)}" for r, i in pairs]
+        lines = [f"- {_cap(_unit(r))}: {_value(i, measure)}{_period(r)} {book.cite(r, i)}"
+                 for r, i in pairs[:MAX_LINES]]
+        if len(pairs) > MAX_LINES:
+            lines.append(_more_line(len(pairs) - MAX_LINES))
+        return lines
 
     # ------------------------------------------------------------------ metadata
     def _answer_metadata(self, question: str, q: AggregateQuery, reports: list[dict]) -> Answer:
         book = _Book(self.store)
-        if q.kind == "province":
-            what = "của đơn vị thuộc " + ", ".join(_province_phrase(p) for p in q.provinces)
-            if q.unit_types:
-                what = "của " + " hoặc ".join(q.unit_types) + " thuộc " + ", ".join(
-                    _province_phrase(p) for p in q.provinces)
-        elif q.kind == "unit_type":
-            what = "của " + " hoặc ".join(q.unit_types)
-        elif q.kind == "period":
-            what = ""
-        else:
-            what = "đã được nạp"
-        if q.periods:
-            what += " cho kỳ " + ", ".join(_period_text(p, None) or p for p in q.periods)
-        what = what.strip()
+        subject = "đơn vị" + (" là " + " hoặc ".join(q.unit_types) if q.unit_types else "")
+        where = " thuộc " + ", ".join(_province_phrase(p) for p in q.provinces) if q.provinces else ""
+        when = (" cho kỳ " + ", ".join(_period_text(p, None) or p for p in q.periods)) if q.periods else ""
         if not reports:
-            return Answer(question=question, answer=f"Không có báo cáo nào {what}.", abstained=True,
-                          citations=[], intent="aggregate")
+            return Answer(question=question, answer=f"Không có báo cáo nào của {subject}{where}{when}.",
+                          abstained=True, citations=[], intent="aggregate")
         n_units = len({(r.get("unit"), r.get("province")) for r in reports})
-        lines = [f"Có {n_units} đơn vị có báo cáo {what}:" if n_units == len(reports)
-                 else f"Có {len(reports)} báo cáo của {n_units} đơn vị {what}:"]
-        for r in reports:
+        lines = [f"Có {n_units} {subject}{where} có báo cáo{when}:" if n_units == len(reports)
+                 else f"Có {n_units} {subject}{where} với {len(reports)} báo cáo{when}:"]
+        for r in reports[:MAX_LINES]:
             p = _metadata_paragraph(self.store, r, q)
             cite = book.cite_paragraph(r, p) if p is not None else ""
             extra = f", tỉnh {r['province']}" if r.get("province") and q.kind != "province" else ""
             lines.append(f"- {_cap(_unit(r))}{extra}{_period(r)} {cite}".rstrip())
+        if len(reports) > MAX_LINES:
+            lines.append(_more_line(len(reports) - MAX_LINES))
         notes = []
         if q.kind == "province":
             others = [r for r in self.store.list_reports()
@@ -445,22 +477,48 @@ def reports_by_id(reports: list[dict]) -> dict[str, dict]:
 
 def _named_docs(fq: str, reports: list[dict]) -> list[str]:
     """doc_ids whose unit (or a typo variant of it) is named in the folded question, in order."""
-    found: list[tuple[int, str]] = []
+    index: dict[str, list[str]] = {}
+    longest = 1
     for r in reports:
-        names = {fold(n) for n in [r.get("unit") or "", *(r.get("unit_variants") or [])] if n}
-        best = None
-        for name in names:
-            m = re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", fq)
-            if m and (best is None or m.start() < best):
-                best = m.start()
-        if best is not None:
-            found.append((best, r["doc_id"]))
-    return [doc for _, doc in sorted(found)]
+        for n in {r.get("unit") or "", *(r.get("unit_variants") or [])}:
+            key = " ".join(fold(n).split())
+            if key:
+                index.setdefault(key, []).append(r["doc_id"])
+                longest = max(longest, key.count(" ") + 1)
+    words = re.findall(r"[a-z0-9]+", fq)
+    found: list[str] = []
+    for i in range(len(words)):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            docs = index.get(" ".join(words[i:i + n]))
+            if docs and n == 1 and (i == 0 or words[i - 1] not in ("phuong", "xa", "p", "tran", "x")):
+                continue  # a one-syllable name ("An") counts only after "phường"/"xã"
+            if docs:
+                found.extend(d for d in docs if d not in found)
+                break
+    return found
 
 
 def _named_provinces(fq: str, reports: list[dict]) -> list[str]:
+    """Provinces named in the folded question: those of the stored reports, and any post-2025
+    province (or pre-merger name, mapped to its new province) written after "tỉnh"/"thành phố"."""
     provs = sorted({r["province"] for r in reports if r.get("province")}, key=len, reverse=True)
-    return [p for p in provs if re.search(r"(?<![a-z0-9])" + re.escape(fold(p)) + r"(?![a-z0-9])", fq)]
+    out = [p for p in provs if re.search(r"(?<![a-z0-9])" + re.escape(fold(p)) + r"(?![a-z0-9])", fq)]
+    try:
+        from ingest.gazetteer import canonical_province
+    except ImportError:  # pragma: no cover
+        return out
+    for m in re.finditer(r"(?<![a-z])(?:tinh|thanh pho|tp\.?)\s+([a-z]+(?: [a-z]+){0,3})", fq):
+        words = m.group(1).split()
+        for n in range(min(4, len(words)), 0, -1):
+            try:
+                canon = canonical_province(" ".join(words[:n]))
+            except Exception:  # pragma: no cover - gazetteer data unreadable
+                canon = None
+            if canon:
+                if canon not in out:
+                    out.append(canon)
+                break
+    return out
 
 
 def _named_types(fq: str) -> list[str]:
@@ -480,9 +538,7 @@ def _measure_hint(fq: str) -> str | None:
         return "%"
     m = re.search(r"(?<![a-z])(?:bao nhieu|nhieu|it) ((?:[a-z]+ ?){1,3})", fq)
     if m:
-        from ingest.numbers import _measure_at  # shared measure vocabulary
-
-        meas, _, _ = _measure_at(" " + m.group(1))
+        meas, _, _ = measure_at(" " + m.group(1))
         if meas and meas not in ("ngày", "tháng", "năm", "quý"):
             return meas
     return None
@@ -612,7 +668,8 @@ def _condition_phrase(q: AggregateQuery, d: IndicatorDef) -> str:
     v = format_number(q.value or 0, q.measure if q.measure == "%" else None)
     if q.op == ">" and (q.value or 0) == 0:
         return "lớn hơn 0 (còn phát sinh)"
-    return {">=": f"đạt {v}" if q.measure == "%" else f"từ {v} trở lên", ">": f"trên {v}",
+    reach = f"đạt {v}" if q.measure == "%" and (q.value or 0) >= 100 else f"từ {v} trở lên"
+    return {">=": reach, ">": f"trên {v}",
             "<": f"dưới {v}", "<=": f"không quá {v}", "==": f"bằng {v}"}.get(q.op or ">=", f"đạt {v}")
 
 
@@ -623,15 +680,24 @@ def _missing_sentence(missing: list[dict], what: str) -> str:
     return f"Báo cáo của {', '.join(names)} không nêu {what}."
 
 
+def _more_line(n: int) -> str:
+    return f"… và {n} đơn vị khác (xem đầy đủ: python -m assistant indicators)."
+
+
 def _assemble(body: list[str], notes: list[str]) -> str:
     """Body lines first, then one "Lưu ý:" line; trimmed to stay under MAX_ANSWER_CHARS."""
     note = f"{NOTE_MARKER} " + " ".join(notes) if notes else ""
-    budget = MAX_ANSWER_CHARS - min(len(note), 400) - 2
+    budget = MAX_ANSWER_CHARS - min(len(note), 400) - 92  # room for the "… và N đơn vị khác" line
     out: list[str] = []
     used = 0
     for k, line in enumerate(body):
         if used + len(line) + 1 > budget and k > 0:
-            out.append(f"… và {len(body) - k} dòng khác (xem bảng chỉ tiêu: python -m assistant indicators).")
+            rest = body[k:]
+            hidden = sum(1 for x in rest if x.startswith("- "))
+            more = next((x for x in rest if x.startswith("… và ")), None)
+            if more is not None:
+                hidden += int(re.search(r"\d+", more).group(0))
+            out.append(_more_line(hidden) if hidden else "…")
             break
         out.append(line)
         used += len(line) + 1

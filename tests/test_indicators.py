@@ -162,3 +162,38 @@ def test_speed_500_figures() -> None:
     print(f"\n500-figure synthetic report: {len(inds)} indicators in {dt * 1000:.0f} ms")
     assert len(inds) >= 450
     assert dt < 5.0
+
+
+def test_unseen_wordings() -> None:
+    """Phrasings that do not occur in the sample reports."""
+    cases = {
+        "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,5%.": {("dung_han", 98.5, "%")},
+        "Tổng số hồ sơ tiếp nhận trong kỳ: 1.234 hồ sơ (trực tuyến: 1.100 hồ sơ, trực tiếp: 134 hồ sơ).": {
+            ("ho_so_tiep_nhan", 1234, "hồ sơ"), ("tiep_nhan_truc_tuyen", 1100, "hồ sơ"),
+            ("tiep_nhan_truc_tiep", 134, "hồ sơ")},
+        "Tỷ lệ hồ sơ trực tuyến đạt 89,5%, tăng 5% so với cùng kỳ.": {("tiep_nhan_truc_tuyen", 89.5, "%")},
+        "Đã số hóa 1.500/1.520 hồ sơ, đạt 98,7%.": {("so_hoa_ho_so", 1500, "hồ sơ"), ("so_hoa_ho_so", 98.7, "%")},
+        "Xếp thứ 15/102 xã, phường trong tỉnh về chỉ số cải cách hành chính.": {("xep_hang", 15, "hạng")},
+        "Số tài khoản định danh điện tử mức 2 đã kích hoạt: 8.500 tài khoản, đạt 75% dân số.": {
+            ("tai_khoan_dinh_danh", 8500, "tài khoản"), ("tai_khoan_dinh_danh", 75, "%")},
+        "Hồ sơ trễ hạn: 0.": {("qua_han", 0, "hồ sơ")},
+        "Đã giải quyết đúng hạn 1.180/1.200 hồ sơ.": {("dung_han", 1180, "hồ sơ")},
+        "Trong tháng, xã tiếp nhận 345 hồ sơ trực tuyến.": {("tiep_nhan_truc_tuyen", 345, "hồ sơ")},
+        "Đã lắp đặt 120 mắt camera tại 15 thôn.": {("camera", 120, "camera")},
+        "Tổng kinh phí: 1,2 tỷ đồng.": {("kinh_phi_bo_tri", 1.2e9, "đồng")},
+        "Tỷ lệ hồ sơ nộp trực tuyến toàn trình đạt 65,3%.": {("truc_tuyen_toan_trinh", 65.3, "%")},
+        "Tổ chức 06 lớp tập huấn kỹ năng số cho 320 lượt người tham gia.": {
+            ("tap_huan", 6, "lớp"), ("tap_huan", 320, "lượt")},
+        "Hồ sơ đã giải quyết: 1.050 hồ sơ (đúng hạn 1.047 hồ sơ, quá hạn 3 hồ sơ).": {
+            ("da_giai_quyet", 1050, "hồ sơ"), ("dung_han", 1047, "hồ sơ"), ("qua_han", 3, "hồ sơ")},
+        "Số hồ sơ đang giải quyết: 45 hồ sơ, trong đó quá hạn 3 hồ sơ.": {
+            ("dang_giai_quyet", 45, "hồ sơ"), ("qua_han", 3, "hồ sơ")},
+    }
+    r = _report_from_lines("u", list(cases))
+    got: dict[str, set] = {}
+    for i in IndicatorExtractor().run(r):
+        got.setdefault(i.sentence, set()).add((i.key, i.value, i.measure))
+    for line, expected in cases.items():
+        assert got.get(line, set()) == expected, line
+    camera = next(i for i in IndicatorExtractor().run(r) if i.key == "camera")
+    assert camera.qualifier is None  # "lắp đặt" is not "đạt"

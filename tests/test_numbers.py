@@ -89,6 +89,8 @@ def test_zero_word() -> None:
         "dịch vụ công trực tuyến mức độ 3, 4",
         "- (1) Số nhiệm vụ",
         "theo câu trả lời [1] và [12]",
+        "2.1. Triển khai sử dụng Hệ thống Quản lý Văn bản",
+        "- 3) Kết quả",
     ],
 )
 def test_not_quantities(text: str) -> None:
@@ -140,3 +142,7 @@ def test_format_number() -> None:
     assert format_number(98.7, "%") == "98,7%"
     assert format_number(120000000, "đồng") == "120.000.000 đồng"
     assert format_number(5, "hồ sơ") == "5 hồ sơ"
+
+
+def test_list_marker_is_not_a_figure() -> None:
+    assert [n.value for n in find_numbers("7. Duy trì thực hiện số hóa hồ sơ đạt tỷ lệ 100%.")] == [100]
