@@ -20,8 +20,9 @@
 - `stock`: the stock LlamaIndex pipeline (`eval.baseline.LlamaIndexBaseline`: SentenceSplitter 512 +
   default BM25Retriever) on the same corpus and questions, run in a child process so that its memory
   peak is measured separately; `ratio` = ours / stock;
-- `rss_mb`: peak resident memory of this process (ru_maxrss; the stock child is reported in
+- `rss_mb`: peak resident memory of this process (VmHWM; the stock child's own peak is in
   `stock.rss_mb`; a Chroma server we start is reported in `chroma_server_rss_mb`);
+- `load_avg_start` / `load_avg_end`: the machine's load average, since other processes may compete;
 - `fingerprint`: a hash of the top-5 chunk ids of every lexical/hybrid query and of every aggregate
   answer, so an embedded run and a Chroma-server run can be compared for identical answers.
 """
@@ -92,7 +93,19 @@ def latency(values_ms: Sequence[float]) -> dict[str, Any]:
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return round(resource.getrusage(who).ru_maxrss / 1024.0, 1)  # ru_maxrss is in KiB on Linux
+    """Peak resident memory in MB.
+
+    For this process: VmHWM of /proc/self/status (reset by exec, so a spawned child reports its own
+    peak; ru_maxrss is inherited across fork+exec on Linux). Fallback and children: ru_maxrss (KiB).
+    """
+    if who == resource.RUSAGE_SELF:
+        try:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)
+        except OSError:
+            pass
+    return round(resource.getrusage(who).ru_maxrss / 1024.0, 1)
 
 
 def dir_mb(path: Path) -> float:
@@ -236,6 +249,56 @@ class ChromaServer:
 
 
 # ---------------------------------------------------------------------------------------------
+# Embedding throughput estimate (no real model weights on this machine)
+# ---------------------------------------------------------------------------------------------
+
+# multilingual-e5-small: 12 layers, hidden 384, 12 heads, FFN 1536, max 512 tokens (its config.json)
+E5_SMALL_SHAPE = {"num_hidden_layers": 12, "hidden_size": 384, "num_attention_heads": 12,
+                  "intermediate_size": 1536, "max_position_embeddings": 514}
+
+
+def estimate_embed_throughput(texts: Sequence[str], workdir: Path, batch_size: int = 32) -> dict[str, Any]:
+    """Chunks/s of a RANDOM-weight model with the multilingual-e5-small architecture on this CPU.
+
+    Compute depends on the architecture and the token count, not on the weights, so this estimates
+    the real model's CPU throughput. The tokenizer is a word-level vocabulary built from the texts
+    (Vietnamese syllables are mostly single XLM-R tokens), so token counts are close to the real ones.
+    """
+    import re as _re
+
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    hf = workdir / "e5-small-shape"
+    hf.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = defaultdict(int)
+    for t in texts:
+        for w in _re.findall(r"\w+|[^\w\s]", t.lower()):
+            counts[w] += 1
+    words = sorted(counts, key=lambda w: -counts[w])[:30000]
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]
+    (hf / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizerFast(vocab_file=str(hf / "vocab.txt"), do_lower_case=True, strip_accents=False)
+    torch.manual_seed(0)
+    BertModel(BertConfig(vocab_size=len(vocab), **E5_SMALL_SHAPE)).save_pretrained(hf)
+    tokenizer.save_pretrained(hf)
+    transformer = models.Transformer(str(hf), max_seq_length=512)
+    dim = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
+    model = SentenceTransformer(modules=[transformer, models.Pooling(dim(), "mean")], device="cpu")
+    passages = [f"passage: {t}" for t in texts]
+    n_tokens = [min(512, len(tokenizer(p)["input_ids"])) for p in passages]
+    model.encode(passages[:batch_size], batch_size=batch_size)  # warm-up
+    t0 = time.perf_counter()
+    model.encode(passages, batch_size=batch_size)
+    seconds = time.perf_counter() - t0
+    return {"model_shape": "multilingual-e5-small architecture, random weights (estimate, not the real model)",
+            "threads": torch.get_num_threads(), "chunks": len(texts),
+            "tokens_per_chunk_mean": round(statistics.fmean(n_tokens), 1) if n_tokens else None,
+            "chunks_per_s": round(len(texts) / seconds, 2) if seconds else None}
+
+
+# ---------------------------------------------------------------------------------------------
 # Our pipeline
 # ---------------------------------------------------------------------------------------------
 
@@ -343,9 +406,11 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
     services = build_services(settings)
     services_s = time.perf_counter() - t0
     paths = sorted(corpus.glob("syn_*.txt"))
+    logger.info("ingesting %d reports into %s (services built in %.1f s)", len(paths), store_dir, services_s)
     t0 = time.perf_counter()
     results = services.ingestor.ingest_paths(paths, progress=False)
     ingest_s = time.perf_counter() - t0
+    logger.info("ingested in %.1f s; peak RSS %.0f MB", ingest_s, peak_rss_mb())
     failed = [r for r in results if r.status == "failed"]
     store = services.store
     n_chunks = store.count_chunks()
@@ -371,6 +436,12 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
         out["embed_chunks_per_s"] = round(len(sample) / (ms / 1000.0), 1) if ms else None
     else:
         out["embed_chunks_per_s"] = None
+    if args.embed_estimate:
+        sample = [c.text for _, c in zip(range(args.embed_estimate), store.iter_chunks(), strict=False)]
+        est = estimate_embed_throughput(sample, args.out / "embed_estimate")
+        if est.get("chunks_per_s"):
+            est["projected_embed_s_all_chunks"] = round(n_chunks / est["chunks_per_s"], 1)
+        out["embed_estimate"] = est
     out["metadata"] = metadata_accuracy(store, reports)
     out["indicator_extraction"] = indicator_scores(store, truth)
 
@@ -397,6 +468,7 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
         queries["hybrid"] = {"n": 0, "p50_ms": None, "p95_ms": None,
                              "reason": out["embed_reason"] or "không có mô hình nhúng"}
 
+    logger.info("retrieval done %s; answering %d lookups and %d aggregates", queries, len(lookups), len(aggregates))
     ask = make_answerer(services)
     vocab = unit_vocabulary(reports)
     _, warm_ms = _timed(lambda: ask("Những đơn vị nào đạt 100% số hóa hồ sơ?"))  # snapshot/IDF warm-up
@@ -499,6 +571,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     args.out.mkdir(parents=True, exist_ok=True)
+    load_start = [round(x, 2) for x in os.getloadavg()]
     corpus = args.corpus or (args.out / "corpus")
     distractors = not args.no_distractors
     t0 = time.perf_counter()
@@ -525,6 +598,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "reports": args.reports, "seed": args.seed, "corpus": str(corpus), "corpus_reused": reused,
         "generate_s": round(generate_s, 2), "lookup_questions": len(lookups),
         "aggregate_question_count": len(aggregates), "cpu_count": os.cpu_count(),
+        "load_avg_start": load_start,
         "python": sys.version.split()[0],
     }
     result.update(ours)
@@ -533,6 +607,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result["query_p95_ms"] = {m: q[m].get("p95_ms") for m in ("lexical", "hybrid", "ask", "aggregate")}
     result["chroma_server_rss_mb"] = server_rss
     if not args.skip_stock:
+        logger.info("ours done (ingest %.1f s, aggregate F1 %s); running the stock LlamaIndex pipeline",
+                    ours["ingest_s"], ours["aggregate_f1"])
         stock = score_stock(stock_in_child(corpus, lookups, aggregates), lookups, aggregates, reports)
         result["stock"] = stock
         sq = stock["queries"]
@@ -544,7 +620,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "aggregate_f1": _ratio(ours["aggregate_f1"], stock["aggregate_f1"]),
             "rss_mb": _ratio(ours["rss_mb"], stock["rss_mb"]),
         }
-    result["rss_children_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
+    result["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]  # other processes compete for the CPUs
     return result
 
 
@@ -560,6 +636,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--aggregate-questions", type=int, default=18, help="số câu hỏi tổng hợp")
     ap.add_argument("--no-embed", action="store_true", help="tắt mô hình nhúng (EMBED_MODEL=none)")
     ap.add_argument("--embed-model", default=None, help="mô hình nhúng (id hoặc thư mục), ghi đè EMBED_MODEL")
+    ap.add_argument("--embed-estimate", type=int, default=0, metavar="N",
+                    help="ước lượng tốc độ nhúng (chunk/s) trên N chunk với mô hình cùng kiến trúc "
+                         "multilingual-e5-small, trọng số ngẫu nhiên")
     ap.add_argument("--chroma-host", default=None, help="máy chủ Chroma (chế độ server)")
     ap.add_argument("--chroma-port", type=int, default=8000, help="cổng Chroma")
     ap.add_argument("--start-chroma", action="store_true",
@@ -577,7 +656,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logger.setLevel(logging.INFO)  # progress lines on stderr; stdout holds only the JSON object
     result = run(args)
     text = json.dumps(result, ensure_ascii=False)
     (args.out / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -48,7 +48,7 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 YEAR = 2026
 
 # Indicator keys written to the ground truth: the keys of ingest/taxonomy.toml (INDICATORS helper).
@@ -838,9 +838,11 @@ def style_c(s: Synth, v: Values) -> str:
     s.add("- Duy trì, vận hành thông suốt các hệ thống thông tin dùng chung và chuyên ngành, bảo đảm phục vụ hiệu "
           "quả công tác lãnh đạo, chỉ đạo, điều hành.")
     if r.random() < 0.7:
-        s.add(s.fig(K_TY_LE_KY_SO, v.ty_le_ky_so, "%",
-                    f"- Duy trì thực hiện xử lý văn bản, ký số trên môi trường điện tử, tỷ lệ đạt "
-                    f"{s.p(v.ty_le_ky_so)} (trừ văn bản mật)."))
+        ky_so = f"xử lý văn bản, ký số trên môi trường điện tử, tỷ lệ đạt {s.p(v.ty_le_ky_so)} (trừ văn bản mật)."
+        s.add(s.fig(K_TY_LE_KY_SO, v.ty_le_ky_so, "%", r.choice((
+            f"- Duy trì thực hiện {ky_so}",  # a result stated with "Duy trì" (not a plan: results section)
+            f"- Cấp và quản lý tài khoản cho 100% cán bộ, công chức, viên chức trên hệ thống quản lý văn bản và "
+            f"điều hành; duy trì thực hiện {ky_so}"))))
     if r.random() < 0.8:
         _tthc_block(s, v)
     s.add("Báo cáo số liệu chi tiết:")
@@ -1272,9 +1274,11 @@ def aggregate_questions(truth: list[dict[str, Any]], n: int = 12, seed: int = 0)
         period = top[(j // len(templates)) % len(top)]
         province = None
         q = tpl.format(p=periods[period])
-        if j >= 2 * len(templates) and provinces:  # province-scoped variants
-            province = rng.choice(provinces)
-            q = q.replace("?", f" thuộc {city.get(province, 'tỉnh')} {province}?")
+        if j >= 2 * len(templates) and provinces:  # province-scoped variants with a non-empty answer
+            answered = [pr for pr in provinces if gold_units(truth, key, measure, period, op, thr, pr)]
+            if answered:
+                province = rng.choice(answered)
+                q = q.replace("?", f" thuộc {city.get(province, 'tỉnh')} {province}?")
         gold = gold_units(truth, key, measure, period, op, thr, province)
         out.append(AggregateQuestion(q, key, measure, period, op, thr, province, None, gold))
     return out
