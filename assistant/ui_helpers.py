@@ -37,6 +37,7 @@ ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
 UPLOADS_DIRNAME = "uploads"
 EXPORTS_DIRNAME = "exports"
 EVAL_DIRNAME = "eval_runs"
+EXPORT_MAX_AGE_S = 24 * 3600
 # Long enough to stay readable, short enough for a file name on any file system.
 MAX_STEM_CHARS = 60
 NAME_HASH_CHARS = 8
@@ -339,6 +340,22 @@ def _end_lists(text: str) -> str:
     return "\n".join(out)
 
 
+CITE_ANCHOR = "nguon-"  # "#nguon-2" links a [2] marker in the chat to citation 2 (see app.py)
+_LINKED_MARKER_RE = re.compile(r"\[\[(\d+)\]\]\(#" + CITE_ANCHOR + r"\d+\)")
+
+
+def link_markers(markdown: str, numbers: Iterable[int]) -> str:
+    """Turn the [n] markers of cited numbers into in-page links the app opens as citations."""
+    wanted = {int(n) for n in numbers}
+    return _MARKER_RE.sub(lambda m: f"[[{m.group(1)}]](#{CITE_ANCHOR}{m.group(1)})"
+                          if int(m.group(1)) in wanted else m.group(0), markdown)
+
+
+def unlink_markers(markdown: str) -> str:
+    """Back to plain [n] (an older answer whose citations are no longer in the sources panel)."""
+    return _LINKED_MARKER_RE.sub(lambda m: f"[{m.group(1)}]", markdown)
+
+
 def escape_markdown(text: str) -> str:
     """Keep user/report text literal inside chat markdown (no links, no HTML)."""
     return re.sub(r"([\\`*_{}<>#|])", r"\\\1", text)
@@ -452,18 +469,29 @@ class AppBackend:
         return out
 
     # ---- reports tab ----
-    REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
-        ("doc_id", "Mã báo cáo"), ("unit", "Đơn vị"), ("unit_type", "Loại"), ("province", "Tỉnh"),
-        ("period_label", "Kỳ báo cáo"), ("report_number", "Số hiệu"), ("date", "Ngày"),
-        ("title", "Tiêu đề"), ("signer", "Người ký"),
+    REPORT_COLUMNS: tuple[str, ...] = (
+        "Mã báo cáo", "Đơn vị", "Loại", "Tỉnh", "Kỳ báo cáo", "Số hiệu", "Ngày", "Tiêu đề", "Người ký",
+        "Số đoạn", "Số chỉ tiêu", "Nạp lúc", "Cảnh báo",
     )
 
     def reports_frame(self) -> Any:
+        """One row per ingested report with its metadata (empty cells for what the report omits)."""
+        import time
+
         import pandas as pd
 
-        rows = [[_field(r, k) or ("" if k != "period_label" else _field(r, "period") or "")
-                 for k, _ in self.REPORT_COLUMNS] for r in self.store.list_reports()]
-        return pd.DataFrame(rows, columns=[h for _, h in self.REPORT_COLUMNS])
+        rows = []
+        for r in self.store.list_reports():
+            ingested = _field(r, "ingested_at")
+            rows.append([
+                _field(r, "doc_id"), _field(r, "unit") or "", _field(r, "unit_type") or "",
+                _field(r, "province") or "", _period_display(r), _field(r, "report_number") or "",
+                _field(r, "date") or "", _field(r, "title") or "", _field(r, "signer") or "",
+                _field(r, "n_paragraphs") or 0, _field(r, "n_indicators") or 0,
+                time.strftime("%Y-%m-%d %H:%M", time.localtime(ingested)) if ingested else "",
+                "; ".join(str(w) for w in _field(r, "warnings") or []),
+            ])
+        return pd.DataFrame(rows, columns=list(self.REPORT_COLUMNS))
 
     def doc_ids(self) -> list[str]:
         return [str(_field(r, "doc_id")) for r in self.store.list_reports()]
@@ -574,7 +602,12 @@ class AppBackend:
         """Write the table shown on screen to <store>/exports/chi_tieu_<time>.csv."""
         import time
 
-        path = Path(self.settings.store) / EXPORTS_DIRNAME / f"chi_tieu_{time.strftime('%Y%m%d_%H%M%S')}_{os.urandom(3).hex()}.csv"
+        exports = Path(self.settings.store) / EXPORTS_DIRNAME
+        if exports.is_dir():  # exports are for download only: drop those older than a day
+            for old in exports.glob("chi_tieu_*.csv"):
+                if time.time() - old.stat().st_mtime > EXPORT_MAX_AGE_S:
+                    old.unlink(missing_ok=True)
+        path = exports / f"chi_tieu_{time.strftime('%Y%m%d_%H%M%S')}_{os.urandom(3).hex()}.csv"
         return write_csv(path, list(table.columns), table.itertuples(index=False, name=None))
 
     # ---- evaluation tab ----

@@ -150,6 +150,18 @@ class TestRenderAnswer:
         assert "> ⚠️ Không tìm thấy thông tin này trong các báo cáo đã nạp" in md
         assert "> ⚠️ Tìm kiếm chỉ dùng chỉ mục từ vựng." in md
 
+    def test_note_after_list_is_its_own_paragraph(self) -> None:
+        ans = Answer(question="q", answer="Có 2 đơn vị:\n- A [1]\n- B [2]\nLưu ý: C không nêu.", abstained=False,
+                     citations=[])
+        assert render_answer_markdown(ans) == "Có 2 đơn vị:\n- A [1]\n- B [2]\n\nLưu ý: C không nêu."
+
+    def test_markers_link_to_citations_and_back(self) -> None:
+        from assistant.ui_helpers import link_markers, unlink_markers
+
+        linked = link_markers("A [1], B [2] và [7].", [1, 2])
+        assert linked == "A [[1]](#nguon-1), B [[2]](#nguon-2) và [7]."
+        assert unlink_markers(linked) == "A [1], B [2] và [7]."
+
     def test_sources_list(self) -> None:
         assert "Chưa có nguồn" in render_sources_html([])
 
@@ -180,7 +192,6 @@ def test_parse_auth() -> None:
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> AppBackend:
     from assistant.services import build_services
-
     from index.settings import EmbedSettings, Settings
 
     store = tmp_path_factory.mktemp("store")

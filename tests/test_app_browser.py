@@ -9,6 +9,7 @@ tmp/artifacts in the repository).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_TIMEOUT_S = 180
 ANSWER_TIMEOUT_MS = 90_000
+EVAL_TIMEOUT_MS = 600_000
 QUESTION = "Những phường, xã nào báo cáo tỷ lệ số hóa hồ sơ đạt 100%?"
 WARDS = ("Phương Liễu", "Trí Quả", "Phù Liễn", "Trung Thành")
 NEW_UNIT = "Tân Phước Đông"
@@ -154,11 +156,29 @@ def test_chat_citations_upload_in_chromium(app_url: str, artifacts_dir: Path, tm
             passage = page.locator("#passage").inner_text()
             assert any(w in passage for w in WARDS), passage
             assert "100" in mark.inner_text()
+            # ... or by clicking a [n] marker in the answer itself.
+            page.locator('#chatbot a[href="#nguon-2"]').last.click()
+            expect(page.locator("#passage .passage")).to_have_attribute("data-n", "2", timeout=30_000)
+            expect(page.locator("#passage mark").first).to_be_visible()
+            page.locator("#citation-pick label").first.click()
+            expect(page.locator("#passage .passage")).to_have_attribute("data-n", "1", timeout=30_000)
             shot = artifacts_dir / "chat.png"
             page.screenshot(path=str(shot), full_page=True)
             print(f"screenshot: {shot}")
 
-            # 3. Upload a .docx report of a new ward and ingest it.
+            # 3. Indicators tab: one indicator across units, as a table and a bar chart.
+            page.get_by_role("tab", name="Chỉ tiêu").click()
+            page.locator("#indicator-key input").click()
+            page.get_by_role("option", name=re.compile("số hóa hồ sơ")).first.click()
+            for ward in WARDS:
+                expect(page.locator("#indicator-table")).to_contain_text(ward, timeout=30_000)
+            bars = page.locator("#indicator-chart .mark-rect path")
+            expect(bars.nth(len(WARDS) - 1)).to_be_attached(timeout=30_000)  # at least one bar per ward
+            page.click("#indicator-csv-btn")
+            expect(page.locator("#indicator-csv")).to_contain_text(".csv", timeout=30_000)
+            page.screenshot(path=str(artifacts_dir / "indicators.png"), full_page=True)
+
+            # 4. Upload a .docx report of a new ward and ingest it.
             page.get_by_role("tab", name="Báo cáo").click()
             docx_path = build_docx(tmp_path / f"Báo cáo {NEW_UNIT}.docx")
             page.locator("#upload input[type=file]").set_input_files(str(docx_path))
@@ -168,12 +188,19 @@ def test_chat_citations_upload_in_chromium(app_url: str, artifacts_dir: Path, tm
                                                                    timeout=ANSWER_TIMEOUT_MS)
             expect(page.locator("#reports-table")).to_contain_text(NEW_UNIT, timeout=30_000)
 
-            # 4. Its content is found in an answer.
+            # 5. Its content is found in an answer.
             page.get_by_role("tab", name="Hỏi đáp").click()
             _ask(page, f"Tỷ lệ hồ sơ trực tuyến của phường {NEW_UNIT} là bao nhiêu?")
             expect(page.locator("#chatbot")).to_contain_text(NEW_FIGURE, timeout=ANSWER_TIMEOUT_MS)
             expect(page.locator("#sources")).to_contain_text(NEW_UNIT, timeout=30_000)
             page.screenshot(path=str(artifacts_dir / "chat_after_upload.png"), full_page=True)
+
+            # 6. Evaluation tab: the fixed question set is scored, with summary, chart and failures.
+            page.get_by_role("tab", name="Đánh giá").click()
+            page.click("#eval-run")
+            expect(page.locator("#eval-summary")).to_contain_text("Độ chính xác", timeout=EVAL_TIMEOUT_MS)
+            expect(page.locator("#eval-charts img").first).to_be_visible(timeout=30_000)
+            page.screenshot(path=str(artifacts_dir / "evaluation.png"), full_page=True)
         finally:
             browser.close()
     assert remote == [], f"the page contacted remote hosts: {remote}"
