@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Lỗi: --k phải lớn hơn 0, nhận được {args.k}.", file=sys.stderr)
             return 2
         for row in _read_jsonl(args.jsonl):
-            passages = services.retriever.retrieve(row["question"], args.k, None)
+            # A follow-up is retrieved as the standalone question it stands for.
+            query = services.answerer.understander.run(row["question"], row.get("history") or []).effective
+            passages = services.retriever.retrieve(query, args.k, None)
             print(json.dumps({"question": row["question"], "passages": [p.to_dict() for p in passages]},
                              ensure_ascii=False), flush=True)
         return 0

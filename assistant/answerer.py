@@ -249,9 +249,9 @@ class Answerer:
                 missing.append(who)
                 continue
             cite = f" [{book.cite(evidence)}]" if evidence is not None else ""
-            lines.append(f"{_METADATA_LABEL[u.metadata_field or '']} của {who}: {value}.{cite}")
+            lines.append(f"{_METADATA_LABEL[u.metadata_field or '']} {who}: {value}.{cite}")
         if not lines:
-            what = _METADATA_LABEL.get(u.metadata_field or "", "thông tin này").lower()
+            what = _METADATA_LABEL.get(u.metadata_field or "", "thông tin này").removesuffix(" của").lower()
             return _abstain(u, f"{'; '.join(missing).capitalize()} không ghi {what}.")
         if missing:
             lines.append(f"Lưu ý: {'; '.join(missing)} không ghi thông tin này.")
@@ -490,9 +490,9 @@ class Answerer:
 _MENTION_VERBS = ("nêu", "đề cập", "nhắc đến", "nói về", "báo cáo về", "có nội dung", "làm")
 _REFERENCE_KINDS = ("cong van", "quyet dinh", "ke hoach", "nghi quyet", "thong bao", "chi thi", "huong dan")
 _METADATA_LABEL = {
-    "signer": "Người ký", "report_number": "Số hiệu", "references": "Văn bản căn cứ",
-    "duration": "Thời gian sơ kết", "period": "Kỳ báo cáo", "province": "Tỉnh/thành phố",
-    "date": "Ngày báo cáo",
+    "signer": "Người ký", "report_number": "Số hiệu", "references": "Văn bản căn cứ của",
+    "duration": "Thời gian sơ kết của", "period": "Kỳ của", "province": "Tỉnh/thành phố của",
+    "date": "Ngày ban hành",
 }
 _EXPECT_LABEL = {"percent": "tỷ lệ (số phần trăm)", "money": "số tiền", "rank": "thứ hạng",
                  "count": "số liệu", "docnumber": "số hiệu văn bản", "duration": "thời gian"}

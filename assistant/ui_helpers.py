@@ -38,6 +38,7 @@ UPLOADS_DIRNAME = "uploads"
 EXPORTS_DIRNAME = "exports"
 EVAL_DIRNAME = "eval_runs"
 EXPORT_MAX_AGE_S = 24 * 3600
+STAGE_SHARE = 0.1  # share of the upload progress bar spent checking and copying files
 # Long enough to stay readable, short enough for a file name on any file system.
 MAX_STEM_CHARS = 60
 NAME_HASH_CHARS = 8
@@ -104,14 +105,43 @@ def stage_upload(src: Path, original_name: str, uploads_dir: Path, max_bytes: in
     doc_id = safe_doc_id(shown)
     uploads_dir.mkdir(parents=True, exist_ok=True)
     dest = uploads_dir / f"{doc_id}{suffix}"
-    # Another format of the same report is superseded by this upload.
-    for old in uploads_dir.glob(f"{doc_id}.*"):
-        if old != dest and old.suffix.lower() in ALLOWED_SUFFIXES:
-            old.unlink(missing_ok=True)
     tmp = uploads_dir / f".{doc_id}{suffix}.part"
     shutil.copyfile(src, tmp)
     os.replace(tmp, dest)
     return dest
+
+
+def stage_upload_keep_backup(src: Path, original_name: str, uploads_dir: Path,
+                             max_bytes: int) -> tuple[Path, Path | None]:
+    """`stage_upload`, keeping an earlier upload of the same report as `<name>.bak` so a failed
+    ingest of the new file can put it back (the store still holds that earlier version)."""
+    shown = client_basename(original_name) or src.name
+    dest = uploads_dir / f"{safe_doc_id(shown)}{Path(shown).suffix.lower()}"
+    backup = None
+    if dest.exists() and Path(shown).suffix.lower() in ALLOWED_SUFFIXES:
+        backup = dest.with_name(dest.name + ".bak")
+        shutil.copyfile(dest, backup)
+    try:
+        return stage_upload(src, original_name, uploads_dir, max_bytes), backup
+    except BaseException:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+        raise
+
+
+def drop_other_formats(path: Path) -> None:
+    """Once `<doc_id>.docx` is ingested, an older `<doc_id>.txt` upload of the same report goes."""
+    for other in path.parent.glob(f"{path.stem}.*"):
+        if other != path and other.suffix.lower() in ALLOWED_SUFFIXES:
+            other.unlink(missing_ok=True)
+
+
+def _restore(path: Path, backup: Path | None) -> None:
+    """Undo a staged upload whose ingest failed."""
+    if backup is not None:
+        os.replace(backup, path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 @dataclass(slots=True)
@@ -498,43 +528,75 @@ class AppBackend:
 
     def ingest_uploads(self, files: Sequence[tuple[Path, str]],
                        progress: ProgressFn | None = None) -> list[FileOutcome]:
-        """Check, stage and ingest uploaded files one by one under the ingest lock."""
+        """Check and stage every uploaded file, then ingest the accepted ones in one batch (one
+        lexical index rebuild), all under the ingest lock. One outcome per file, in input order."""
         progress = progress or (lambda _f, _d: None)
-        outcomes: list[FileOutcome] = []
         if not files:
             return [FileOutcome("", None, False, "Chưa chọn tệp nào.")]
-        total = len(files)
         with self._ingest_lock:
+            outcomes: list[FileOutcome | None] = [None] * len(files)
+            staged: dict[int, tuple[str, Path, Path | None]] = {}  # i -> (shown, path, backup)
             for i, (src, name) in enumerate(files):
                 shown = client_basename(name) or src.name
-                progress(i / total, f"Đang nạp {shown} ({i + 1}/{total})")
-                outcomes.append(self._ingest_one(src, shown))
+                progress(STAGE_SHARE * i / len(files), f"Kiểm tra {shown}")
+                try:
+                    doc_id = safe_doc_id(shown)
+                    if any(p.stem == doc_id for _s, p, _b in staged.values()):
+                        raise UploadError(f"{shown}: trùng tên với một tệp khác trong lần tải lên này.")
+                    path, backup = stage_upload_keep_backup(src, shown, self.uploads_dir, self.max_bytes)
+                    staged[i] = (shown, path, backup)
+                except UploadError as exc:
+                    outcomes[i] = FileOutcome(shown, None, False, str(exc))
+                except OSError as exc:
+                    log.warning("cannot stage %s: %s", shown, exc)
+                    outcomes[i] = FileOutcome(shown, None, False,
+                                              f"{shown}: không lưu được tệp tải lên ({exc.strerror}).")
+            if staged:
+                self._ingest_staged(staged, outcomes, progress)
             progress(1.0, "Hoàn tất")
-        return outcomes
+        return [o for o in outcomes if o is not None]
 
-    def _ingest_one(self, src: Path, shown: str) -> FileOutcome:
+    def _ingest_staged(self, staged: dict[int, tuple[str, Path, Path | None]],
+                       outcomes: list[FileOutcome | None], progress: ProgressFn) -> None:
+        names = {path.resolve(): shown for shown, path, _b in staged.values()}
+        done = 0
+
+        def on_result(res: Any) -> None:
+            nonlocal done
+            done += 1
+            shown = names.get(Path(_field(res, "path", "")).resolve(), "")
+            progress(STAGE_SHARE + (1 - STAGE_SHARE) * done / len(staged),
+                     f"Đã xử lý {shown} ({done}/{len(staged)})")
+
+        by_path: dict[Path, Any] = {}
         try:
-            staged = stage_upload(src, shown, self.uploads_dir, self.max_bytes)
-        except UploadError as exc:
-            return FileOutcome(shown, None, False, str(exc))
-        except OSError as exc:
-            log.warning("cannot stage %s: %s", shown, exc)
-            return FileOutcome(shown, None, False, f"{shown}: không lưu được tệp tải lên ({exc.strerror}).")
-        doc_id = staged.stem
-        try:
-            results = self.services.ingestor.ingest_paths([staged], progress=False)
-        except Exception as exc:  # never let one file take the app down
-            log.exception("ingest failed for %s", staged)
-            staged.unlink(missing_ok=True)
-            return FileOutcome(shown, doc_id, False, f"{shown}: lỗi khi nạp ({exc}).")
-        return self._outcome(shown, doc_id, staged, results)
+            results = self.services.ingestor.ingest_paths([p for _s, p, _b in staged.values()], progress=False,
+                                                          on_result=on_result)
+            by_path = {Path(_field(r, "path")).resolve(): r for r in results}
+        except Exception as exc:  # never let one batch take the app down
+            log.exception("ingest failed")
+            for i, (shown, path, backup) in staged.items():
+                _restore(path, backup)
+                outcomes[i] = FileOutcome(shown, path.stem, False, f"{shown}: lỗi khi nạp ({exc}).")
+            return
+        for i, (shown, path, backup) in staged.items():
+            outcome = self._outcome(shown, path.stem, path, [by_path[path.resolve()]]
+                                    if path.resolve() in by_path else [])
+            if outcome.ok:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                drop_other_formats(path)
+            else:
+                _restore(path, backup)
+            outcomes[i] = outcome
 
     def _outcome(self, shown: str, doc_id: str, staged: Path, results: Sequence[Any]) -> FileOutcome:
         res = results[0] if results else None
+        if res is None:
+            return FileOutcome(shown, doc_id, False, f"{shown}: không nhận được kết quả nạp.")
         error = _field(res, "error")
-        if error:
-            staged.unlink(missing_ok=True)
-            return FileOutcome(shown, doc_id, False, _user_error(str(error), staged.name, shown))
+        if error or _field(res, "status") == "failed":
+            return FileOutcome(shown, doc_id, False, _user_error(str(error or "lỗi không rõ"), staged.name, shown))
         status = str(_field(res, "status") or "")
         meta = self.store.get_report_meta(doc_id)
         unit = _unit_display(meta, doc_id) if meta else doc_id
