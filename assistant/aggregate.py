@@ -96,9 +96,13 @@ _OPS: list[tuple[re.Pattern[str], str]] = [
     (_re(r"bang|dung bang"), "=="),
 ]
 _TYPE_WORDS = {"phuong": "phường", "xa": "xã", "thi tran": "thị trấn"}
-_META_STOP = set(
-    ["trong", "bo", "cac", "nhung", "nao", "la", "cua", "co", "thuoc", "tinh", "thanh", "pho", "tp", "don", "vi", "bao", "cao", "danh", "sach", "liet", "ke", "du", "lieu", "he", "thong", "gom", "ke", "ten", "hien", "tai", "hien", "nay", "nay", "va", "hay", "cho", "biet", "khong", "phai", "chi", "rieng", "it", "nhat", "mot", "so", "luong", "bao", "nhieu", "may", "o", "tai", "ve", "da", "duoc", "nap", "ky", "dia", "phuong", "noi", "dia", "ban", "thi", "tran", "xa", "phuong"]
-)
+_META_STOP = frozenset({  # words that may surround a metadata question
+    "ban", "bao", "biet", "bo", "cac", "cao", "chi", "cho", "co", "cua", "da", "danh", "dia", "don",
+    "du", "duoc", "gom", "hay", "he", "hien", "it", "ke", "khong", "ky", "la", "liet", "lieu", "luong",
+    "may", "mot", "nao", "nap", "nay", "nhat", "nhieu", "nhung", "noi", "o", "phai", "pho", "phuong",
+    "rieng", "sach", "so", "tai", "ten", "thanh", "thi", "thong", "thuoc", "tinh", "tp", "tran", "trong",
+    "va", "ve", "vi", "xa",
+})
 
 
 class AggregateAnswerer:
@@ -119,7 +123,8 @@ class AggregateAnswerer:
         if not reports:
             return None
         named = _named_docs(fq, reports)
-        named_units = {(reports_by_id(reports)[d].get("unit") or "") for d in named}
+        by_id = reports_by_id(reports)
+        named_units = {(by_id[d].get("unit") or "") for d in named}
         provinces = _named_provinces(fq, reports)
         unit_types = _named_types(fq)
         periods = _named_periods(question)
@@ -163,10 +168,6 @@ class AggregateAnswerer:
         if (which or count) and (_QUANT_RE.search(fq) or measure):
             return AggregateQuery("list", measure=measure or d.measure, **base)
         return None
-
-    def question_indicator(self, question: str) -> str | None:
-        """The taxonomy key a question asks about (None when it names no indicator)."""
-        return self._pick_indicator(fold(" ".join(question.split())))[0]
 
     def _pick_indicator(self, fq: str) -> tuple[str | None, str | None]:
         labels = self.taxonomy.find_labels(fq, question=True)
@@ -233,7 +234,7 @@ class AggregateAnswerer:
                     if len(reports) > 1 else f"Báo cáo của {_unit(reports[0])} không nêu {what}."
                     if reports else f"Không có báo cáo nào phù hợp để trả lời về {what}.")
             return Answer(question=question, answer=text, abstained=True, citations=[], intent="aggregate")
-        book = _Book(self.store)
+        book = _Book(self.store, reports)
         if query.kind == "threshold":
             body, notes = self._threshold(query, d, what, stated, by_doc, book)
         elif query.kind == "extreme":
@@ -245,7 +246,7 @@ class AggregateAnswerer:
         else:
             body, notes = self._list(query, d, what, stated, by_doc, book)
         if missing:
-            notes.append(_missing_sentence(missing, what))
+            notes.append(_missing_sentence(missing, what, book))
         text = _assemble(body, notes)
         return Answer(question=question, answer=text, abstained=False, citations=book.used(text),
                       intent="aggregate")
@@ -273,7 +274,7 @@ class AggregateAnswerer:
         body.extend(self._unit_lines(hits, book, q.measure))
         notes = []
         if misses:  # named without figures: an uncited figure would be an unsupported claim
-            names = ", ".join(_unit(r) for r, _ in misses)
+            names = ", ".join(book.name(r) for r, _ in misses)
             notes.append(f"Báo cáo của {names} có nêu {what} nhưng không thỏa điều kiện.")
         return body, notes
 
@@ -301,7 +302,7 @@ class AggregateAnswerer:
         notes = []
         if others:
             notes.append("Các đơn vị khác có nêu " + what + " (theo thứ tự): "
-                         + ", ".join(_unit(r) for r, _ in others) + ".")
+                         + ", ".join(book.name(r) for r, _ in others) + ".")
         return body, notes
 
     def _compare(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
@@ -335,7 +336,7 @@ class AggregateAnswerer:
 
     def _missing(self, question: str, what: str, stated: list[dict], missing: list[dict]) -> Answer:
         """Reports that do not state the indicator (they are the answer here)."""
-        book = _Book(self.store)
+        book = _Book(self.store, [*stated, *missing])
         if not missing:
             body = [f"Tất cả {len(stated)} báo cáo đều có nêu {what}."]
         else:
@@ -346,7 +347,7 @@ class AggregateAnswerer:
                 body.append(f"- {_cap(_unit(r))}{_period(r)} {cite}".rstrip())
             if len(missing) > MAX_LINES:
                 body.append(_more_line(len(missing) - MAX_LINES))
-        notes = [f"Báo cáo của {', '.join(_unit(r) for r in stated[:12])}"
+        notes = [f"Báo cáo của {', '.join(book.name(r) for r in stated[:12])}"
                  + (f" và {len(stated) - 12} đơn vị khác" if len(stated) > 12 else "")
                  + f" có nêu {what}."] if stated and missing else []
         text = _assemble(body, notes)
@@ -409,10 +410,21 @@ class AggregateAnswerer:
 class _Book:
     """Numbered citations, one per paragraph."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, reports: Sequence[dict] = ()) -> None:
         self.store = store
         self.citations: list[Citation] = []
         self._by_pid: dict[str, int] = {}
+        seen: dict[tuple[Any, Any], int] = {}
+        for r in reports:
+            k = (r.get("unit"), r.get("province"))
+            seen[k] = seen.get(k, 0) + 1
+        self.multi = {k for k, v in seen.items() if v > 1}  # units with several reports
+
+    def name(self, r: dict) -> str:
+        """Unit name for notes; with the period when the unit has several reports."""
+        if (r.get("unit"), r.get("province")) in self.multi:
+            return _unit(r) + _period(r)
+        return _unit(r)
 
     def cite(self, report: dict, ind: Indicator) -> str:
         p = _get_paragraph(self.store, ind.paragraph_id)
@@ -673,8 +685,8 @@ def _condition_phrase(q: AggregateQuery, d: IndicatorDef) -> str:
             "<": f"dưới {v}", "<=": f"không quá {v}", "==": f"bằng {v}"}.get(q.op or ">=", f"đạt {v}")
 
 
-def _missing_sentence(missing: list[dict], what: str) -> str:
-    names = [_unit(r) for r in missing]
+def _missing_sentence(missing: list[dict], what: str, book: _Book) -> str:
+    names = [book.name(r) for r in missing]
     if len(names) > 12:
         return (f"Báo cáo của {', '.join(names[:10])} và {len(names) - 10} đơn vị khác không nêu {what}.")
     return f"Báo cáo của {', '.join(names)} không nêu {what}."

@@ -406,29 +406,35 @@ class Answerer:
         `truc_tuyen_toan_trinh`, so "Tiếp nhận trực tuyến: 2,710 hồ sơ, đạt 91,71%" wins."""
         if not self.use_indicators or self.aggregator is None or not ranked:
             return ranked
-        key = self.aggregator.question_indicator(u.effective)
-        if key is None:
+        # Every indicator the question's words could name ("hồ sơ đang giải quyết" is matched by
+        # both "đang giải quyết" and "giải quyết"): the words decide between them, the table only
+        # rules out figures that measure something else.
+        wanted = frozenset(lb.key for lb in self.aggregator.taxonomy.find_labels(
+            fold(" ".join(u.effective.split())), question=True))
+        if not wanted:
             return ranked
         table: dict[str, list[tuple[str, float]]] = {}
         for doc_id in {s.paragraph.doc_id for s in ranked}:
             for ind in self.store.query_indicators(doc_id=doc_id):
                 if ind.qualifier != PLAN_QUALIFIER:
                     table.setdefault(ind.paragraph_id, []).append((ind.key, round(ind.value, 6)))
+        confirmed: set[int] = set()
         for s in ranked:
             rows = table.get(s.paragraph.id)
             if not rows:
                 continue
             offered = {round(v, 6) for v in numbers_in_text(s.focus or s.text)}
             keys = {k for k, v in rows if v in offered}
-            if key in keys:
+            if keys & wanted:
                 s.score += INDICATOR_BONUS
+                confirmed.add(id(s))
             elif keys and s.focus:
                 s.score -= INDICATOR_BONUS  # the offered figure measures another indicator
         ranked.sort(key=lambda s: (-s.score, len(s.span.text)))
-        # On topic when the sentence names the indicator (a label of the taxonomy); checked for the
-        # best candidates only, the rest cannot win anyway.
+        # On topic when the table holds the sentence's figure under the indicator, or the sentence
+        # names the indicator (a label of the taxonomy); checked for the best candidates only.
         for i, s in enumerate(ranked):
-            s.on_topic = i < ON_TOPIC_CANDIDATES and key in self._label_keys(s.text)
+            s.on_topic = id(s) in confirmed or (i < ON_TOPIC_CANDIDATES and bool(wanted & self._label_keys(s.text)))
         return ranked
 
     @functools.lru_cache(maxsize=20_000)  # noqa: B019 - one answerer per process, bounded cache

@@ -42,7 +42,8 @@ _RANK_RE = re.compile(rf"(?:xếp hạng|hạng|thứ)\s*(?:thứ\s*)?:?\s*{_NUM
                       re.IGNORECASE)
 _DOCNUM_RE = re.compile(r"\b\d+[a-z]?/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9-]*(?:/[A-ZĐ0-9-]+)*")
 _DATE_RE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?:/\d{2,4})?\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
-_NUMBER_RE = re.compile(rf"(?<![\w/.,]){_NUM}(?:/{_NUM})?(?![\w/])")
+# A number may touch a lower-case word ("2,871hồ sơ" is a typo) but not a code ("5G", "57-NQ").
+_NUMBER_RE = re.compile(rf"(?<![\w/.,]){_NUM}(?:/{_NUM})?(?![\d/A-ZĐ-]|[.,]\d)")
 _NEGATION_RE = re.compile(r"\b(?:chua|khong|chang)\b")
 _FRACTION_RE = re.compile(rf"{_NUM}\s*/\s*{_NUM}")
 # Nouns that follow "bao nhiêu"/"mấy" and name what is counted.

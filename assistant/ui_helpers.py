@@ -157,6 +157,7 @@ class FileOutcome:
 # --------------------------------------------------------------------------------------------
 # Citation views
 # --------------------------------------------------------------------------------------------
+STALE_NOTE = "Báo cáo này đã được cập nhật hoặc xóa sau câu trả lời; dưới đây là đoạn văn đã được trích dẫn."
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _NUM_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKER_RE = re.compile(r"\[(\d+)\]")
@@ -222,6 +223,7 @@ class CitationView:
     section: str
     cited_text: str
     paragraphs: list[ParagraphView] = field(default_factory=list)
+    note: str = ""  # e.g. the report changed since the answer
 
     @property
     def label(self) -> str:
@@ -275,12 +277,15 @@ def _citation_view(c: Citation, meta: Any, store: Any, claim: str) -> CitationVi
         text = _field(p, "text")
         if text:
             paragraphs.append(ParagraphView(pid, text, None))
-    if not paragraphs:  # fall back to the cited passage itself
-        paragraphs.append(ParagraphView(",".join(c.paragraph_ids), c.text, None))
+    note = ""
+    cited = c.text.strip()
+    if not paragraphs or (cited and cited not in "\n".join(pv.text for pv in paragraphs)):
+        # The report was re-ingested or removed after the answer: show the passage the answer used.
+        note = STALE_NOTE if c.paragraph_ids else ""
+        paragraphs = [ParagraphView(",".join(c.paragraph_ids), c.text, None)]
     # Mark the cited passage where it occurs; else the best sentence of each paragraph.
     located = False
     for pv in paragraphs:
-        cited = c.text.strip()
         if cited and cited in pv.text:
             i = pv.text.find(cited)
             pv.mark = (i, i + len(cited)) if cited != pv.text.strip() else None
@@ -291,7 +296,7 @@ def _citation_view(c: Citation, meta: Any, store: Any, claim: str) -> CitationVi
     return CitationView(
         n=c.n, doc_id=c.doc_id, unit=_unit_display(meta, c.unit or c.doc_id),
         title=str(_field(meta, "title") or ""), period=_period_display(meta),
-        section=c.section, cited_text=c.text, paragraphs=paragraphs,
+        section=c.section, cited_text=c.text, paragraphs=paragraphs, note=note,
     )
 
 
@@ -337,6 +342,7 @@ def render_passage_html(view: CitationView | None) -> str:
         f'<div class="passage-unit"><b>[{view.n}] {html.escape(view.unit)}</b></div>'
         + (f'<div class="passage-meta">{html.escape(head)}</div>' if head else "")
         + (f'<div class="passage-section">Mục: {html.escape(view.section)}</div>' if view.section else "")
+        + (f'<div class="passage-note">{html.escape(view.note)}</div>' if view.note else "")
         + f'<div class="passage-body">{paras}</div></div>'
     )
 

@@ -66,8 +66,11 @@ LIST_TOPICS: dict[str, tuple[str, ...]] = {
     "nhiem_vu": ("nhiem vu", "phuong huong", "giai phap", "ke hoach"),
     "bai_hoc": ("bai hoc",),
     "mo_hinh": ("mo hinh",),
+    "uu_diem": ("uu diem", "mat manh", "thuan loi"),
     "ket_qua": ("ket qua noi bat", "ket qua dat duoc", "ket qua"),
 }
+_BARE_TOPIC_RE = re.compile(r"^(nguyen nhan|han che|ton tai|kho khan|vuong mac|de xuat|kien nghi|phuong huong|"
+                            r"nhiem vu|giai phap|bai hoc|uu diem)\b")
 _LIST_CUES = ("nhung gi", "gom nhung", "nhung nao", "gi", "nao", "liet ke", "ke ten", "ra sao", "the nao")
 
 # "Which units say X" questions that no indicator answers (text aggregates).
@@ -220,7 +223,10 @@ def _metadata_field(key: str) -> str | None:
 
 
 def _list_topic(key: str) -> str | None:
-    if not any(contains_phrase(key, c) for c in _LIST_CUES):
+    # "Xã Dương Hưu kiến nghị những gì?", "Những khó khăn của phường Phù Liễn?", or a bare noun
+    # phrase naming the section ("Phương hướng nhiệm vụ quý II của xã Dương Hưu?").
+    cued = any(contains_phrase(key, c) for c in _LIST_CUES) or re.match(r"(nhung|cac) ", key) is not None
+    if not cued and not _BARE_TOPIC_RE.match(key):
         return None
     for topic, words in LIST_TOPICS.items():
         if any(contains_phrase(key, w) for w in words):
