@@ -33,8 +33,7 @@ from ingest.numbers import find_numbers, fold, format_number, measure_at
 
 log = logging.getLogger(__name__)
 
-MAX_ANSWER_CHARS = 1450  # DESIGN.md: number answers must stay under 1,500 characters
-MAX_LINES = 30  # units listed (and cited) in one answer; the rest are counted
+MAX_NOTE_CHARS = 600  # the "Lưu ý:" line about units that do not answer is kept short
 NOTE_MARKER = "Lưu ý:"
 _CHANGE_QUALIFIERS = ("tăng", "giảm")  # "tăng 5% so với cùng kỳ" is a change, not a level
 
@@ -212,9 +211,11 @@ class AggregateAnswerer:
 
     # ------------------------------------------------------------------ answering
     def answer(self, question: str, query: AggregateQuery) -> Answer:
-        reports = [r for r in self.store.list_reports() if _keep(r, query)]
+        all_reports = self.store.list_reports()
+        reports = [r for r in all_reports if _keep(r, query)]
+        partial = _partial_period(all_reports, query)
         if query.kind in ("province", "unit_type", "period", "all_reports") or query.key is None:
-            return self._answer_metadata(question, query, reports)
+            return self._answer_metadata(question, query, reports, partial)
         d = self.taxonomy.get(query.key)
         skip = {self.taxonomy.target_qualifier, *_CHANGE_QUALIFIERS}
         rows = [i for i in self.store.query_indicators(key=query.key) if i.qualifier not in skip]
@@ -222,8 +223,9 @@ class AggregateAnswerer:
         for i in rows:
             if _same_measure(i.measure, query.measure, d):
                 by_doc.setdefault(i.doc_id, []).append(i)
-        if query.kind == "compare":
-            reports = [r for r in self.store.list_reports() if r["doc_id"] in query.doc_ids]
+        if query.kind == "compare":  # the named units, in the order of the question
+            by_id = reports_by_id(all_reports)
+            reports = [by_id[doc] for doc in query.doc_ids if doc in by_id]
         stated = [r for r in reports if r["doc_id"] in by_doc]
         missing = [r for r in reports if r["doc_id"] not in by_doc]
         what = _indicator_phrase(d, query.measure)
@@ -247,6 +249,8 @@ class AggregateAnswerer:
             body, notes = self._list(query, d, what, stated, by_doc, book)
         if missing:
             notes.append(_missing_sentence(missing, what, book))
+        if partial:
+            notes.append(_partial_sentence(partial))
         text = _assemble(body, notes)
         return Answer(question=question, answer=text, abstained=False, citations=book.used(text),
                       intent="aggregate")
@@ -341,12 +345,10 @@ class AggregateAnswerer:
             body = [f"Tất cả {len(stated)} báo cáo đều có nêu {what}."]
         else:
             body = [f"Có {len(missing)} đơn vị có báo cáo không nêu {what}:"]
-            for r in missing[:MAX_LINES]:
+            for r in missing:
                 p = _metadata_paragraph(self.store, r, AggregateQuery("all_reports"))
                 cite = book.cite_paragraph(r, p) if p is not None else ""
                 body.append(f"- {_cap(_unit(r))}{_period(r)} {cite}".rstrip())
-            if len(missing) > MAX_LINES:
-                body.append(_more_line(len(missing) - MAX_LINES))
         notes = [f"Báo cáo của {', '.join(book.name(r) for r in stated[:12])}"
                  + (f" và {len(stated) - 12} đơn vị khác" if len(stated) > 12 else "")
                  + f" có nêu {what}."] if stated and missing else []
@@ -367,13 +369,12 @@ class AggregateAnswerer:
     def _unit_lines(self, pairs: Sequence[tuple[dict, Indicator]], book: _Book,
                     measure: str | None) -> list[str]:
         lines = [f"- {_cap(_unit(r))}: {_value(i, measure)}{_period(r)} {book.cite(r, i)}"
-                 for r, i in pairs[:MAX_LINES]]
-        if len(pairs) > MAX_LINES:
-            lines.append(_more_line(len(pairs) - MAX_LINES))
+                 for r, i in pairs]
         return lines
 
     # ------------------------------------------------------------------ metadata
-    def _answer_metadata(self, question: str, q: AggregateQuery, reports: list[dict]) -> Answer:
+    def _answer_metadata(self, question: str, q: AggregateQuery, reports: list[dict],
+                         partial: list[dict] | None = None) -> Answer:
         book = _Book(self.store)
         subject = "đơn vị" + (" là " + " hoặc ".join(q.unit_types) if q.unit_types else "")
         where = " thuộc " + ", ".join(_province_phrase(p) for p in q.provinces) if q.provinces else ""
@@ -384,13 +385,11 @@ class AggregateAnswerer:
         n_units = len({(r.get("unit"), r.get("province")) for r in reports})
         lines = [f"Có {n_units} {subject}{where} có báo cáo{when}:" if n_units == len(reports)
                  else f"Có {n_units} {subject}{where} với {len(reports)} báo cáo{when}:"]
-        for r in reports[:MAX_LINES]:
+        for r in reports:
             p = _metadata_paragraph(self.store, r, q)
             cite = book.cite_paragraph(r, p) if p is not None else ""
             extra = f", tỉnh {r['province']}" if r.get("province") and q.kind != "province" else ""
             lines.append(f"- {_cap(_unit(r))}{extra}{_period(r)} {cite}".rstrip())
-        if len(reports) > MAX_LINES:
-            lines.append(_more_line(len(reports) - MAX_LINES))
         notes = []
         if q.kind == "province":
             others = [r for r in self.store.list_reports()
@@ -401,6 +400,8 @@ class AggregateAnswerer:
             unknown = [r for r in self.store.list_reports() if not r.get("province")]
             if unknown:
                 notes.append("Chưa xác định được tỉnh của: " + ", ".join(_unit(r) for r in unknown) + ".")
+        if partial:
+            notes.append(_partial_sentence(partial))
         text = _assemble(lines, notes)
         return Answer(question=question, answer=text, abstained=False, citations=book.used(text),
                       intent="aggregate")
@@ -685,6 +686,25 @@ def _condition_phrase(q: AggregateQuery, d: IndicatorDef) -> str:
             "<": f"dưới {v}", "<=": f"không quá {v}", "==": f"bằng {v}"}.get(q.op or ">=", f"đạt {v}")
 
 
+def _partial_period(reports: list[dict], q: AggregateQuery) -> list[dict]:
+    """Reports left out by the period filter although their period overlaps the asked one."""
+    if not q.periods:
+        return []
+    try:
+        from ingest.parser import period_overlaps
+    except ImportError:  # pragma: no cover
+        return []
+    rest = AggregateQuery(q.kind, provinces=q.provinces, unit_types=q.unit_types)
+    return [r for r in reports if _keep(r, rest) and not _keep(r, q)
+            and any(period_overlaps(r.get("period"), p) for p in q.periods)]
+
+
+def _partial_sentence(partial: list[dict]) -> str:
+    names = ", ".join(_unit(r) + _period(r) for r in partial[:8])
+    more = f" và {len(partial) - 8} báo cáo khác" if len(partial) > 8 else ""
+    return f"Báo cáo của {names}{more} chỉ trùng một phần với kỳ được hỏi nên không được tính."
+
+
 def _missing_sentence(missing: list[dict], what: str, book: _Book) -> str:
     names = [book.name(r) for r in missing]
     if len(names) > 12:
@@ -692,32 +712,14 @@ def _missing_sentence(missing: list[dict], what: str, book: _Book) -> str:
     return f"Báo cáo của {', '.join(names)} không nêu {what}."
 
 
-def _more_line(n: int) -> str:
-    return f"… và {n} đơn vị khác (xem đầy đủ: python -m assistant indicators)."
-
-
 def _assemble(body: list[str], notes: list[str]) -> str:
-    """Body lines first, then one "Lưu ý:" line; trimmed to stay under MAX_ANSWER_CHARS."""
-    note = f"{NOTE_MARKER} " + " ".join(notes) if notes else ""
-    budget = MAX_ANSWER_CHARS - min(len(note), 400) - 92  # room for the "… và N đơn vị khác" line
-    out: list[str] = []
-    used = 0
-    for k, line in enumerate(body):
-        if used + len(line) + 1 > budget and k > 0:
-            rest = body[k:]
-            hidden = sum(1 for x in rest if x.startswith("- "))
-            more = next((x for x in rest if x.startswith("… và ")), None)
-            if more is not None:
-                hidden += int(re.search(r"\d+", more).group(0))
-            out.append(_more_line(hidden) if hidden else "…")
-            break
-        out.append(line)
-        used += len(line) + 1
-    text = "\n".join(out)
-    if note:
-        room = MAX_ANSWER_CHARS - len(text) - 1
-        if len(note) > room:
-            note = note[:max(0, room - 1)].rsplit(" ", 1)[0] + "…"
+    """Body lines first (all of them: a set answer names every unit that answers, however many),
+    then one "Lưu ý:" line, shortened to MAX_NOTE_CHARS."""
+    text = "\n".join(body)
+    if notes:
+        note = f"{NOTE_MARKER} " + " ".join(notes)
+        if len(note) > MAX_NOTE_CHARS:
+            note = note[:MAX_NOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
         text += "\n" + note
     return text
 

@@ -117,7 +117,10 @@ class Answerer:
             answer = self._with_llm(answer, u)
         framing = " ".join([*(report_phrase(snap.reports[c.doc_id]) for c in answer.citations
                               if c.doc_id in snap.reports), *(c.section for c in answer.citations)])
-        problems = [] if answer.abstained else verify_answer(answer.answer, answer.citations, allowed_text=framing + _count_words(answer.answer))
+        if answer.intent == "aggregate":
+            framing += " " + u.effective  # the condition repeated from the question ("đạt 100%")
+        problems = [] if answer.abstained else verify_answer(answer.answer, answer.citations,
+                                                             allowed_text=framing + _count_words(answer.answer))
         if problems:  # extractive answers quote their passages, so this is a bug if it happens
             log.error("extractive answer failed verification: %s", problems)
         answer.timings_ms = {"understand": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,
