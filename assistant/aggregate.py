@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from assistant.models import Answer, Citation
+from assistant.textutil import period_phrase
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import find_numbers, fold, format_number, measure_at
@@ -635,18 +636,7 @@ def _period(r: dict) -> str:
 
 
 def _period_text(period: str | None, label: str | None) -> str | None:
-    if period:
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
-            return f"tháng {int(m.group(2))} năm {m.group(1)}"
-        if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
-            return f"quý {['I', 'II', 'III', 'IV'][int(m.group(2)) - 1]} năm {m.group(1)}"
-        if m := re.fullmatch(r"(\d{4})-H([12])", period):
-            return f"6 tháng {'đầu' if m.group(2) == '1' else 'cuối'} năm {m.group(1)}"
-        if re.fullmatch(r"\d{4}", period):
-            return f"năm {period}"
-        if m := re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", period):
-            return f"tháng {int(m.group(2))} năm {m.group(1)} – tháng {int(m.group(4))} năm {m.group(3)}"
-    return label or period
+    return (period_phrase(period) if period else None) or label
 
 
 def _unit(r: dict) -> str:

@@ -56,17 +56,19 @@ def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
 
 
 def period_phrase(period: str | None) -> str | None:
-    """Human Vietnamese form of a normalised period label."""
+    """Human Vietnamese form of a normalised period label ("2026-Q1" -> "quý I năm 2026")."""
     if not period:
         return None
     if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
-        return f"tháng {int(m.group(2))}/{m.group(1)}"
+        return f"tháng {int(m.group(2))} năm {m.group(1)}"
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
-        return f"quý {_ROMAN[int(m.group(2))]}/{m.group(1)}"
+        return f"quý {_ROMAN[int(m.group(2))]} năm {m.group(1)}"
     if m := re.fullmatch(r"(\d{4})-H([12])", period):
-        return f"{'6 tháng đầu' if m.group(2) == '1' else '6 tháng cuối'} năm {m.group(1)}"
+        return f"6 tháng {'đầu' if m.group(2) == '1' else 'cuối'} năm {m.group(1)}"
     if re.fullmatch(r"\d{4}", period):
         return f"năm {period}"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", period):
+        return f"tháng {int(m.group(2))} năm {m.group(1)} – tháng {int(m.group(4))} năm {m.group(3)}"
     return period
 
 
