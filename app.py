@@ -46,6 +46,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 # Chats run in parallel; ingest and evaluation are one at a time (the backend also locks).
 CHAT_CONCURRENCY = 8
+MAX_TABLE_ROWS = 2000  # rows sent to the browser; the CSV export has them all
 STATIC_EXAMPLES = [
     "Những phường, xã nào báo cáo tỷ lệ số hóa hồ sơ đạt 100%?",
     "Những báo cáo nào thuộc tỉnh Bắc Ninh?",
@@ -255,9 +256,12 @@ def build_ui(backend: AppBackend) -> gr.Blocks:
 
             def on_indicators(key: str | None, unit: str | None) -> tuple:
                 table = backend.indicator_table(key or None, unit or None)
+                shown = table.head(MAX_TABLE_ROWS)
+                label = "Bảng chỉ tiêu" if len(table) <= MAX_TABLE_ROWS else \
+                    f"Bảng chỉ tiêu (hiển thị {MAX_TABLE_ROWS}/{len(table)} dòng; xuất CSV để lấy đủ)"
                 chart, measure = backend.indicator_chart(key or None)
-                return (table, gr.update(value=chart if len(chart) else None, y_title=measure or CHART_Y),
-                        None)
+                return (gr.update(value=shown, label=label),
+                        gr.update(value=chart if len(chart) else None, y_title=measure or CHART_Y), None)
 
             for comp in (ind_key, ind_unit):
                 comp.change(on_indicators, [ind_key, ind_unit], [ind_df, ind_chart, ind_csv], api_name=False)
@@ -283,7 +287,7 @@ def build_ui(backend: AppBackend) -> gr.Blocks:
                                       value="quick", label="Phạm vi", scale=3)
                 eval_btn = gr.Button("Chạy đánh giá", variant="primary", elem_id="eval-run", scale=1)
             eval_md = gr.Markdown("", elem_id="eval-summary")
-            eval_charts = gr.Gallery(label="Biểu đồ", columns=2, height=420, object_fit="contain",
+            eval_charts = gr.Gallery(label="Biểu đồ", columns=2, height="auto", object_fit="contain",
                                      elem_id="eval-charts")
             eval_failed = gr.Dataframe(pd.DataFrame(), label="Câu hỏi chưa đạt", interactive=False, wrap=True,
                                        elem_id="eval-failed")
@@ -310,7 +314,7 @@ def build_ui(backend: AppBackend) -> gr.Blocks:
             return (backend.outcomes_markdown(outcomes), None, *refreshed())
 
         ingest_btn.click(on_ingest, [uploads], [ingest_md, uploads, *refresh_outputs], concurrency_limit=1,
-                         api_name="ingest")
+                         api_name=False)
 
         def on_remove(doc_id: str | None) -> tuple:
             return (backend.remove_report(doc_id), *refreshed())

@@ -122,7 +122,7 @@ class Answerer:
         problems = [] if answer.abstained else verify_answer(answer.answer, answer.citations,
                                                              allowed_text=framing + _count_words(answer.answer))
         if problems:  # extractive answers quote their passages, so this is a bug if it happens
-            log.error("extractive answer failed verification: %s", problems)
+            log.warning("extractive answer failed verification: %s", problems)
         answer.timings_ms = {"understand": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,
                              "total": (time.perf_counter() - t0) * 1000}
         if self._retrieval_mode() == "lexical":
@@ -185,11 +185,14 @@ class Answerer:
 
     # -- aggregates from the indicators table ------------------------------------------------------
     def _aggregate(self, u: Understanding) -> Answer | None:
+        aggregator = self.aggregator
+        if u.scope is not None:
+            aggregator = type(aggregator)(_ScopedStore(self.store, u.scope), taxonomy=aggregator.taxonomy)
         try:
-            query = self.aggregator.match(u.effective)
+            query = aggregator.match(u.effective)
             if query is None:
                 return None
-            ans = self.aggregator.answer(u.effective, query)
+            ans = aggregator.answer(u.effective, query)
         except Exception:
             log.exception("aggregate answerer failed on %r", u.effective)
             return None
@@ -456,6 +459,8 @@ class Answerer:
         if u.periods and len(docs) > 1:
             narrowed = [d for d in docs if _period_matches(snap.reports[d].get("period"), u.periods)]
             docs = narrowed or docs
+        if u.scope is not None:
+            docs = [d for d in docs if d in u.scope]
         return docs
 
     def _candidate_paragraphs(self, u: Understanding, snap: _Snapshot) -> list[Paragraph]:
@@ -507,6 +512,24 @@ _EXPECT_LABEL = {"percent": "tỷ lệ (số phần trăm)", "money": "số ti�
                  "count": "số liệu", "docnumber": "số hiệu văn bản", "duration": "thời gian"}
 
 
+class _ScopedStore:
+    """The store seen through the user's filters: only the allowed reports exist."""
+
+    def __init__(self, store: Any, doc_ids: frozenset[str]) -> None:
+        self._store = store
+        self._docs = doc_ids
+
+    def list_reports(self) -> list[dict]:
+        return [r for r in self._store.list_reports() if r["doc_id"] in self._docs]
+
+    def query_indicators(self, key: str | None = None, unit: str | None = None,
+                         doc_id: str | None = None) -> list:
+        return [i for i in self._store.query_indicators(key=key, unit=unit, doc_id=doc_id) if i.doc_id in self._docs]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
 def _count_words(text: str) -> str:
     """Counts the answer states about its own list ("Có 4 đơn vị ...") are framing, not claims."""
     return " " + " ".join(re.findall(r"\bCó (\d+) đơn vị", text))
@@ -532,6 +555,12 @@ def _apply_ui_filters(u: Understanding, filters: QueryFilters | None) -> None:
         for name in ("units", "provinces", "periods"):
             if not getattr(u.filters, name) and getattr(filters, name):
                 setattr(u.filters, name, list(getattr(filters, name)))
+    if filters.doc_ids:
+        # The reports the user's filters allow: a hard restriction for every kind of answer.
+        u.scope = frozenset(filters.doc_ids)
+        if u.filters is not None:
+            named = [d for d in u.filters.doc_ids if d in u.scope]
+            u.filters.doc_ids = named or sorted(u.scope)
 
 
 def _generic_words(u: Understanding) -> list[str]:

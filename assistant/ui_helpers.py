@@ -22,11 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.models import Answer, Citation
 from assistant.textutil import sentence_spans
 from index.analyzer import fold_accents
 
 if TYPE_CHECKING:
-    from assistant.models import Answer, Citation
     from assistant.services import Services
     from index.query import QueryFilters
     from index.settings import Settings
@@ -157,6 +157,7 @@ class FileOutcome:
 # --------------------------------------------------------------------------------------------
 # Citation views
 # --------------------------------------------------------------------------------------------
+NO_MATCH_REPLY = "Không có báo cáo nào khớp bộ lọc đã chọn (tỉnh, đơn vị, kỳ báo cáo)."
 STALE_NOTE = "Báo cáo này đã được cập nhật hoặc xóa sau câu trả lời; dưới đây là đoạn văn đã được trích dẫn."
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _NUM_RE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -437,6 +438,8 @@ class AppBackend:
     # ---- chat ----
     def ask(self, question: str, history: list[str] | None = None,
             filters: QueryFilters | None = None) -> Answer:
+        if filters is not None and not filters.is_empty() and not filters.doc_ids:
+            return Answer(question=question, answer=NO_MATCH_REPLY, abstained=True, citations=[])
         return self.answerer.ask(question, history=history or None, filters=filters)
 
     @property
@@ -486,12 +489,18 @@ class AppBackend:
 
     def make_filters(self, provinces: Sequence[str] | None, units: Sequence[str] | None,
                      periods: Sequence[str] | None) -> QueryFilters | None:
+        """The sidebar filters as QueryFilters; `doc_ids` lists the reports that match every chosen
+        facet (the choices come from the store, so plain equality is right)."""
         from index.query import QueryFilters
 
         if not (provinces or units or periods):
             return None
-        return QueryFilters(units=list(units or []), unit_types=[], provinces=list(provinces or []),
-                            periods=list(periods or []))
+        doc_ids = [str(_field(r, "doc_id")) for r in self.store.list_reports()
+                   if (not provinces or _field(r, "province") in provinces)
+                   and (not units or _field(r, "unit") in units)
+                   and (not periods or _field(r, "period") in periods)]
+        return QueryFilters(units=list(units or []), provinces=list(provinces or []),
+                            periods=list(periods or []), doc_ids=doc_ids)
 
     def example_questions(self, limit: int = 2) -> list[str]:
         """Questions about units actually in the store (the first few reports)."""
@@ -638,7 +647,11 @@ class AppBackend:
         if doc_id not in self.doc_ids():
             return f"Không có báo cáo {escape_markdown(doc_id)}."
         with self._ingest_lock:
-            self.services.ingestor.remove(doc_id)
+            try:
+                self.services.ingestor.remove(doc_id)
+            except Exception:
+                log.exception("removing %s failed", doc_id)
+                return f"Không xóa được báo cáo {escape_markdown(doc_id)} do lỗi hệ thống; xem nhật ký máy chủ."
             # The staged upload goes too, so a later re-scan does not bring it back.
             if _SAFE_STEM_RE.fullmatch(doc_id):
                 for f in self.uploads_dir.glob(f"{doc_id}.*"):
@@ -792,18 +805,15 @@ class TaxonomyInfo:
 
 @lru_cache(maxsize=1)
 def load_taxonomy_info() -> TaxonomyInfo:
-    """Display names and the target qualifier from ingest/taxonomy.toml (empty when unavailable)."""
-    import tomllib
-
-    path = Path(__file__).resolve().parent.parent / "ingest" / "taxonomy.toml"
+    """Display names and the target qualifier from the indicator taxonomy (empty when unreadable)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        log.warning("indicator taxonomy not readable at %s", path)
+        from ingest.indicators import load_taxonomy
+
+        taxonomy = load_taxonomy()
+    except Exception:  # the tables still show the keys
+        log.warning("indicator taxonomy not readable", exc_info=True)
         return TaxonomyInfo({}, None)
-    entries = data.get("indicator") or []
-    names = {str(e["key"]): str(e.get("name") or e["key"]) for e in entries if "key" in e}
-    return TaxonomyInfo(names, (data.get("targets") or {}).get("qualifier"))
+    return TaxonomyInfo({d.key: d.name for d in taxonomy.indicators}, taxonomy.target_qualifier)
 
 
 # --------------------------------------------------------------------------------------------

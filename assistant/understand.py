@@ -104,6 +104,7 @@ class Understanding:
     expects: Expect = "text"
     followup_of: str | None = None
     filters: QueryFilters | None = None
+    scope: frozenset[str] | None = None  # doc_ids allowed by the user's filters (None = all)
 
 
 class QuestionUnderstander:

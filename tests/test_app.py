@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import Answer
+from assistant.models import Answer, Citation
 from assistant.ui_helpers import (
     AppBackend,
     UploadError,
@@ -108,11 +108,15 @@ class TestStageUpload:
             stage_upload(src, "a.md", tmp_path / "up", 1000)
 
     def test_new_format_supersedes_old(self, tmp_path: Path) -> None:
+        from assistant.ui_helpers import drop_other_formats
+
         src = tmp_path / "x"
         src.write_bytes(b"abc")
         up = tmp_path / "up"
         stage_upload(src, "bc.txt", up, 1000)
-        stage_upload(src, "bc.docx", up, 1000)
+        new = stage_upload(src, "bc.docx", up, 1000)
+        assert sorted(p.name for p in up.iterdir()) == ["bc.docx", "bc.txt"]
+        drop_other_formats(new)
         assert sorted(p.name for p in up.iterdir()) == ["bc.docx"]
 
 
@@ -209,6 +213,17 @@ def test_uploaded_reports_listed(backend: AppBackend) -> None:
     assert set(SAMPLE_WARDS) <= set(frame["Đơn vị"])
 
 
+def test_same_name_twice_in_one_batch(backend: AppBackend, tmp_path: Path) -> None:
+    a, b = tmp_path / "a" / "trung_ten.txt", tmp_path / "b" / "trung_ten.txt"
+    for p, unit in ((a, "Hòa Lạc Tây"), (b, "Hòa Lạc Đông")):
+        p.parent.mkdir()
+        p.write_text(ward_report(unit, "90%", "95%", "100"), encoding="utf-8")
+    out = backend.ingest_uploads([(a, a.name), (b, b.name)])
+    assert [o.ok for o in out] == [True, False]
+    assert out[1].message == "trung_ten.txt: trùng tên với một tệp khác trong lần tải lên này."
+    backend.remove_report("trung_ten")
+
+
 def test_bad_uploads_reported_per_file(backend: AppBackend, tmp_path: Path) -> None:
     bad = tmp_path / "hỏng.pdf"
     bad.write_bytes(b"%PDF-1.4 not really a pdf")
@@ -223,6 +238,24 @@ def test_bad_uploads_reported_per_file(backend: AppBackend, tmp_path: Path) -> N
     assert md.startswith("**Kết quả:** 0/2 tệp nạp thành công.")
 
 
+def test_failed_reupload_keeps_the_previous_file(backend: AppBackend, tmp_path: Path) -> None:
+    good = tmp_path / "good" / "bao_cao_lap_lai.txt"
+    good.parent.mkdir()
+    good.write_text(ward_report("Phú Lâm Tây", "90,01%", "99%", "222"), encoding="utf-8")
+    assert backend.ingest_uploads([(good, good.name)])[0].ok
+    broken = tmp_path / "broken" / "bao_cao_lap_lai.txt"
+    broken.parent.mkdir()
+    broken.write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
+    out = backend.ingest_uploads([(broken, broken.name)])
+    assert [o.ok for o in out] == [False], out
+    assert out[0].message.startswith("bao_cao_lap_lai.txt: ")
+    kept = backend.uploads_dir / "bao_cao_lap_lai.txt"
+    assert kept.read_bytes() == good.read_bytes()
+    assert not list(backend.uploads_dir.glob("*.bak"))
+    assert "bao_cao_lap_lai" in backend.doc_ids()
+    backend.remove_report("bao_cao_lap_lai")
+
+
 def test_answer_with_citation_views(backend: AppBackend) -> None:
     answer = backend.ask(DIGITISED_Q)
     for ward in SAMPLE_WARDS:
@@ -233,6 +266,40 @@ def test_answer_with_citation_views(backend: AppBackend) -> None:
         assert v.paragraphs and v.paragraphs[0].text
         assert any(pv.mark is not None for pv in v.paragraphs)
         assert "<mark>" in render_passage_html(v)
+
+
+def test_citation_of_a_changed_report_shows_the_cited_passage(backend: AppBackend) -> None:
+    from assistant.ui_helpers import STALE_NOTE, build_citation_views
+
+    answer = backend.ask(DIGITISED_Q)
+    c = answer.citations[0]
+    stale = Answer(question="q", answer=answer.answer, abstained=False, citations=[
+        Citation(n=c.n, doc_id=c.doc_id, unit=c.unit, section=c.section, paragraph_ids=c.paragraph_ids,
+                 text="Tỷ lệ số hóa hồ sơ đạt 12,34%.")])
+    view = build_citation_views(stale, backend.store)[0]
+    assert view.note == STALE_NOTE
+    assert [p.text for p in view.paragraphs] == ["Tỷ lệ số hóa hồ sơ đạt 12,34%."]
+    assert STALE_NOTE in render_passage_html(view)
+
+
+def test_filters_name_the_matching_reports(backend: AppBackend) -> None:
+    assert backend.make_filters([], [], []) is None
+    frame = backend.reports_frame()
+    bac_ninh = sorted(frame.loc[frame["Tỉnh"] == "Bắc Ninh", "Mã báo cáo"])
+    f = backend.make_filters(["Bắc Ninh"], [], [])
+    assert (f.provinces, sorted(f.doc_ids)) == (["Bắc Ninh"], bac_ninh)
+    assert len(bac_ninh) >= 2
+    none = backend.make_filters(["Bắc Ninh"], ["Trung Thành"], [])  # Trung Thành is in Thái Nguyên
+    assert none.doc_ids == []
+    answer = backend.ask(DIGITISED_Q, filters=none)
+    assert answer.abstained and answer.answer.startswith("Không có báo cáo nào khớp bộ lọc")
+
+
+def test_province_filter_restricts_an_aggregate_answer(backend: AppBackend) -> None:
+    answer = backend.ask(DIGITISED_Q, filters=backend.make_filters(["Thái Nguyên"], [], []))
+    assert "Trung Thành" in answer.answer
+    for ward in ("Phương Liễu", "Trí Quả", "Phù Liễn"):
+        assert ward not in answer.answer
 
 
 def test_chat_not_blocked_by_ingest_lock(backend: AppBackend) -> None:
