@@ -207,8 +207,8 @@ def _guard(name: str, fn: Any) -> runner.ConfigRun:
         return fn()
     except runner.ConfigUnavailable as exc:
         logger.warning("%s: %s", name, exc)
-        return runner.ConfigRun(name=name, status="unavailable", reason=str(exc),
-                                description=runner.DESCRIPTIONS.get(name, ""))
+        return runner.ConfigRun(name=name, status="unavailable", reason=str(exc), reason_vi=exc.vi,
+                                reason_en=exc.en, description=runner.DESCRIPTIONS.get(name, ""))
     except Exception as exc:
         logger.exception("configuration %s failed", name)
         return runner.ConfigRun(name=name, status="error", reason=f"{type(exc).__name__}: {exc}",

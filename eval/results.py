@@ -31,7 +31,8 @@ def latency_stats(values: Sequence[float | None], prefix: str) -> dict[str, floa
 
 def config_result(run: ConfigRun, questions: Sequence[Mapping[str, Any]],
                   vocab: UnitVocabulary) -> dict[str, Any]:
-    out: dict[str, Any] = {"status": run.status, "reason": run.reason, "description": run.description,
+    out: dict[str, Any] = {"status": run.status, "reason": run.reason, "reason_vi": run.reason_vi,
+                           "reason_en": run.reason_en, "description": run.description,
                            "retrieval": run.retrieval, "use_indicators": run.use_indicators,
                            "answerer": run.answerer}
     if run.status != "ok":

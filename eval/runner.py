@@ -52,6 +52,11 @@ DESCRIPTIONS = {
 class ConfigUnavailable(Exception):
     """A configuration cannot run here (e.g. no embedding model); reported, never faked."""
 
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(f"{vi} / {en}")
+        self.vi = vi
+        self.en = en
+
 
 @dataclass
 class QuestionRun:
@@ -67,6 +72,8 @@ class ConfigRun:
     name: str
     status: str = "ok"  # "ok" | "unavailable" | "error"
     reason: str | None = None
+    reason_vi: str | None = None
+    reason_en: str | None = None
     description: str = ""
     retrieval: str | None = None
     use_indicators: bool | None = None
@@ -248,8 +255,9 @@ def run_assistant_config(name: str, settings: Any, mode: str, use_indicators: bo
         if actual != mode:
             why = getattr(services, "dense_reason", None) or f"không nạp được mô hình nhúng '{settings.embed.model}'"
             raise ConfigUnavailable(
-                f"chế độ '{mode}' không khả dụng ({why}) / '{mode}' unavailable: embedding model "
-                f"'{settings.embed.model}' not loaded, the retriever would run '{actual}'")
+                f"chế độ '{mode}' không khả dụng: {why}",
+                f"'{mode}' unavailable: embedding model '{settings.embed.model}' not loaded "
+                f"(the retriever would run '{actual}')")
         ask, run.answerer = make_answerer(services, use_indicators)
         for q in questions:
             history = list(q.get("history") or [])

@@ -54,6 +54,9 @@ run level
     / all citations (questions with gold citations). Per-question means are reported as ``*_macro``.
     MRR is the mean over questions with gold citations. accuracy = share of questions correct;
     partial_credit = mean credit (number/none 0 or 1, set F1, text share of facts found).
+    number_first_number_match is a diagnostic, not a rule: the share of number questions whose FIRST
+    number in the prose is the gold value (shows whether "any number matches" is being gamed by
+    answers that list many numbers).
 """
 
 from __future__ import annotations
@@ -321,7 +324,9 @@ def score_answer(question: Mapping[str, Any], answer: Mapping[str, Any] | None, 
         numbers = extract_numbers(prose)
         hit = next((w for w, rs in numbers if any(numbers_equal(r, float(gold)) for r in rs)), None)
         too_long = len(prose) > MAX_NUMBER_PROSE_CHARS
-        res.update(matched=hit, prose_chars=len(prose), too_long=too_long)
+        first = numbers[0][1] if numbers else set()
+        res.update(matched=hit, prose_chars=len(prose), too_long=too_long, n_numbers=len(numbers),
+                   first_number_match=any(numbers_equal(r, float(gold)) for r in first))
         res["correct"] = hit is not None and not too_long
         res["credit"] = 1.0 if res["correct"] else 0.0
         if too_long:
@@ -411,6 +416,9 @@ def aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
                 out[f"accuracy_{t}"] = _mean(1.0 if r["correct"] else 0.0 for r in sub)
                 out[f"partial_credit_{t}"] = _mean(r["credit"] for r in sub)
                 out[f"n_{t}"] = float(len(sub))
+        nums = [r for r in rows if r["type"] == "number"]
+        if nums:  # diagnostic only (not a DESIGN.md rule): is the FIRST number of the prose the gold one?
+            out["number_first_number_match"] = _mean(1.0 if r.get("first_number_match") else 0.0 for r in nums)
         sets = [r for r in rows if r["type"] == "set" and "f1" in r]
         if sets:
             out["set_precision"] = _mean(r["precision"] for r in sets)

@@ -332,3 +332,13 @@ def test_run_level_recall_and_citations_are_pooled_over_quotes() -> None:
     assert res["citation_recall_macro"] == pytest.approx((1 + 2 / 3) / 2)
     assert res["citation_precision"] == 0.5  # 2 of 4 citations on a gold doc
     assert res["citation_precision_macro"] == pytest.approx((1 + 1 / 3) / 2)
+
+
+def test_first_number_diagnostic() -> None:
+    q = num_q(2955)
+    assert score_answer(q, ans("2.955 hồ sơ (tháng 4/2026) [1]"))["first_number_match"] is True
+    res = score_answer(q, ans("Tháng 4/2026: 2.955 hồ sơ"))
+    assert res["correct"] is True
+    assert res["first_number_match"] is False
+    assert res["n_numbers"] == 3
+    assert score_run([q, q], [ans("2955"), ans("4 và 2955")])["number_first_number_match"] == 0.5
