@@ -39,6 +39,9 @@ DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
 DEFAULT_CORPUS = REPO / "data" / "reports"
 DEFAULT_OUT = EVAL_DIR / "out"
 RESULTS_MD = EVAL_DIR / "RESULTS.md"
+# Sections of RESULTS.md written by other commands (the scale benchmark) start at this line and are
+# carried over when the evaluation part is regenerated.
+KEPT_MARKER = "<!-- kept by python -m eval: measurements from other commands below -->"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -187,7 +190,8 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
     charts = write_charts(results, out)
     (out / "report.md").write_text(render_report(results, charts), encoding="utf-8")
     if args.write_results or out.resolve() == DEFAULT_OUT.resolve():
-        RESULTS_MD.write_text(render_results_md(results, _display_path(out)), encoding="utf-8")
+        RESULTS_MD.write_text(render_results_md(results, _display_path(out)) + _kept_sections(RESULTS_MD),
+                              encoding="utf-8")
     print_summary(results, console)
     console.print(f"→ {out / 'results.json'}, {out / 'report.md'}, {', '.join(charts)}")
     return 0 if any(r.status == "ok" for r in runs) else 1
@@ -249,6 +253,14 @@ def print_summary(results: dict[str, Any], console: Console) -> None:
     console.print(table)
     acc = results.get("accuracy")
     console.print(f"accuracy ({results.get('main_config')}): {'–' if acc is None else f'{acc:.3f}'}")
+
+
+def _kept_sections(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    i = text.find(KEPT_MARKER)
+    return "\n" + text[i:] if i >= 0 else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
