@@ -258,7 +258,8 @@ class Answerer:
             lines.append(f"{_METADATA_LABEL[u.metadata_field or '']} {who}: {value}.{cite}")
         if not lines:
             what = _METADATA_LABEL.get(u.metadata_field or "", "thông tin này").removesuffix(" của").lower()
-            return _abstain(u, f"{'; '.join(missing).capitalize()} không ghi {what}.")
+            who = "; ".join(missing)
+            return _abstain(u, f"{who[:1].upper()}{who[1:]} không ghi {what}.")
         if missing:
             lines.append(f"Lưu ý: {'; '.join(missing)} không ghi thông tin này.")
         return Answer(question=u.question, answer="\n".join(lines), abstained=False,

@@ -32,7 +32,9 @@ MISSING_VALUE_PENALTY = 0.3
 MEASURE_BONUS = 0.15
 WINDOW_WEIGHT = 0.4  # how well the words just before the value match the question
 LABEL_WINDOW_CHARS = 70
-NEGATION_FACTOR = 0.3  # the label of a value: this many characters before it
+LABEL_AFTER_CHARS = 45
+NEGATION_FACTOR = 0.3
+_CLAUSE_BREAK_RE = re.compile(r"[;:(]|\. ")  # the label of a value: this many characters before it
 BIGRAM_WEIGHT = 0.5  # a bigram of the question found in order counts half its syllables again
 
 _NUM = r"\d+(?:[.,]\d+)*"
@@ -158,8 +160,8 @@ class SentenceRanker:
         return QueryTerms(syl, big, (sum(syl.values()) + sum(big.values())) or 1.0)
 
     def _label_coverage(self, text: str, m: re.Match[str], q: QueryTerms, satisfied: frozenset[str],
-                        negated_q: bool) -> float:
-        window = _label_window(text, m)
+                        negated_q: bool, neighbours: Sequence[re.Match[str]]) -> float:
+        window = _label_window(text, m, neighbours)
         cov = self.coverage(window, q, satisfied)
         # "chưa hoàn thành: 0 nhiệm vụ" does not answer "đã hoàn thành bao nhiêu nhiệm vụ".
         if not negated_q and _NEGATION_RE.search(match_key(text[max(0, m.start() - 30):m.start()])):
@@ -195,12 +197,13 @@ class SentenceRanker:
                 content_cov = self.coverage(span.text, q) if satisfied else s_cov
                 base = SENTENCE_WEIGHT * s_cov + PARAGRAPH_WEIGHT * p_cov + SECTION_WEIGHT * sec_cov
                 focus: str | None = None
+                neighbours = values
                 if values and measure and expects == "count":
                     # "bao nhiêu hội nghị": prefer the numbers that count that noun.
                     values = [m for m in values if _counts(span.text, m, measure)] or values
                 if values:
-                    # The value whose label (the words just before it) best matches the question.
-                    win_cov, best = max(((self._label_coverage(span.text, m, q, satisfied, negated_q), m)
+                    # The value whose label (the words around it) best matches the question.
+                    win_cov, best = max(((self._label_coverage(span.text, m, q, satisfied, negated_q, neighbours), m)
                                          for m in values), key=lambda x: x[0])
                     base += WINDOW_WEIGHT * win_cov
                     focus = _value_text(span.text, best, measure if expects == "count" else None)
@@ -249,8 +252,21 @@ def _measure_forms(measure: str) -> list[str]:
     return [" ".join(words[:n]) for n in range(len(words), min(len(words), 2) - 1, -1)]
 
 
-def _label_window(text: str, m: re.Match[str]) -> str:
-    return text[max(0, m.start() - LABEL_WINDOW_CHARS): m.end() + 12]
+def _label_window(text: str, m: re.Match[str], neighbours: Sequence[re.Match[str]]) -> str:
+    """The words that label a value: those between it and its neighbouring values of the same kind,
+    before it ("Tiếp nhận trực tuyến: 2,710") and after it ("1.615 hồ sơ tiếp nhận trực tiếp"),
+    within a few dozen characters and never across a clause break after it."""
+    start = max(0, m.start() - LABEL_WINDOW_CHARS)
+    end = min(len(text), m.end() + LABEL_AFTER_CHARS)
+    for n in neighbours:
+        if n.end() <= m.start():
+            start = max(start, n.end())
+        elif n.start() >= m.end():
+            end = min(end, n.start())
+    brk = _CLAUSE_BREAK_RE.search(text, m.end(), end)
+    if brk:
+        end = brk.start()
+    return text[start:end]
 
 
 def _value_text(text: str, m: re.Match[str], measure: str | None) -> str:

@@ -80,7 +80,7 @@ _MENTION_VERBS = ("neu", "de cap", "noi", "bao cao ve", "co", "gap", "phan anh",
 
 # Expected answer type from the question words.
 _EXPECT_RULES: tuple[tuple[Expect, tuple[str, ...]], ...] = (
-    ("docnumber", ("so hieu", "so ky hieu", "quyet dinh so", "van ban so", "cong van so")),
+    ("docnumber", ("so hieu", "so ky hieu", "quyet dinh so", "van ban so", "cong van so", "so may")),
     ("rank", ("xep hang", "thu may", "hang thu", "vi tri thu")),
     ("percent", ("ty le", "ti le", "phan tram", "%")),
     ("money", ("bao nhieu tien", "kinh phi", "giai ngan", "dong", "ngan sach", "von")),
