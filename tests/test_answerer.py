@@ -61,6 +61,11 @@ class TestLookups:
         a = ask(services, "Tỷ lệ hồ sơ trực tuyến của phường Phương Liễu?")
         assert a.answer.startswith("91,71%")
 
+    def test_label_after_the_value(self, services) -> None:
+        # "… 1.615 hồ sơ tiếp nhận trực tiếp, 10.743 hồ sơ tiếp nhận trực tuyến": the label follows.
+        a = ask(services, "Trung Thành có bao nhiêu hồ sơ tiếp nhận trực tiếp?")
+        assert a.answer.startswith("1.615 hồ sơ")
+
     def test_negated_figure_is_not_the_answer(self, services) -> None:
         a = ask(services, "Trung Thành đã hoàn thành bao nhiêu nhiệm vụ?")
         assert a.answer.startswith("34/34")
