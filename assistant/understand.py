@@ -142,7 +142,7 @@ class QuestionUnderstander:
             return question, None
         if own_units and prev_units:
             # Swap the previous unit(s) for the new one inside the previous question.
-            return _replace_unit(prev_eff, prev_units, own_units[0]), prev_eff
+            return self._replace_unit(prev_eff, prev_units, own_units[0]), prev_eff
         if own_units:
             return f"{prev_eff.rstrip(' ?.')} của {own_units[0]}?", prev_eff
         # Same unit, new ellipsis ("còn tháng 5 thì sao?"): append the new words to the old question.
@@ -155,6 +155,17 @@ class QuestionUnderstander:
             key = key.replace(match_key(unit), " ")
         key = re.sub(r"\b(phuong|xa|thi tran|con|thi sao|the nao|ra sao|nhu the nao|vay|a|nhi)\b", " ", key)
         return any(contains_phrase(key, t) for t in DOMAIN_TERMS)
+
+    def _replace_unit(self, question: str, old_units: list[str], new_unit: str) -> str:
+        for old in old_units:
+            out = self.query_analyzer.replace_unit(question, old, new_unit)
+            if out != question:
+                return out
+        # The previous unit was not found as written: replace the name after "phường/xã", else append.
+        m = _UNIT_MENTION_RE.search(question)
+        if m:
+            return question[: m.start(1)] + new_unit + question[m.end(1):]
+        return f"{question.rstrip(' ?.')} của {new_unit}?"
 
     def _units(self, text: str) -> list[str]:
         return list(self.query_analyzer.parse(text).units)
@@ -193,20 +204,6 @@ class QuestionUnderstander:
 
 _ANAPHORA_SUB_RE = re.compile(r"\b(phường|xã|đơn vị|địa phương|thị trấn|phuong|xa|don vi|dia phuong) "
                               r"(đó|này|trên|do|nay|tren)\b", re.IGNORECASE)
-
-
-def _replace_unit(question: str, old_units: list[str], new_unit: str) -> str:
-    out = question
-    for old in old_units:
-        pattern = re.compile(re.escape(old), re.IGNORECASE)
-        if pattern.search(out):
-            return pattern.sub(new_unit, out, count=1)
-    # The previous unit was written differently (unaccented, typo): replace the mention after
-    # "phường/xã" when there is one, else append.
-    m = _UNIT_MENTION_RE.search(out)
-    if m:
-        return out[: m.start(1)] + new_unit + out[m.end(1):]
-    return f"{out.rstrip(' ?.')} của {new_unit}?"
 
 
 def _metadata_field(key: str) -> str | None:

@@ -231,12 +231,11 @@ def make_answerer(services: Any, use_indicators: bool) -> tuple[Callable[[str, l
 
 def retrieve(services: Any, question: str, history: list[str] | None, k: int) -> list[dict[str, Any]]:
     """What `python -m assistant retrieve` returns for the question (retriever.retrieve(q, k, None): the
-    retriever parses the filters itself). A follow-up with history is first rewritten into a standalone
-    question by the query analyzer, as the answerer does (the retrieve CLI has no history)."""
+    retriever parses the filters itself). A follow-up with history is first rewritten into the
+    standalone question the answerer answers, as the retrieve CLI does."""
     query = question
-    analyzer = getattr(services, "query_analyzer", None)
-    if history and analyzer is not None and hasattr(analyzer, "contextualize"):
-        query = analyzer.contextualize(question, list(history))
+    if history:
+        query = services.answerer.understander.run(question, list(history)).effective
     passages = services.retriever.retrieve(query, k, None)
     return [p.to_dict() if hasattr(p, "to_dict") else dict(p) for p in passages]
 

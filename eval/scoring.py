@@ -180,11 +180,15 @@ def _is_proper(span: str) -> bool:
     return all(word[0].isupper() for word in span.split() if word[0].isalpha())
 
 
+_TYPE_WORDS_ACCENTED = frozenset({"phường", "xã", "thị"})
+
+
 class UnitVocabulary:
     """Known unit names, matched accent- and case-insensitively on word boundaries."""
 
     def __init__(self, names: Iterable[str] = (), variants: Mapping[str, str] | None = None) -> None:
         self._canonical: dict[str, str] = {}  # folded surface -> canonical (display) name
+        self._spellings: dict[str, set[str]] = {}  # folded surface -> accented spellings, lower case
         for name in names:
             self.add(name)
         for surface, canonical in (variants or {}).items():
@@ -198,6 +202,7 @@ class UnitVocabulary:
         canon = nfc(canonical).strip() if canonical else surface
         # the canonical of an already known surface wins (gold spelling first)
         self._canonical.setdefault(key, self._canonical.get(fold_accents(canon), canon))
+        self._spellings.setdefault(key, set()).update({surface.lower(), self._canonical[key].lower()})
 
     def __len__(self) -> int:
         return len(self._canonical)
@@ -205,6 +210,7 @@ class UnitVocabulary:
     def copy(self) -> UnitVocabulary:
         clone = UnitVocabulary()
         clone._canonical = dict(self._canonical)
+        clone._spellings = {k: set(v) for k, v in self._spellings.items()}
         return clone
 
     def __contains__(self, name: str) -> bool:
@@ -230,8 +236,14 @@ class UnitVocabulary:
             for m in pattern.finditer(folded):
                 if any(taken[m.start():m.end()]):
                     continue
-                if aligned and not (_is_proper(original[m.start():m.end()])
-                                    or _UNIT_TYPE_BEFORE.search(folded, 0, m.start())):
+                written = original[m.start():m.end()]
+                if aligned and not (_is_proper(written) or _UNIT_TYPE_BEFORE.search(folded, 0, m.start())):
+                    continue
+                # "Phường Bình Thới" does not name the ward "Phương Bình" although both fold to
+                # "phuong binh": a match that starts with an accented unit-type word must be spelled
+                # as the unit is (typos elsewhere in a name stay tolerated).
+                if aligned and written.split()[0].lower() in _TYPE_WORDS_ACCENTED and \
+                        " ".join(written.lower().split()) not in self._spellings[key]:
                     continue
                 for i in range(m.start(), m.end()):
                     taken[i] = True

@@ -176,27 +176,11 @@ class QueryAnalyzer:
                 docs = typed
         return docs
 
-    def contextualize(self, question: str, history: list[str] | None) -> str:
-        """Rewrite a follow-up ("Còn phường Phương Liễu thì sao?") into a standalone question by
-        taking the last history question and swapping in the units/periods of the follow-up."""
-        if not history:
-            return question
-        q = _fold(question)
-        follow_up = bool(re.search(r"^ (?:con|the con|vay con|con voi) | thi sao | the nao \?? $", q)) or \
-            len(q.split()) <= 4
-        if not follow_up:
-            return question
-        prev = history[-1]
-        cur = self.parse(question)
-        old = self.parse(prev)
-        if cur.units and old.units:
-            out = prev
-            for u in old.units:
-                out = _replace_unit(out, u, cur.units[0], self._variants(u))
-            return out
-        if cur.units:
-            return f"{prev} {question}"
-        return f"{prev} {question}"
+    def replace_unit(self, text: str, unit: str, new: str) -> str:
+        """`text` with its mention of `unit` (any spelling the reports use, accented or not) replaced
+        by `new`; unchanged when `unit` is not mentioned."""
+        self._refresh()
+        return _replace_unit(text, unit, new, self._variants(unit))
 
     def _variants(self, unit: str) -> list[str]:
         return [k for k, canonical, _ in self._units if canonical == unit]

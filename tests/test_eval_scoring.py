@@ -342,3 +342,12 @@ def test_first_number_diagnostic() -> None:
     assert res["first_number_match"] is False
     assert res["n_numbers"] == 3
     assert score_run([q, q], [ans("2955"), ans("4 và 2955")])["number_first_number_match"] == 0.5
+
+
+def test_unit_type_word_is_not_read_as_a_unit_name() -> None:
+    # "Phường Bình Thới" folds to "phuong binh thoi", which starts like the ward "Phương Bình".
+    from eval.scoring import UnitVocabulary
+
+    vocab = UnitVocabulary(["Phương Bình", "Bình Thới"])
+    assert vocab.find("Có 1 đơn vị:\n- Phường Bình Thới: 100% [1]") == ["Bình Thới"]
+    assert vocab.find("- Phường Phương Bình: 100% [1]") == ["Phương Bình"]
