@@ -149,19 +149,17 @@ def _fold_token(token: str) -> str:
     return token.translate(_FOLD_TABLE)
 
 
+_BREAK_RE = re.compile(r"[^\w\s&]+|_|\n|&(?![^\W_])|(?<![^\W_])&")
+_SYLLABLE_RE = re.compile(r"[^\W_]+(?:&[^\W_]+)?")
+
+
 def _split_phrases(text: str) -> list[list[str]]:
     """Canonical syllables grouped into phrases (punctuation and line breaks end a phrase)."""
     phrases: list[list[str]] = []
-    cur: list[str] = []
-    for m in _TOKEN_RE.finditer(text):
-        tok = m.group(0)
-        if _WORD_RE.match(tok):
-            cur.append(canonical_syllable(tok))
-        elif cur:
-            phrases.append(cur)
-            cur = []
-    if cur:
-        phrases.append(cur)
+    for piece in _BREAK_RE.split(text.lower()):
+        syls = _SYLLABLE_RE.findall(piece)
+        if syls:
+            phrases.append([canonical_syllable(x) for x in syls])
     return phrases
 
 
@@ -183,7 +181,7 @@ def _underthesea_lexicon() -> frozenset[str]:
     """Multi-syllable words of underthesea's segmentation dictionary, canonicalised, joined by '_'."""
     words: set[str] = set()
     try:
-        import joblib  # noqa: PLC0415
+        import joblib
 
         path = _underthesea_dictionary_path()
         if path is None:
@@ -225,12 +223,21 @@ class VietnameseAnalyzer:
             for e in exps:
                 self._expansions[tuple(_fold_token(s) for s in _split_phrases(e)[0])] = k
         self._max_exp = max((len(x) for x in self._expansions), default=0)
+        self._exp_first = frozenset(x[0] for x in self._expansions)
+        # syllable (as written or folded) -> expansions
+        self._abbr_any: dict[str, list[list[str]]] = dict(self._abbr)
+        for fk, k in self._abbr_folded.items():
+            self._abbr_any.setdefault(fk, self._abbr[k])
         self._lexicon: frozenset[str] = frozenset()
         self._lexicon_folded: frozenset[str] = frozenset()
         if compounds == "lexicon":
             self._lexicon = _underthesea_lexicon() | frozenset(
                 "_".join(canonical_syllable(p) for p in c.split()) for c in (*extra_compounds, *_EXTRA_COMPOUNDS))
             self._lexicon_folded = frozenset(_fold_token(w) for w in self._lexicon)
+        # folded proper prefixes (>= 2 syllables) of lexicon words: longer windows are tried only after one
+        self._prefixes = frozenset(
+            "_".join(parts[:n]) for w in self._lexicon_folded if len(parts := w.split("_")) > 2
+            for n in range(2, len(parts)))
         stops = sorted(([canonical_syllable(s) for s in p.split()] for p in QUERY_STOP_PHRASES),
                        key=len, reverse=True)
         self._query_stops = [(st, [_fold_token(s) for s in st]) for st in stops]
@@ -302,66 +309,70 @@ class VietnameseAnalyzer:
                 continue
             if window == stop:
                 return n
-            if n > 1 or folded[0] in ("nao", "gi"):
-                if all(w == f == _fold_token(w) or w == s for w, s, f in zip(window, stop, folded, strict=True)):
-                    return n
+            if (n > 1 or folded[0] in ("nao", "gi")) and all(
+                    w == f == _fold_token(w) or w == s for w, s, f in zip(window, stop, folded, strict=True)):
+                return n
         return 0
 
-    def _compounds(self, phrase: list[str]) -> list[str]:
+    def _compounds(self, phrase: list[str], folded: list[str]) -> tuple[list[str], list[str]]:
+        """(compound terms, their folded forms) of one phrase."""
         if self.compounds == "none" or len(phrase) < 2:
-            return []
+            return [], []
         if self.compounds == "crf" and not self.bigrams:
-            from underthesea import word_tokenize  # noqa: PLC0415
+            from underthesea import word_tokenize
 
-            return ["_".join(canonical_syllable(s) for s in w.split())
-                    for w in word_tokenize(" ".join(phrase)) if " " in w]
-        lex, flex = self._lexicon, self._lexicon_folded
+            words = ["_".join(canonical_syllable(s) for s in w.split())
+                     for w in word_tokenize(" ".join(phrase)) if " " in w]
+            return words, [_fold_token(w) for w in words]
+        lex, flex, pre = self._lexicon, self._lexicon_folded, self._prefixes
         out: list[str] = []
+        out_f: list[str] = []
         n_syl = len(phrase)
-        plain = [_fold_token(s) == s for s in phrase]  # unaccented syllables
         bigrams = self.bigrams
         for i in range(n_syl - 1):
             key = phrase[i]
-            all_plain = plain[i]
+            fkey = folded[i]
             for j in range(i + 1, min(i + _MAX_COMPOUND, n_syl)):
                 key = key + "_" + phrase[j]
-                all_plain = all_plain and plain[j]
+                fkey = fkey + "_" + folded[j]
                 # Unaccented windows (unaccented queries) are looked up in the folded lexicon.
-                if (bigrams and j == i + 1) or key in lex or (all_plain and key in flex):
+                if (bigrams and j == i + 1) or key in lex or (key == fkey and key in flex):
                     out.append(key)
-        return out
+                    out_f.append(fkey)
+                if fkey not in pre:  # no longer lexicon word starts with this window
+                    break
+        return out, out_f
 
     def _analyze(self, phrases: list[list[str]]) -> list[str]:
         out: list[str] = []
+        extend = out.extend
+        abbr = self._abbr_any
+        first = self._exp_first
         for phrase in phrases:
+            folded = [_fold_token(s) for s in phrase]
             # Abbreviations in the text -> expansions (as extra phrases with their own compounds).
             extra: list[list[str]] = []
-            for syl in phrase:
-                exps = self._abbr.get(syl)
-                if exps is None:
-                    k = self._abbr_folded.get(syl)
-                    exps = self._abbr.get(k) if k is not None else None
-                if exps:
-                    extra.extend(exps)
-            # Expansions in the text -> abbreviation tokens.
+            # Expansions in the text -> abbreviation terms.
             abbr_hits: list[str] = []
-            if self._max_exp:
-                folded = [_fold_token(s) for s in phrase]
-                for i in range(len(folded) - 1):
-                    for n in range(2, min(self._max_exp, len(folded) - i) + 1):
+            n_syl = len(phrase)
+            for i in range(n_syl):
+                exps = abbr.get(phrase[i])
+                if exps is not None:
+                    extra.extend(exps)
+                if folded[i] in first:
+                    for n in range(2, min(self._max_exp, n_syl - i) + 1):
                         k = self._expansions.get(tuple(folded[i : i + n]))
                         if k is not None:
                             abbr_hits.append(k)
+                            fk = _fold_token(k)
+                            if fk != k:
+                                abbr_hits.append(fk)
             for ph in (phrase, *extra):
-                terms = ph + self._compounds(ph)
-                out.extend(terms)
-                for t in terms:
-                    f = _fold_token(t)
-                    if f != t:
-                        out.append(f)
-            for k in abbr_hits:
-                out.append(k)
-                f = _fold_token(k)
-                if f != k:
-                    out.append(f)
+                fph = folded if ph is phrase else [_fold_token(x) for x in ph]
+                comp, comp_f = self._compounds(ph, fph)
+                extend(ph)
+                extend(comp)
+                extend(f for f, t in zip(fph, ph, strict=True) if f != t)
+                extend(f for f, t in zip(comp_f, comp, strict=True) if f != t)
+            extend(abbr_hits)
         return out

@@ -61,7 +61,7 @@ class Embedder:
 
 def _in_hf_cache(model_id: str) -> bool:
     try:
-        from huggingface_hub import try_to_load_from_cache  # noqa: PLC0415
+        from huggingface_hub import try_to_load_from_cache
     except ImportError:  # pragma: no cover
         return False
     for fname in ("modules.json", "config.json"):
@@ -92,7 +92,7 @@ def load_embedder(cfg: EmbedSettings) -> tuple[Embedder | None, str | None]:
         else:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # cached: never touch the network
     try:
-        from sentence_transformers import SentenceTransformer  # noqa: PLC0415
+        from sentence_transformers import SentenceTransformer
 
         model = SentenceTransformer(str(local) if is_dir else name, device=cfg.device,
                                     local_files_only=os.environ.get("EMBED_ALLOW_DOWNLOAD") != "1")

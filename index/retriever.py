@@ -147,9 +147,11 @@ class HybridRetriever:
                 continue
             scores[cid] *= 1.0 + self._boost(filters, metas[c.doc_id], c, report_level)
         order = sorted(scores, key=lambda c: (-scores[c], c))
-        if filters.aggregate and self.group_set_questions:
+        # Set questions and comparisons of several named units: spread the top-k over the reports.
+        spread = filters.aggregate or len(filters.units) > 1
+        if spread and self.group_set_questions:
             return self._grouped(order, scores, chunks, metas, k)
-        if filters.aggregate:
+        if spread:
             order = _diversify(order, scores, chunks, k)
         return [self._passage([chunks[cid]], scores[cid], metas) for cid in order[:k]]
 

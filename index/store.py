@@ -339,10 +339,16 @@ class ReportStore:
 
     def iter_chunk_tokens(self) -> Iterator[tuple[str, str, list[str] | None]]:
         """(chunk_id, doc_id, cached tokens or None) for every chunk, ordered by doc and position."""
-        with self._lock:
-            rows = self._conn.execute("SELECT id, doc_id, tokens FROM chunks ORDER BY doc_id, n").fetchall()
-        for r in rows:
-            yield r[0], r[1], (None if r[2] is None else r[2].split(" ") if r[2] else [])
+        # A separate read connection streams the rows (WAL: a consistent snapshot, no lock held, and the
+        # cached terms of 10,000 reports are never all in memory at once).
+        conn = sqlite3.connect(self.db_path, timeout=30.0)
+        try:
+            cur = conn.execute("SELECT id, doc_id, tokens FROM chunks ORDER BY doc_id, n")
+            while rows := cur.fetchmany(2000):
+                for r in rows:
+                    yield r[0], r[1], (None if r[2] is None else r[2].split(" ") if r[2] else [])
+        finally:
+            conn.close()
 
     def count_chunks(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM chunks")[0][0])

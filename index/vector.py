@@ -29,8 +29,8 @@ def collection_name(base: str, model_name: str) -> str:
 
 
 def make_client(settings: Settings) -> Any:
-    import chromadb  # noqa: PLC0415
-    from chromadb.config import Settings as ChromaClientSettings  # noqa: PLC0415
+    import chromadb
+    from chromadb.config import Settings as ChromaClientSettings
 
     chroma_settings = ChromaClientSettings(anonymized_telemetry=False)
     if settings.chroma.host:
@@ -45,7 +45,7 @@ class VectorIndex:
     """Chunk vectors in Chroma (LlamaIndex ChromaVectorStore wrapper)."""
 
     def __init__(self, settings: Settings, model_name: str, client: Any | None = None) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: PLC0415
+        from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.client = client if client is not None else make_client(settings)
         self.name = collection_name(settings.chroma.collection, model_name)
@@ -55,7 +55,7 @@ class VectorIndex:
 
     def add(self, vector_ids: Sequence[str], texts: Sequence[str], embeddings: np.ndarray,
             metadatas: Sequence[dict[str, Any]]) -> None:
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode  # noqa: PLC0415
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         nodes = []
         for vid, text, emb, meta in zip(vector_ids, texts, embeddings, metadatas, strict=True):
@@ -66,6 +66,17 @@ class VectorIndex:
                 relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=str(meta["doc_id"]))}))
         if nodes:
             self.store.add(nodes)
+
+    def all_ids(self, page: int = 5000) -> set[str]:
+        """Every vector id in the collection (paged)."""
+        out: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            out.update(got)
+            if len(got) < page:
+                return out
+            offset += page
 
     def existing(self, vector_ids: Sequence[str]) -> set[str]:
         ids = list(vector_ids)
@@ -91,7 +102,7 @@ class VectorIndex:
 
     def query(self, embedding: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (vector_id, cosine similarity), optionally restricted to `doc_ids`."""
-        from llama_index.core.vector_stores.types import (  # noqa: PLC0415
+        from llama_index.core.vector_stores.types import (
             FilterOperator,
             MetadataFilter,
             MetadataFilters,

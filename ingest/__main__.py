@@ -44,10 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for doc_id in args.remove:
         existed = ingestor.remove(doc_id)
-        if args.json:
-            continue
-        msg = f"Đã xoá {doc_id}" if existed else f"{doc_id}: không có trong kho"
-        print(msg, file=sys.stderr if not existed else sys.stdout)
+        msg = f"Đã xoá {doc_id} khỏi kho" if existed else f"{doc_id}: không có trong kho"
+        # --json keeps stdout for report objects only
+        print(msg, file=sys.stderr if (args.json or not existed) else sys.stdout)
         if not existed:
             failed = True
     if args.remove and not args.paths:

@@ -94,6 +94,7 @@ class Ingestor:
         self._chunker = chunker
         self.extractor = extractor
         self.analyzer = analyzer or lexical.analyzer
+        self._known_vectors: set[str] | None = None  # vector ids listed at the start of a batch
 
     # -- lazily built ingest components -----------------------------------------------------------
     @property
@@ -120,6 +121,12 @@ class Ingestor:
             if on_result:
                 on_result(r)
         gen_before = self.store.generation()
+        self._known_vectors = None
+        if self.vector is not None and files:
+            try:  # one listing instead of one Chroma round trip per unchanged file
+                self._known_vectors = self.vector.all_ids()
+            except Exception as exc:
+                log.warning("could not list Chroma vectors: %s", exc)
         if self.store.get_meta("analyzer_version") is None and self.store.count_chunks() == 0:
             self.store.set_meta("analyzer_version", self.analyzer.version)
         bar = _progress(len(files)) if progress and len(files) >= 10 else None
@@ -127,8 +134,15 @@ class Ingestor:
         try:
             if bar:
                 bar.start()
+            seen: dict[str, Path] = {}
             for f in files:
-                res = self.ingest_file(f)
+                if f.stem in seen:  # doc_id = file stem: a second file with the same stem would replace it
+                    res = IngestResult(f, f.stem, "failed", error=(
+                        f"{f}: trùng mã báo cáo '{f.stem}' với tệp {seen[f.stem]} (mã báo cáo là tên tệp "
+                        "không kèm phần mở rộng)"))
+                else:
+                    seen[f.stem] = f
+                    res = self.ingest_file(f)
                 results.append(res)
                 if on_result:
                     on_result(res)
@@ -228,7 +242,8 @@ class Ingestor:
             return
         chunks = self.store.get_doc_chunks(doc_id)
         wanted = [vector_id(c.id, meta["content_hash"]) for c in chunks]
-        if set(wanted) <= self.vector.existing(wanted) and self.store.vector_ids(doc_id) == set(wanted):
+        known = self._known_vectors if self._known_vectors is not None else self.vector.existing(wanted)
+        if set(wanted) <= known and self.store.vector_ids(doc_id) == set(wanted):
             return
         report = Report(doc_id=doc_id, source_path=meta["source_path"], text="",
                         content_hash=meta["content_hash"], unit=meta["unit"], unit_type=meta["unit_type"],

@@ -153,3 +153,22 @@ def test_analyzer_change_retokenizes(tmp_path: Path, store: ReportStore) -> None
     lex.ensure_fresh(store)
     assert store.get_meta("analyzer_version") == AN.version
     assert lex.search("trực tuyến", k=1)[0][0] == "a:c1"
+
+
+@pytest.mark.parametrize("batch", [4_000_000, 50, 1])
+def test_vectorised_bm25_matches_bm25s(monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    import bm25s
+    import numpy as np
+
+    import index.lexical as lexical
+
+    monkeypatch.setattr(lexical, "_BATCH_TERMS", batch)
+    rng = np.random.default_rng(0)
+    docs = [list(rng.integers(0, 40, size=int(rng.integers(1, 30)))) for _ in range(120)]
+    vocab = {str(i): i for i in range(40)}
+    ref = bm25s.BM25(k1=1.2, b=0.75)
+    ref.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), create_empty_token=False, show_progress=False)
+    mine = lexical.build_bm25(np.array([t for d in docs for t in d], dtype=np.int32),
+                              np.array([len(d) for d in docs]), vocab, 1.2, 0.75)
+    for q in (["1", "2", "3"], ["7"], ["39", "0", "0"]):
+        assert np.allclose(ref.get_scores(q), mine.get_scores(q), atol=1e-5)
