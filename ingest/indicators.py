@@ -203,6 +203,18 @@ _RATE_CONT_RE = re.compile(r"^\s*(trong do,?\s*)?(ty le|ti le|dat|chiem|bang)[a-
 _COLON_BIND_RE = re.compile(r"^[^:;]{0,60}:\s*(?:\w+\s*){0,3}$")
 
 
+_ENUM_RE = re.compile(
+    r"(?<![a-z])(can bo|cong chuc|vien chuc|nguoi lao dong|phong|ban|doan the|co quan|don vi|thcs|tieu hoc|"
+    r"mam non|thpt|to chuc|ca nhan|doanh nghiep|ho kinh doanh|hop tac xa)(,)(?= [a-z])")
+_SUBJECT_START_RE = re.compile(
+    r"^[\s\-+*•]*(?:(?:hien nay|den nay|tinh den nay|trong ky|da co|co|dat|trong do)\s*,?\s*)*$")
+
+
+def _mask_enumerations(folded: str) -> str:
+    """Commas inside noun enumerations become spaces (same length), so they do not split clauses."""
+    return _ENUM_RE.sub(lambda m: m.group(1) + " ", folded)
+
+
 def _measure_class(n: NumberMatch) -> str:
     return n.measure or ""
 
@@ -258,15 +270,16 @@ class IndicatorExtractor:
         if not nums and not has_neg:
             return []
         labels = self.taxonomy.find_labels(folded)
+        masked = _mask_enumerations(folded)  # "cán bộ, công chức, viên chức" is one noun, not 3 clauses
         out: list[Indicator] = []
         for s, e in split_sentences(text):
             snums = [n for n in nums if s <= n.start < e]
             slabels = [lb for lb in labels if s <= lb.start < e]
             if not slabels and not any(n.measure == "đồng" for n in snums):
                 continue
-            found = self._attach(folded, s, e, snums, slabels) if snums else []
+            found = self._attach(masked, s, e, snums, slabels) if snums else []
             if has_neg:
-                found.extend(self._zeros(folded, s, e, snums, slabels))
+                found.extend(self._zeros(masked, s, e, snums, slabels))
             if not found:
                 continue
             sentence = text[s:e]
@@ -278,6 +291,7 @@ class IndicatorExtractor:
     def _attach(self, f: str, s: int, e: int, nums: list[NumberMatch],
                 labels: list[LabelMatch]) -> list[_Found]:
         tax = self.taxonomy
+        self._sent_start = s
         found: list[_Found] = []
         used: set[tuple[int, str]] = set()  # (label start, measure class) already taken
         for n in nums:
@@ -324,7 +338,7 @@ class IndicatorExtractor:
                 # "Số nhiệm vụ đã hoàn thành; 34/34": a ';' typed for ':' right before the figure
                 if not tail.strip() and len(head.strip()) <= 25 and not any(
                         lb.end <= m.start < n.start for m in nums if m is not n):
-                    return 1 + len(between) * 0.004
+                    return 10 + len(between) * 0.004
                 if not allow_seg or not _RATE_CONT_RE.match(tail):
                     return None
             for m in nums:
@@ -343,6 +357,8 @@ class IndicatorExtractor:
             if any(m is not n and n.end <= m.start < lb.start for m in nums):
                 return None
             limit = 30 if n.measure == "%" else 100
+            if n.measure == "%" and _SUBJECT_START_RE.match(f[self._sent_start:n.start]):
+                limit = 120  # "100% cán bộ, công chức ... sử dụng thư điện tử công vụ"
             if len(between) > limit:
                 return None
             # the measure word itself may start the label ("05 phản ánh kiến nghị")
