@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 
 from assistant.models import Answer, Citation
 from assistant.textutil import period_phrase
+from index.query import spelled_as
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import find_numbers, fold, format_number, measure_at
@@ -122,7 +123,7 @@ class AggregateAnswerer:
         reports = self.store.list_reports()
         if not reports:
             return None
-        named = _named_docs(fq, reports)
+        named = _named_docs(fq, reports, question)
         by_id = reports_by_id(reports)
         named_units = {(by_id[d].get("unit") or "") for d in named}
         provinces = _named_provinces(fq, reports)
@@ -489,23 +490,29 @@ def reports_by_id(reports: list[dict]) -> dict[str, dict]:
     return {r["doc_id"]: r for r in reports}
 
 
-def _named_docs(fq: str, reports: list[dict]) -> list[str]:
+def _named_docs(fq: str, reports: list[dict], question: str) -> list[str]:
     """doc_ids whose unit (or a typo variant of it) is named in the folded question, in order."""
     index: dict[str, list[str]] = {}
+    spellings: dict[str, set[str]] = {}
     longest = 1
     for r in reports:
         for n in {r.get("unit") or "", *(r.get("unit_variants") or [])}:
             key = " ".join(fold(n).split())
             if key:
                 index.setdefault(key, []).append(r["doc_id"])
+                spellings.setdefault(key, set()).add(n)
                 longest = max(longest, key.count(" ") + 1)
-    words = re.findall(r"[a-z0-9]+", fq)
+    matches = list(re.finditer(r"[a-z0-9]+", fq))
+    words = [m.group(0) for m in matches]
     found: list[str] = []
     for i in range(len(words)):
         for n in range(min(longest, len(words) - i), 0, -1):
-            docs = index.get(" ".join(words[i:i + n]))
+            key = " ".join(words[i:i + n])
+            docs = index.get(key)
             if docs and n == 1 and (i == 0 or words[i - 1] not in ("phuong", "xa", "p", "tran", "x")):
                 continue  # a one-syllable name ("An") counts only after "phường"/"xã"
+            if docs and not spelled_as(question[matches[i].start():matches[i + n - 1].end()], spellings[key]):
+                continue  # "tỷ lệ hồ sơ" is not the ward "Lê Hồ"
             if docs:
                 found.extend(d for d in docs if d not in found)
                 break

@@ -119,8 +119,10 @@ class Answerer:
                               if c.doc_id in snap.reports), *(c.section for c in answer.citations)])
         if answer.intent == "aggregate":
             framing += " " + u.effective  # the condition repeated from the question ("đạt 100%")
-        problems = [] if answer.abstained else verify_answer(answer.answer, answer.citations,
-                                                             allowed_text=framing + _count_words(answer.answer))
+        # The "Lưu ý:" note names reports that do not answer (with their periods): not a claim.
+        claims = answer.answer.split("\nLưu ý:", 1)[0]
+        problems = [] if answer.abstained else verify_answer(claims, answer.citations,
+                                                             allowed_text=framing + _count_words(claims))
         if problems:  # extractive answers quote their passages, so this is a bug if it happens
             log.warning("extractive answer failed verification: %s", problems)
         answer.timings_ms = {"understand": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,

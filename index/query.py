@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,16 @@ class QueryFilters:
         return {"units": self.units, "unit_types": self.unit_types, "provinces": self.provinces,
                 "periods": self.periods, "doc_ids": self.doc_ids, "unknown_units": self.unknown_units,
                 "aggregate": self.aggregate}
+
+
+def spelled_as(written: str, spellings: Iterable[str]) -> bool:
+    """Does a name written in a question match one of a unit's spellings? Unaccented writing
+    matches any spelling ("phuong Phuong Lieu"); accented writing must match one spelling with its
+    accents, case aside: "tỷ lệ hồ sơ" does not name the ward "Lê Hồ" although both fold to "le ho"."""
+    w = " ".join(written.lower().split())
+    if fold_accents(w) == w:
+        return True
+    return any(w == " ".join(s.lower().split()) for s in spellings)
 
 
 def _fold(text: str) -> str:
@@ -86,6 +97,7 @@ class QueryAnalyzer:
         self._lock = threading.Lock()
         self._generation = -1
         self._units: list[tuple[str, str, list[str]]] = []  # (folded name, canonical, doc_ids)
+        self._spellings: dict[str, set[str]] = {}  # folded name -> spellings seen in the reports
         self._provinces: list[tuple[str, str]] = []  # (folded, canonical)
         self._province_docs: dict[str, list[str]] = {}
         self._reports: dict[str, dict[str, Any]] = {}
@@ -97,6 +109,7 @@ class QueryAnalyzer:
         with self._lock:
             reports = self.store.list_reports()
             units: dict[str, tuple[str, list[str]]] = {}
+            spellings: dict[str, set[str]] = {}
             prov_docs: dict[str, list[str]] = {}
             for r in reports:
                 if r["unit"]:
@@ -104,9 +117,11 @@ class QueryAnalyzer:
                         key = _fold(name).strip()
                         if len(key) >= 3:
                             units.setdefault(key, (r["unit"], []))[1].append(r["doc_id"])
+                            spellings.setdefault(key, set()).update({name, r["unit"]})
                 if r["province"]:
                     prov_docs.setdefault(r["province"], []).append(r["doc_id"])
             self._units = sorted(((k, v[0], v[1]) for k, v in units.items()), key=lambda x: -len(x[0]))
+            self._spellings = spellings
             provs = {fold_accents(p).lower(): p for p in PROVINCES_2025}
             provs.update({fold_accents(p).lower(): p for p in prov_docs})
             self._provinces = sorted(provs.items(), key=lambda x: -len(x[0]))
@@ -128,6 +143,9 @@ class QueryAnalyzer:
         for key, canonical, docs in self._units:
             pat = f" {key} "
             if pat in work:
+                spans = _original_spans(question, key)
+                if spans and not any(spelled_as(w, self._spellings.get(key, ())) for w in spans):
+                    continue
                 if canonical not in f.units:
                     f.units.append(canonical)
                 for d in docs:
@@ -186,14 +204,19 @@ class QueryAnalyzer:
         return [k for k, canonical, _ in self._units if canonical == unit]
 
 
-def _original_span(text: str, folded_words: str) -> str | None:
-    """The words of `text` whose folded form is `folded_words`."""
+def _original_spans(text: str, folded_words: str) -> list[str]:
+    """Every run of words of `text` whose folded form is `folded_words`."""
     words = re.findall(r"\w+", text)
+    folded = [fold_accents(w).lower() for w in words]
     target = folded_words.split()
-    for i in range(len(words) - len(target) + 1):
-        if [fold_accents(w).lower() for w in words[i : i + len(target)]] == target:
-            return " ".join(words[i : i + len(target)])
-    return None
+    return [" ".join(words[i : i + len(target)]) for i in range(len(words) - len(target) + 1)
+            if folded[i : i + len(target)] == target]
+
+
+def _original_span(text: str, folded_words: str) -> str | None:
+    """The first run of words of `text` whose folded form is `folded_words`."""
+    spans = _original_spans(text, folded_words)
+    return spans[0] if spans else None
 
 
 def _replace_unit(text: str, unit: str, new: str, folded_variants: list[str]) -> str:

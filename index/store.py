@@ -90,6 +90,7 @@ class ReportStore:
             self.db_path = p / DB_NAME
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._reports_cache: tuple[int, list[dict[str, Any]]] | None = None
         self._conn = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None,
                                      timeout=30.0)
         self._conn.row_factory = sqlite3.Row
@@ -227,8 +228,15 @@ class ReportStore:
         return d
 
     def list_reports(self) -> list[dict[str, Any]]:
-        """Metadata of every report (no text), ordered by doc_id."""
-        return [self._meta(r) for r in self._rows(f"SELECT {self._META_COLS} FROM reports ORDER BY doc_id")]
+        """Metadata of every report (no text), ordered by doc_id. The list is cached per store
+        generation (every question of an aggregate reads it): treat it as read-only."""
+        gen = self.generation()
+        cached = self._reports_cache
+        if cached is not None and cached[0] == gen:
+            return cached[1]
+        reports = [self._meta(r) for r in self._rows(f"SELECT {self._META_COLS} FROM reports ORDER BY doc_id")]
+        self._reports_cache = (gen, reports)
+        return reports
 
     def get_report_meta(self, doc_id: str) -> dict[str, Any] | None:
         rows = self._rows(f"SELECT {self._META_COLS} FROM reports WHERE doc_id = ?", (doc_id,))

@@ -30,6 +30,7 @@ that are not a calendar unit a range "YYYY-MM..YYYY-MM" ending at the report mon
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter, defaultdict
@@ -67,6 +68,7 @@ def _shift(year: int, month: int, delta: int) -> tuple[int, int]:
     return k // 12, k % 12 + 1
 
 
+@functools.lru_cache(maxsize=4096)
 def period_bounds(period: str | None) -> tuple[str, str] | None:
     """First and last month ("YYYY-MM") covered by a period label; None when unknown."""
     if not period:

@@ -1,0 +1,30 @@
+"""Unit names are matched accent-insensitively only when the question is written without accents."""
+
+from __future__ import annotations
+
+from assistant.aggregate import _named_docs
+from index.query import spelled_as
+from ingest.numbers import fold
+
+
+class TestSpelledAs:
+    def test_unaccented_writing_matches_any_spelling(self) -> None:
+        assert spelled_as("le ho", ["Lê Hồ"])
+        assert spelled_as("Phuong Lieu", ["Phương Liễu"])
+
+    def test_accented_writing_must_match_a_spelling(self) -> None:
+        assert spelled_as("Lê Hồ", ["Lê Hồ"])
+        assert spelled_as("lê  hồ", ["Lê Hồ"])
+        assert not spelled_as("lệ hồ", ["Lê Hồ"])  # "tỷ lệ hồ sơ"
+
+    def test_typo_spellings_seen_in_reports_are_accepted(self) -> None:
+        assert spelled_as("Trưng Thành", ["Trung Thành", "Trưng Thành"])
+
+
+def test_aggregate_does_not_read_common_words_as_a_unit() -> None:
+    reports = [{"doc_id": "a", "unit": "Lê Hồ", "unit_variants": []},
+               {"doc_id": "b", "unit": "Trí Quả", "unit_variants": []}]
+    q = "Những xã nào có tỷ lệ hồ sơ trực tuyến dưới 50%?"
+    assert _named_docs(fold(q), reports, q) == []
+    q = "So sánh tỷ lệ hồ sơ trực tuyến của phường Lê Hồ và phường Trí Quả"
+    assert _named_docs(fold(q), reports, q) == ["a", "b"]
