@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.compose import CitationBook, quote, report_phrase, topic_of
@@ -23,7 +23,7 @@ from assistant.textutil import contains_phrase, match_key, period_phrase, unit_l
 from assistant.understand import LIST_TOPICS, QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
 from ingest.numbers import fold, numbers_in_text
-from ingest.parser import period_overlaps
+from ingest.parser import period_bounds, period_overlaps
 
 if TYPE_CHECKING:
     from assistant.llm import LLMComposer
@@ -459,11 +459,14 @@ class Answerer:
             docs = list(snap.reports)
             if u.provinces:
                 docs = [d for d in docs if snap.reports[d].get("province") in u.provinces]
-        if u.periods and len(docs) > 1:
-            narrowed = [d for d in docs if _period_matches(snap.reports[d].get("period"), u.periods)]
-            docs = narrowed or docs
         if u.scope is not None:
             docs = [d for d in docs if d in u.scope]
+        if len(docs) > 1 and u.periods:
+            docs = _narrow_by_period(docs, snap.reports, u.periods)
+        elif len(docs) > 1 and u.units and u.intent != "aggregate":
+            # A unit reports every month: without a period in the question, read its latest report.
+            latest = max(_period_end(snap.reports[d].get("period")) for d in docs)
+            docs = [d for d in docs if _period_end(snap.reports[d].get("period")) == latest]
         return docs
 
     def _candidate_paragraphs(self, u: Understanding, snap: _Snapshot) -> list[Paragraph]:
@@ -474,7 +477,10 @@ class Answerer:
                 for d in docs:
                     out.extend(self.store.get_paragraphs(d))
                 return out
-        passages = self.retriever.retrieve(u.effective, RETRIEVE_K, u.filters)
+            filters = replace(u.filters, doc_ids=docs) if u.filters is not None else None
+            passages = self.retriever.retrieve(u.effective, RETRIEVE_K, filters)
+        else:
+            passages = self.retriever.retrieve(u.effective, RETRIEVE_K, u.filters)
         seen: dict[str, Paragraph] = {}
         for passage in passages:
             for pid in passage.paragraph_ids:
@@ -586,6 +592,31 @@ def _own_period_mentions(u: Understanding, snap: _Snapshot, paragraphs: Sequence
     if not periods or not periods <= set(u.periods):
         return []
     return _PERIOD_MENTION_RE.findall(u.effective)
+
+
+def _narrow_by_period(docs: list[str], reports: dict[str, dict], wanted: list[str]) -> list[str]:
+    """The reports of the asked period: the same period first, then periods inside it (the months
+    of an asked quarter), then periods that overlap it; all of them when none does."""
+    def period(d: str) -> str | None:
+        return reports[d].get("period")
+
+    for test in (lambda p: p in wanted,
+                 lambda p: any(_within(p, w) for w in wanted),
+                 lambda p: _period_matches(p, wanted)):
+        chosen = [d for d in docs if test(period(d))]
+        if chosen:
+            return chosen
+    return docs
+
+
+def _within(inner: str | None, outer: str) -> bool:
+    a, b = period_bounds(inner), period_bounds(outer)
+    return a is not None and b is not None and b[0] <= a[0] and a[1] <= b[1]
+
+
+def _period_end(period: str | None) -> str:
+    bounds = period_bounds(period)
+    return bounds[1] if bounds else ""
 
 
 def _period_matches(period: str | None, wanted: list[str]) -> bool:

@@ -76,6 +76,10 @@ class Taxonomy:
     target_qualifier: str = "kế hoạch"
     target_section_res: list[re.Pattern[str]] = field(default_factory=list)
     target_sentence_res: list[re.Pattern[str]] = field(default_factory=list)
+    # Sentences that read as plans only outside result sections ("Duy trì ... đạt 100%" under
+    # "II. KẾT QUẢ THỰC HIỆN" reports what was kept up; under "Phương hướng" it is a target).
+    plan_sentence_res: list[re.Pattern[str]] = field(default_factory=list)
+    results_section_res: list[re.Pattern[str]] = field(default_factory=list)
     by_key: dict[str, IndicatorDef] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -110,7 +114,10 @@ class Taxonomy:
             if any(r.search(ft) for r in self.target_section_res):
                 return True
         fs = _LIST_MARKER_RE.sub("", fold(sentence), count=1)
-        return any(r.search(fs) for r in self.target_sentence_res)
+        if any(r.search(fs) for r in self.target_sentence_res):
+            return True
+        in_results = any(r.search(fold(title).strip()) for title in section_path for r in self.results_section_res)
+        return not in_results and any(r.search(fs) for r in self.plan_sentence_res)
 
 
 _LIST_MARKER_RE = re.compile(r"^[\s\-+*•–]*(?:\(?\d+(?:\.\d+)*[.)]|\(?[a-z][.)])?\s*")
@@ -149,6 +156,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         target_qualifier=tgt.get("qualifier", "kế hoạch"),
         target_section_res=[re.compile(x) for x in tgt.get("section_patterns", [])],
         target_sentence_res=[re.compile(x) for x in tgt.get("sentence_patterns", [])],
+        plan_sentence_res=[re.compile(x) for x in tgt.get("plan_sentence_patterns", [])],
+        results_section_res=[re.compile(x) for x in tgt.get("results_section_patterns", [])],
     )
 
 
