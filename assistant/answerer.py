@@ -22,6 +22,7 @@ from assistant.ranker import ScoredSentence, SentenceRanker, TermWeights
 from assistant.textutil import contains_phrase, match_key, period_phrase, unit_label
 from assistant.understand import LIST_TOPICS, QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
+from index.query import narrow_by_period
 from ingest.numbers import fold, numbers_in_text
 from ingest.parser import period_bounds, period_overlaps
 
@@ -462,7 +463,7 @@ class Answerer:
         if u.scope is not None:
             docs = [d for d in docs if d in u.scope]
         if len(docs) > 1 and u.periods:
-            docs = _narrow_by_period(docs, snap.reports, u.periods)
+            docs = narrow_by_period(docs, lambda d: snap.reports[d].get("period"), u.periods)
         elif len(docs) > 1 and u.units and u.intent != "aggregate":
             # A unit reports every month: without a period in the question, read its latest report.
             latest = max(_period_end(snap.reports[d].get("period")) for d in docs)
@@ -592,26 +593,6 @@ def _own_period_mentions(u: Understanding, snap: _Snapshot, paragraphs: Sequence
     if not periods or not periods <= set(u.periods):
         return []
     return _PERIOD_MENTION_RE.findall(u.effective)
-
-
-def _narrow_by_period(docs: list[str], reports: dict[str, dict], wanted: list[str]) -> list[str]:
-    """The reports of the asked period: the same period first, then periods inside it (the months
-    of an asked quarter), then periods that overlap it; all of them when none does."""
-    def period(d: str) -> str | None:
-        return reports[d].get("period")
-
-    for test in (lambda p: p in wanted,
-                 lambda p: any(_within(p, w) for w in wanted),
-                 lambda p: _period_matches(p, wanted)):
-        chosen = [d for d in docs if test(period(d))]
-        if chosen:
-            return chosen
-    return docs
-
-
-def _within(inner: str | None, outer: str) -> bool:
-    a, b = period_bounds(inner), period_bounds(outer)
-    return a is not None and b is not None and b[0] <= a[0] and a[1] <= b[1]
 
 
 def _period_end(period: str | None) -> str:

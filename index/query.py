@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from index.analyzer import fold_accents
 from index.store import ReportStore
+from ingest.parser import period_bounds, period_overlaps
 
 try:
     from ingest.gazetteer import PROVINCES_2025
@@ -56,6 +57,22 @@ def spelled_as(written: str, spellings: Iterable[str]) -> bool:
     if fold_accents(w) == w:
         return True
     return any(w == " ".join(s.lower().split()) for s in spellings)
+
+
+def narrow_by_period(docs: list[str], period_of: Callable[[str], str | None], wanted: list[str]) -> list[str]:
+    """The reports of the asked period: the same period first, then periods inside it (the months
+    of an asked quarter), then periods that overlap it; all of them when none does."""
+    bounds = [b for b in (period_bounds(w) for w in wanted) if b is not None]
+
+    def inside(p: str | None) -> bool:
+        pb = period_bounds(p)
+        return pb is not None and any(b[0] <= pb[0] and pb[1] <= b[1] for b in bounds)
+
+    for test in (lambda p: p in wanted, inside, lambda p: any(period_overlaps(p, w) for w in wanted)):
+        chosen = [d for d in docs if test(period_of(d))]
+        if chosen:
+            return chosen
+    return docs
 
 
 def _fold(text: str) -> str:
@@ -183,6 +200,8 @@ class QueryAnalyzer:
             if f.provinces:  # same unit name in several provinces: keep the named province's
                 keep = [d for d in docs if (self._reports.get(d) or {}).get("province") in f.provinces]
                 docs = keep or docs
+            if f.periods and len(docs) > 1:  # a unit's monthly reports: the asked period's
+                docs = narrow_by_period(docs, lambda d: (self._reports.get(d) or {}).get("period"), f.periods)
             return docs
         docs: list[str] | None = None
         if f.provinces:
