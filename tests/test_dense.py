@@ -15,6 +15,7 @@ import pytest
 from assistant.services import build_services
 from index.embeddings import load_embedder, prefixes_for
 from index.settings import ChromaSettings, EmbedSettings, RetrievalSettings, Settings
+from tests.tiny_model import build_tiny_sentence_transformer
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "data" / "reports"
@@ -24,27 +25,7 @@ DUONG_HUU = "003_47472d43401efc50"
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 1-layer BERT (hidden 16) with a character WordPiece vocabulary + mean pooling."""
-    import torch
-    from sentence_transformers import SentenceTransformer, models
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    base = tmp_path_factory.mktemp("tiny")
-    hf = base / "hf"
-    hf.mkdir()
-    chars = list("abcdefghijklmnopqrstuvwxyz0123456789")
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, *("##" + c for c in chars)]
-    (hf / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
-    BertTokenizerFast(vocab_file=str(hf / "vocab.txt"), do_lower_case=True, strip_accents=True).save_pretrained(hf)
-    torch.manual_seed(0)
-    BertModel(BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                         intermediate_size=32, max_position_embeddings=256)).save_pretrained(hf)
-    transformer = models.Transformer(str(hf), max_seq_length=256)
-    dim_of = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
-    pooling = models.Pooling(dim_of(), pooling_mode="mean")
-    out = base / "tiny-st"
-    SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(out))
-    return out
+    return build_tiny_sentence_transformer(tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import eval.__main__ as cli
 from eval.results import build_results, compare
 from eval.runner import ConfigRun, QuestionRun, prepare_store
 from eval.scoring import UnitVocabulary
+from tests.tiny_model import build_tiny_sentence_transformer
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "reports"
@@ -184,34 +185,11 @@ def test_cli_smoke_full_pipeline_on_the_samples(tmp_path: Path, monkeypatch: pyt
     assert (out / "store" / ".eval-store").exists()
 
 
-def _tiny_sentence_transformer(base: Path) -> Path:
-    """A 1-layer BERT (hidden 16), character WordPiece vocabulary, mean pooling: exercises the real dense
-    code path without downloads (meaningless semantics)."""
-    import torch
-    from sentence_transformers import SentenceTransformer, models
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    hf = base / "hf"
-    hf.mkdir(parents=True)
-    chars = list("abcdefghijklmnopqrstuvwxyz0123456789")
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, *("##" + c for c in chars)]
-    (hf / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
-    BertTokenizerFast(vocab_file=str(hf / "vocab.txt"), do_lower_case=True, strip_accents=True).save_pretrained(hf)
-    torch.manual_seed(0)
-    BertModel(BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                         intermediate_size=32, max_position_embeddings=256)).save_pretrained(hf)
-    transformer = models.Transformer(str(hf), max_seq_length=256)
-    dim_of = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
-    out = base / "tiny-st"
-    SentenceTransformer(modules=[transformer, models.Pooling(dim_of(), pooling_mode="mean")], device="cpu").save(str(out))
-    return out
-
-
 @pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / ingest.pipeline not written yet")
 def test_cli_dense_and_hybrid_configurations_run_with_a_model(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "RESULTS_MD", tmp_path / "RESULTS.md")
-    monkeypatch.setenv("EMBED_MODEL", str(_tiny_sentence_transformer(tmp_path / "model")))
+    monkeypatch.setenv("EMBED_MODEL", str(build_tiny_sentence_transformer(tmp_path / "model")))
     src = [json.loads(line) for line in (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
     qfile = tmp_path / "q.jsonl"
     qfile.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in src if q["id"] == "d10"),
