@@ -513,6 +513,8 @@ def _named_docs(fq: str, reports: list[dict], question: str) -> list[str]:
                 continue  # a one-syllable name ("An") counts only after "phường"/"xã"
             if docs and not spelled_as(question[matches[i].start():matches[i + n - 1].end()], spellings[key]):
                 continue  # "tỷ lệ hồ sơ" is not the ward "Lê Hồ"
+            if docs and i > 0 and (words[i - 1] == "tinh" or words[i - 2:i] == ["thanh", "pho"]):
+                continue  # "thuộc tỉnh Lào Cai" names the province, not the ward "Lào Cai"
             if docs:
                 found.extend(d for d in docs if d not in found)
                 break

@@ -163,6 +163,11 @@ class QueryAnalyzer:
                 spans = _original_spans(question, key)
                 if spans and not any(spelled_as(w, self._spellings.get(key, ())) for w in spans):
                     continue
+                # "thuộc tỉnh Lào Cai": after "tỉnh"/"thành phố" a name is the province, even when
+                # a ward has the same name ("phường Lào Cai" still names the ward).
+                if re.search(rf" (?:tinh|thanh pho) {re.escape(key)} ", work) and \
+                        not re.search(rf" (?:phuong|xa|thi tran|p) {re.escape(key)} ", work):
+                    continue
                 if canonical not in f.units:
                     f.units.append(canonical)
                 for d in docs:

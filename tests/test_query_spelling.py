@@ -28,3 +28,26 @@ def test_aggregate_does_not_read_common_words_as_a_unit() -> None:
     assert _named_docs(fold(q), reports, q) == []
     q = "So sánh tỷ lệ hồ sơ trực tuyến của phường Lê Hồ và phường Trí Quả"
     assert _named_docs(fold(q), reports, q) == ["a", "b"]
+
+
+def test_a_name_after_tinh_is_the_province() -> None:
+    reports = [{"doc_id": "lc", "unit": "Lào Cai", "unit_variants": []}]
+    q = "Đơn vị nào có tỷ lệ số hóa hồ sơ dưới 100% thuộc tỉnh Lào Cai?"
+    assert _named_docs(fold(q), reports, q) == []
+    q = "Tỷ lệ số hóa hồ sơ của phường Lào Cai?"
+    assert _named_docs(fold(q), reports, q) == ["lc"]
+
+
+def test_query_analyzer_reads_a_province_after_tinh(tmp_path) -> None:
+    from index.query import QueryAnalyzer
+    from index.store import ReportStore
+    from ingest.models import Report
+
+    store = ReportStore(tmp_path)
+    store.replace_report(Report(doc_id="lc", source_path="lc.txt", text="x", content_hash="h", unit="Lào Cai",
+                                unit_type="phường", province="Lào Cai", period="2026-05"), [], [])
+    qa = QueryAnalyzer(store)
+    f = qa.parse("Đơn vị nào có tỷ lệ số hóa hồ sơ dưới 100% thuộc tỉnh Lào Cai?")
+    assert f.units == [] and f.provinces == ["Lào Cai"]
+    assert qa.parse("Tỷ lệ số hóa hồ sơ của phường Lào Cai?").units == ["Lào Cai"]
+    store.close()
