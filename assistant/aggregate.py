@@ -20,6 +20,7 @@ The store is duck-typed: anything with `query_indicators(key=None, unit=None, do
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -32,9 +33,11 @@ from index.query import spelled_as
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import find_numbers, fold, format_number, measure_at
+from ingest.parser import period_bounds
 
 log = logging.getLogger(__name__)
 
+NOTE_UNITS = 12  # units named one by one in a "Lưu ý:" note
 MAX_NOTE_CHARS = 600  # the "Lưu ý:" line about units that do not answer is kept short
 NOTE_MARKER = "Lưu ý:"
 _CHANGE_QUALIFIERS = ("tăng", "giảm")  # "tăng 5% so với cùng kỳ" is a change, not a level
@@ -303,12 +306,15 @@ class AggregateAnswerer:
         else:
             body = [f"Các đơn vị có {what} {word} ({_value(top[0][1], q.measure)}):"]
             body.extend(self._unit_lines(top, book, q.measure))
-        others = sorted(((r, i) for r, i in best_rows if (r, i) not in top),
+        in_top = {id(i) for _, i in top}
+        others = sorted(((r, i) for r, i in best_rows if id(i) not in in_top),
                         key=lambda x: _effective(x[1]), reverse=best_is_max)
         notes = []
         if others:
-            notes.append("Các đơn vị khác có nêu " + what + " (theo thứ tự): "
-                         + ", ".join(book.name(r) for r, _ in others) + ".")
+            # The note is cut to MAX_NOTE_CHARS anyway: name the first units only.
+            shown = ", ".join(book.name(r) for r, _ in others[:NOTE_UNITS])
+            more = f" và {len(others) - NOTE_UNITS} đơn vị khác" if len(others) > NOTE_UNITS else ""
+            notes.append(f"Các đơn vị khác có nêu {what} (theo thứ tự): {shown}{more}.")
         return body, notes
 
     def _compare(self, q: AggregateQuery, d: IndicatorDef, what: str, stated: list[dict],
@@ -370,9 +376,8 @@ class AggregateAnswerer:
 
     def _unit_lines(self, pairs: Sequence[tuple[dict, Indicator]], book: _Book,
                     measure: str | None) -> list[str]:
-        lines = [f"- {_cap(_unit(r))}: {_value(i, measure)}{_period(r)} {book.cite(r, i)}"
-                 for r, i in pairs]
-        return lines
+        book.prefetch(i.paragraph_id for _, i in pairs)
+        return [f"- {_cap(_unit(r))}: {_value(i, measure)}{_period(r)} {book.cite(r, i)}" for r, i in pairs]
 
     # ------------------------------------------------------------------ metadata
     def _answer_metadata(self, question: str, q: AggregateQuery, reports: list[dict],
@@ -417,6 +422,7 @@ class _Book:
         self.store = store
         self.citations: list[Citation] = []
         self._by_pid: dict[str, int] = {}
+        self._paragraphs: dict[str, Paragraph] = {}
         seen: dict[tuple[Any, Any], int] = {}
         for r in reports:
             k = (r.get("unit"), r.get("province"))
@@ -429,8 +435,14 @@ class _Book:
             return _unit(r) + _period(r)
         return _unit(r)
 
+    def prefetch(self, pids: Iterable[str]) -> None:
+        """Read the paragraphs of many citations in one query (stores that can)."""
+        batch = getattr(self.store, "get_paragraphs_by_ids", None)
+        if batch is not None:
+            self._paragraphs.update(batch([pid for pid in pids if pid not in self._paragraphs]))
+
     def cite(self, report: dict, ind: Indicator) -> str:
-        p = _get_paragraph(self.store, ind.paragraph_id)
+        p = self._paragraphs.get(ind.paragraph_id) or _get_paragraph(self.store, ind.paragraph_id)
         if p is None:
             return self._add(report, ind.paragraph_id, (), ind.sentence)
         return self._add(report, p.id, p.section_path, p.text)
@@ -490,8 +502,15 @@ def reports_by_id(reports: list[dict]) -> dict[str, dict]:
     return {r["doc_id"]: r for r in reports}
 
 
-def _named_docs(fq: str, reports: list[dict], question: str) -> list[str]:
-    """doc_ids whose unit (or a typo variant of it) is named in the folded question, in order."""
+_NAME_INDEX: dict[int, tuple[list[dict], dict[str, list[str]], dict[str, set[str]], int]] = {}
+
+
+def _name_index(reports: list[dict]) -> tuple[dict[str, list[str]], dict[str, set[str]], int]:
+    """Folded unit names -> doc_ids, their spellings, and the longest name in words; cached for the
+    list object (the store caches `list_reports()` per generation, so this is built once per change)."""
+    cached = _NAME_INDEX.get(id(reports))
+    if cached is not None and cached[0] is reports:
+        return cached[1:]
     index: dict[str, list[str]] = {}
     spellings: dict[str, set[str]] = {}
     longest = 1
@@ -502,6 +521,14 @@ def _named_docs(fq: str, reports: list[dict], question: str) -> list[str]:
                 index.setdefault(key, []).append(r["doc_id"])
                 spellings.setdefault(key, set()).add(n)
                 longest = max(longest, key.count(" ") + 1)
+    _NAME_INDEX.clear()  # one live list at a time
+    _NAME_INDEX[id(reports)] = (reports, index, spellings, longest)
+    return index, spellings, longest
+
+
+def _named_docs(fq: str, reports: list[dict], question: str) -> list[str]:
+    """doc_ids whose unit (or a typo variant of it) is named in the folded question, in order."""
+    index, spellings, longest = _name_index(reports)
     matches = list(re.finditer(r"[a-z0-9]+", fq))
     words = [m.group(0) for m in matches]
     found: list[str] = []
@@ -583,12 +610,9 @@ def _keep(r: dict, q: AggregateQuery) -> bool:
     return not (q.unit_types and r.get("unit_type") not in q.unit_types)
 
 
+@functools.lru_cache(maxsize=4096)
 def _within(period: str | None, asked: str) -> bool:
     """The report's period lies inside the asked one ("2026-02" inside "2026-Q1")."""
-    try:
-        from ingest.parser import period_bounds
-    except ImportError:  # pragma: no cover
-        return period == asked
     a, b = period_bounds(period), period_bounds(asked)
     if a is None or b is None:
         return period == asked
@@ -705,10 +729,10 @@ def _partial_sentence(partial: list[dict]) -> str:
 
 
 def _missing_sentence(missing: list[dict], what: str, book: _Book) -> str:
-    names = [book.name(r) for r in missing]
-    if len(names) > 12:
-        return (f"Báo cáo của {', '.join(names[:10])} và {len(names) - 10} đơn vị khác không nêu {what}.")
-    return f"Báo cáo của {', '.join(names)} không nêu {what}."
+    if len(missing) > NOTE_UNITS:
+        names = ", ".join(book.name(r) for r in missing[:NOTE_UNITS - 2])
+        return f"Báo cáo của {names} và {len(missing) - NOTE_UNITS + 2} đơn vị khác không nêu {what}."
+    return f"Báo cáo của {', '.join(book.name(r) for r in missing)} không nêu {what}."
 
 
 def _assemble(body: list[str], notes: list[str]) -> str:

@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS manifest (
 """
 
 
+_SQL_BATCH = 900  # ids per "IN (...)" query (SQLite's default variable limit is 999)
+
+
 def _j(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -289,6 +292,16 @@ class ReportStore:
                 self._rows("SELECT * FROM paragraphs WHERE doc_id = ? ORDER BY n", (doc_id,))]
 
     # -- chunks -----------------------------------------------------------------------------------
+    def get_paragraphs_by_ids(self, pids: Sequence[str]) -> dict[str, Paragraph]:
+        """Many paragraphs by id in few queries (citations of a long aggregate answer)."""
+        out: dict[str, Paragraph] = {}
+        ids = list(dict.fromkeys(pids))
+        for i in range(0, len(ids), _SQL_BATCH):
+            part = ids[i:i + _SQL_BATCH]
+            rows = self._rows(f"SELECT * FROM paragraphs WHERE id IN ({','.join('?' * len(part))})", part)
+            out.update((r["id"], self._paragraph(r)) for r in rows)
+        return out
+
     def sample_paragraph_texts(self, limit: int) -> list[str]:
         """About `limit` paragraph texts spread evenly over the store (for term statistics)."""
         total = self._rows("SELECT COUNT(*) AS n FROM paragraphs")[0]["n"]
