@@ -33,7 +33,7 @@ from index.query import spelled_as
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import find_numbers, fold, format_number, measure_at
-from ingest.parser import period_bounds
+from ingest.parser import period_bounds, period_overlaps
 
 log = logging.getLogger(__name__)
 
@@ -712,10 +712,6 @@ def _condition_phrase(q: AggregateQuery, d: IndicatorDef) -> str:
 def _partial_period(reports: list[dict], q: AggregateQuery) -> list[dict]:
     """Reports left out by the period filter although their period overlaps the asked one."""
     if not q.periods:
-        return []
-    try:
-        from ingest.parser import period_overlaps
-    except ImportError:  # pragma: no cover
         return []
     rest = AggregateQuery(q.kind, provinces=q.provinces, unit_types=q.unit_types)
     return [r for r in reports if _keep(r, rest) and not _keep(r, q)

@@ -24,7 +24,7 @@ from assistant.understand import LIST_TOPICS, QuestionUnderstander, Understandin
 from assistant.verify import verify_answer
 from index.query import narrow_by_period
 from ingest.numbers import fold, numbers_in_text
-from ingest.parser import period_bounds, period_overlaps
+from ingest.parser import period_bounds
 
 if TYPE_CHECKING:
     from assistant.llm import LLMComposer
@@ -598,12 +598,6 @@ def _own_period_mentions(u: Understanding, snap: _Snapshot, paragraphs: Sequence
 def _period_end(period: str | None) -> str:
     bounds = period_bounds(period)
     return bounds[1] if bounds else ""
-
-
-def _period_matches(period: str | None, wanted: list[str]) -> bool:
-    if not period:
-        return False
-    return any(period_overlaps(period, w) for w in wanted)
 
 
 def _paragraph_containing(paragraphs: Sequence[Paragraph], needle: str) -> Paragraph | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.models import Citation
-from assistant.textutil import match_key, period_phrase, unit_label
+from assistant.textutil import period_phrase, unit_label
 
 if TYPE_CHECKING:
     from ingest.models import Paragraph
@@ -71,7 +71,3 @@ def topic_of(question: str, units: list[str]) -> str:
     if not text:
         return "thông tin được hỏi"
     return text[0].lower() + text[1:]
-
-
-def same_text(a: str, b: str) -> bool:
-    return match_key(a) == match_key(b)

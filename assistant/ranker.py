@@ -74,7 +74,6 @@ _QUERY_STOP = frozenset({
     "da", "thi", "con", "hay", "cho", "biet", "nhung", "cac", "va", "voi", "ve", "theo", "tu", "den",
     "khoang", "hien", "nay", "dat", "nhu", "vay", "a", "nhi"})
 _RATE_WORDS = frozenset({"ty", "le", "ti", "phan", "tram"})
-_PERIOD_WORDS = frozenset({"thang", "quy", "nam", "ky"})
 _TOKEN_RE = re.compile(r"\d+(?:[/.,]\d+)*|[a-z]+")
 _PHRASE_SPLIT_RE = re.compile(r"[,;:.()\[\]“”\"!?\n\t]+")
 _ABBR_RE = re.compile(r"(?<!\w)(" + "|".join(sorted((re.escape(k) for k in ABBREVIATIONS), key=len, reverse=True))
