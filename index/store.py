@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS manifest (
 """
 
 
+_INDICATOR_COLS = ('doc_id, unit, province, period, key, label, value, measure, qualifier, numerator, '
+                   'denominator, paragraph_id, sentence, start, "end"')
 _SQL_BATCH = 900  # ids per "IN (...)" query (SQLite's default variable limit is 999)
 
 
@@ -94,6 +96,7 @@ class ReportStore:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._reports_cache: tuple[int, list[dict[str, Any]]] | None = None
+        self._indicator_cache: dict[str, tuple[int, list[Indicator]]] = {}
         self._conn = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None,
                                      timeout=30.0)
         self._conn.row_factory = sqlite3.Row
@@ -383,9 +386,16 @@ class ReportStore:
                 clauses.append(f"{col} = ?")
                 params.append(val)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._rows(f"SELECT * FROM indicators{where} ORDER BY doc_id, seq", params)
-        return [Indicator(doc_id=r["doc_id"], unit=r["unit"], province=r["province"], period=r["period"],
-                          key=r["key"], label=r["label"], value=r["value"], measure=r["measure"],
-                          qualifier=r["qualifier"], numerator=r["numerator"], denominator=r["denominator"],
-                          paragraph_id=r["paragraph_id"], sentence=r["sentence"], start=r["start"],
-                          end=r["end"]) for r in rows]
+        # Every aggregate question reads all figures of one indicator: those lists are cached per
+        # store generation (read-only for callers).
+        cacheable = key is not None and unit is None and doc_id is None
+        gen = self.generation() if cacheable else None
+        if cacheable and (hit := self._indicator_cache.get(key)) is not None and hit[0] == gen:
+            return hit[1]
+        # Columns in Indicator's field order: rows unpack positionally (an aggregate over a national
+        # store reads tens of thousands of them per question).
+        rows = self._rows(f"SELECT {_INDICATOR_COLS} FROM indicators{where} ORDER BY doc_id, seq", params)
+        out = [Indicator(*r) for r in rows]
+        if cacheable:
+            self._indicator_cache[key] = (gen, out)
+        return out

@@ -172,3 +172,25 @@ def test_vectorised_bm25_matches_bm25s(monkeypatch: pytest.MonkeyPatch, batch: i
                               np.array([len(d) for d in docs]), vocab, 1.2, 0.75)
     for q in (["1", "2", "3"], ["7"], ["39", "0", "0"]):
         assert np.allclose(ref.get_scores(q), mine.get_scores(q), atol=1e-5)
+
+
+def test_cached_reads_follow_every_change(tmp_path) -> None:
+    """list_reports() and query_indicators(key) are cached per generation: a change shows at once."""
+    from index.store import ReportStore
+    from ingest.models import Indicator, Report
+
+    def ind(value: float) -> Indicator:
+        return Indicator(doc_id="d", unit="X", province=None, period="2026-05", key="so_hoa_ho_so", label="số hóa",
+                         value=value, measure="%", qualifier=None, numerator=None, denominator=None,
+                         paragraph_id="d:p1", sentence="s", start=0, end=1)
+
+    store = ReportStore(tmp_path)
+    store.replace_report(Report(doc_id="d", source_path="d.txt", text="x", content_hash="1", unit="X"), [], [ind(90)])
+    assert [i.value for i in store.query_indicators(key="so_hoa_ho_so")] == [90]
+    assert [r["unit"] for r in store.list_reports()] == ["X"]
+    store.replace_report(Report(doc_id="d", source_path="d.txt", text="x", content_hash="2", unit="Y"), [], [ind(100)])
+    assert [i.value for i in store.query_indicators(key="so_hoa_ho_so")] == [100]
+    assert [r["unit"] for r in store.list_reports()] == ["Y"]
+    store.remove_report("d")
+    assert store.query_indicators(key="so_hoa_ho_so") == [] and store.list_reports() == []
+    store.close()
