@@ -14,7 +14,11 @@
     ask        the full answerer on the same lookup questions (number accuracy, DESIGN.md scorer);
     aggregate  the full answerer on aggregate set questions generated from the ground truth
                ("Những đơn vị nào đạt 100% số hóa hồ sơ tháng 5/2026?"), scored by set F1 with the
-               DESIGN.md scorer (`eval.scoring.score_answer`) -> `aggregate_f1`;
+               DESIGN.md scorer (`eval.scoring.score_answer`) -> `aggregate_f1` (and, as a cross-check,
+               `aggregate_f1_citations`: set F1 of the units of the cited reports);
+- `first_query_ms` / `answerer_warmup_ms`: first-call costs (index load, store snapshot, term weights,
+  gazetteer), reported apart from the percentiles; `embed_chunks_per_s`: the configured model's
+  passage-encoding throughput on 256 chunks (null + `embed_reason` when no model loads);
 - diagnostics: report metadata accuracy (unit, unit type, province, period vs the generator) and
   indicator extraction precision/recall per key (vs the ground truth, targets excluded);
 - `stock`: the stock LlamaIndex pipeline (`eval.baseline.LlamaIndexBaseline`: SentenceSplitter 512 +
@@ -27,8 +31,10 @@
   when other processes share the cores (wall-clock figures do);
 - `embed_estimate` (with `--embed-estimate N`): chunks/s of a random-weight model with the
   multilingual-e5-small architecture on N chunks (no real weights here: see `estimate_embed_throughput`);
-- `fingerprint`: a hash of the top-5 chunk ids of every lexical/hybrid query and of every aggregate
-  answer, so an embedded run and a Chroma-server run can be compared for identical answers.
+- `fingerprint`: a hash of the top-5 chunk ids of every lexical query and of every aggregate answer, so
+  an embedded run and a Chroma-server run can be compared for identical answers; `fingerprint_hybrid`
+  hashes the hybrid top-5 (chunks with exactly equal similarity may come back in either order, so it
+  is compared with care); per-query results are in DIR/queries.jsonl.
 """
 
 from __future__ import annotations
@@ -175,8 +181,20 @@ def unit_vocabulary(reports: list[dict[str, Any]]) -> Any:
     vocab = UnitVocabulary(sorted({r["unit"] for r in reports}))
     for r in reports:
         for variant in r.get("typo_variants") or []:
-            vocab.add(variant, r["unit"])
+            if variant.split()[0].lower() not in ("phường", "xã", "thị"):  # never a unit-type word
+                vocab.add(variant, r["unit"])
     return vocab
+
+
+def set_f1(predicted: set[str], gold: set[str]) -> float:
+    """F1 of two sets of unit names (1.0 when both are empty)."""
+    if not predicted and not gold:
+        return 1.0
+    tp = len(predicted & gold)
+    if not tp:
+        return 0.0
+    precision, recall = tp / len(predicted), tp / len(gold)
+    return 2 * precision * recall / (precision + recall)
 
 
 def _measure_class(measure: str | None) -> str:
@@ -321,8 +339,11 @@ def _timed(fn: Callable[[], Any], cpu: list[float] | None = None) -> tuple[Any, 
     return out, wall
 
 
-def make_answerer(services: Any) -> Callable[[str], dict[str, Any]]:
-    """services.answerer (the lead's) > assistant.answerer.Answerer.from_services > AggregateAnswerer."""
+def make_answerer(services: Any) -> tuple[Callable[[str], dict[str, Any]], str | None]:
+    """(ask, name of the aggregate answerer in use or None).
+
+    services.answerer (the lead's) > assistant.answerer.Answerer.from_services > AggregateAnswerer alone.
+    """
     answerer = getattr(services, "answerer", None)
     if answerer is None:
         try:
@@ -332,7 +353,10 @@ def make_answerer(services: Any) -> Callable[[str], dict[str, Any]]:
         except Exception as exc:  # pragma: no cover - depends on the lead's module
             logger.warning("full answerer unavailable (%s); using AggregateAnswerer", exc)
     if answerer is not None:
-        return lambda q: answerer.ask(q).to_dict()
+        aggregator = getattr(answerer, "aggregator", None)
+        if aggregator is None:
+            logger.warning("the answerer has no aggregate answerer: aggregate questions use text search")
+        return (lambda q: answerer.ask(q).to_dict()), (type(aggregator).__name__ if aggregator else None)
     from assistant.aggregate import AggregateAnswerer
 
     agg = AggregateAnswerer(services.store)
@@ -343,7 +367,7 @@ def make_answerer(services: Any) -> Callable[[str], dict[str, Any]]:
             return {"question": q, "answer": "", "abstained": True, "citations": []}
         return agg.answer(q, query).to_dict()
 
-    return ask
+    return ask, type(agg).__name__
 
 
 def metadata_accuracy(store: Any, reports: list[dict[str, Any]]) -> dict[str, Any]:
@@ -416,6 +440,9 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
 
     t0 = time.perf_counter()
     services = build_services(settings)
+    # the answerer is built now, before the long ingest, so that every module of the run is imported
+    # from the same state of the source tree (a module edited mid-run could not mix with old ones)
+    ask, aggregator = make_answerer(services)
     services_s = time.perf_counter() - t0
     paths = sorted(corpus.glob("syn_*.txt"))
     logger.info("ingesting %d reports into %s (services built in %.1f s)", len(paths), store_dir, services_s)
@@ -460,7 +487,9 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
 
     retriever = services.retriever
     base_settings = retriever.settings
-    fingerprint = hashlib.sha256()
+    fingerprint = hashlib.sha256()  # lexical results + aggregate answers (deterministic for a corpus)
+    fingerprint_hybrid = hashlib.sha256()  # dense results: ties between equal similarities may reorder
+    dump: list[dict[str, Any]] = []  # per-query results, written to OUT/queries.jsonl
     queries: dict[str, Any] = {}
     modes = ["lexical"] + (["hybrid"] if retriever.mode == "hybrid" else [])
     _, warm_ms = _timed(lambda: retriever.retrieve("chuyển đổi số", k=TOP_K))  # loads the lexical index
@@ -473,7 +502,9 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
             passages, ms = _timed(lambda q=q: retriever.retrieve(q["question"], k=TOP_K), cpu)
             times.append(ms)
             recalls.append(retrieval_scores(q, [p.to_dict() for p in passages], ks=(TOP_K,))[f"recall@{TOP_K}"])
-            fingerprint.update(json.dumps([mode, [p.chunk_id for p in passages]]).encode())
+            (fingerprint if mode == "lexical" else fingerprint_hybrid).update(
+                json.dumps([mode, [p.chunk_id for p in passages]]).encode())
+            dump.append({"mode": mode, "question": q["question"], "chunks": [p.chunk_id for p in passages]})
         queries[mode] = {**latency(times, cpu), f"recall_at_{TOP_K}": round(statistics.fmean(recalls), 4)
                          if recalls else None}
     retriever.settings = base_settings
@@ -482,37 +513,54 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
                              "reason": out["embed_reason"] or "không có mô hình nhúng"}
 
     logger.info("retrieval done %s; answering %d lookups and %d aggregates", queries, len(lookups), len(aggregates))
-    ask = make_answerer(services)
+    out["aggregator"] = aggregator
     vocab = unit_vocabulary(reports)
-    _, warm_ms = _timed(lambda: ask("Những đơn vị nào đạt 100% số hóa hồ sơ?"))  # snapshot/IDF warm-up
-    out["answerer_warmup_ms"] = round(warm_ms, 1)
+    # first-call costs (store snapshot, term weights, gazetteer) are reported here, not in the p95s
+    _, warm_ms = _timed(lambda: ask("Những đơn vị nào đạt 100% số hóa hồ sơ?"))
+    _, warm2_ms = _timed(lambda: ask("Những xã nào thuộc tỉnh Bắc Ninh có hồ sơ quá hạn tháng 1/2020?"))
+    out["answerer_warmup_ms"] = round(warm_ms + warm2_ms, 1)
     times, correct, cpu = [], [], []
     for q in lookups:
         ans, ms = _timed(lambda q=q: ask(q["question"]), cpu)
         times.append(ms)
         correct.append(score_answer(q, ans, unit_names=vocab)["correct"])
+        dump.append({"mode": "ask", "question": q["question"], "answer": ans.get("answer"),
+                     "docs": [c.get("doc_id") for c in ans.get("citations") or []]})
     queries["ask"] = {**latency(times, cpu), "accuracy": round(sum(correct) / len(correct), 4) if correct else None}
-    times, f1s, per_q, cpu = [], [], [], []
+    unit_of = {r["doc_id"]: r["unit"] for r in reports}
+    times, f1s, cite_f1s, per_q, cpu = [], [], [], [], []
     for q in aggregates:
         ans, ms = _timed(lambda q=q: ask(q["question"]), cpu)
         times.append(ms)
         s = score_answer(q, ans, unit_names=vocab)
         f1 = float(s.get("f1", 0.0))  # an abstention has no f1: it scores 0
         f1s.append(f1)
+        cited = {unit_of.get(c.get("doc_id"), "") for c in ans.get("citations") or []} - {""}
+        cite_f1 = set_f1(cited, set(q["answer"]))
+        cite_f1s.append(cite_f1)
         per_q.append({"question": q["question"], "gold": len(q["answer"]),
-                      "predicted": len(s.get("predicted", [])), "f1": round(f1, 4), "ms": round(ms, 1),
+                      "predicted": len(s.get("predicted", [])), "f1": round(f1, 4),
+                      "f1_citations": round(cite_f1, 4), "ms": round(ms, 1),
                       "abstained": bool(ans.get("abstained")), "missing": s.get("missing", q["answer"])[:5],
                       "extra": s.get("extra", [])[:5]})
         fingerprint.update(json.dumps([q["question"], ans.get("answer"),
                                        [c.get("doc_id") for c in ans.get("citations") or []]],
                                       ensure_ascii=False).encode())
+        dump.append({"mode": "aggregate", "question": q["question"], "answer": ans.get("answer"),
+                     "docs": [c.get("doc_id") for c in ans.get("citations") or []]})
     queries["aggregate"] = latency(times, cpu)
     out["queries"] = queries
     out["aggregate_f1"] = round(statistics.fmean(f1s), 4) if f1s else None
     out["aggregate_exact"] = round(sum(f == 1.0 for f in f1s) / len(f1s), 4) if f1s else None
+    # the same answers scored on the units of the cited reports instead of the units named in the prose
+    out["aggregate_f1_citations"] = round(statistics.fmean(cite_f1s), 4) if cite_f1s else None
     out["aggregate_questions"] = per_q
     out["store_mb"] = dir_mb(store_dir)
     out["fingerprint"] = fingerprint.hexdigest()[:16]
+    out["fingerprint_hybrid"] = fingerprint_hybrid.hexdigest()[:16] if "hybrid" in modes else None
+    with (args.out / "queries.jsonl").open("w", encoding="utf-8") as fh:
+        for row in dump:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     out["rss_mb"] = peak_rss_mb()
     return out
 
@@ -649,7 +697,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0, help="hạt giống ngẫu nhiên")
     ap.add_argument("--corpus", type=Path, default=None, help="thư mục corpus (mặc định OUT/corpus)")
     ap.add_argument("--queries", type=int, default=60, help="số câu hỏi tra cứu (lexical/hybrid/ask)")
-    ap.add_argument("--aggregate-questions", type=int, default=18, help="số câu hỏi tổng hợp")
+    ap.add_argument("--aggregate-questions", type=int, default=36, help="số câu hỏi tổng hợp")
     ap.add_argument("--no-embed", action="store_true", help="tắt mô hình nhúng (EMBED_MODEL=none)")
     ap.add_argument("--embed-model", default=None, help="mô hình nhúng (id hoặc thư mục), ghi đè EMBED_MODEL")
     ap.add_argument("--embed-estimate", type=int, default=0, metavar="N",

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import logging
 import random
@@ -48,7 +47,7 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "5"
 YEAR = 2026
 
 # Indicator keys written to the ground truth: the keys of ingest/taxonomy.toml (INDICATORS helper).
@@ -134,16 +133,12 @@ def fold(text: str) -> str:
 def gazetteer_path() -> Path | None:
     """The post-2025 mapping file of underthesea 9.x (`underthesea.address`), if installed.
 
-    Located with `find_spec` rather than imported: importing underthesea pulls in torch (seconds).
+    Same lookup as the ingest gazetteer (located with `find_spec`, not imported: importing
+    underthesea pulls in torch and costs seconds).
     """
-    try:
-        spec = importlib.util.find_spec("underthesea")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "address" / "data" / "mapping.json"
-    return path if path.is_file() else None
+    from ingest.gazetteer import _data_path
+
+    return _data_path()
 
 
 def load_units() -> tuple[list[Unit], str]:
@@ -478,9 +473,14 @@ def typo(name: str, rng: random.Random) -> str | None:
             if k is None:
                 continue
             cand = unicodedata.normalize("NFC", syl[:k + 1] + rng.choice(("\u0303", "\u0300")) + syl[k + 1:])
-        if cand != syl:
+        if cand != syl and fold(cand) == fold(syl) and cand.lower() not in _UNIT_WORDS:
             return " ".join([*syllables[:i], cand, *syllables[i + 1:]])
     return None
+
+
+# a typo must not turn a syllable into a unit-type word ("Phương Bình" -> "Phường Bình" would read
+# as "phường Bình ...", another unit)
+_UNIT_WORDS = frozenset({"phường", "xã", "thị", "trấn", "huyện", "quận", "tỉnh"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1000,6 +1000,7 @@ def style_e(s: Synth, v: Values) -> str:
     s.fig(K_DA_GIAI_QUYET, v.da_giai_quyet, "hồ sơ", line2)
     s.fig(K_TY_LE_GIAI_QUYET, v.ty_le_giai_quyet, "%", line2)
     s.fig(K_DUNG_HAN, 100, "%", line2)
+    s.fig(K_DUNG_HAN, v.da_giai_quyet, "hồ sơ", line2)
     s.add(line2)
     if v.qua_han:
         line3 = (f"Đến thời điểm báo cáo, còn {s.n(v.dang_giai_quyet + v.qua_han)} hồ sơ đang trong quá trình giải "
@@ -1268,18 +1269,22 @@ def aggregate_questions(truth: list[dict[str, Any]], n: int = 12, seed: int = 0)
         (K_TY_LE_KY_SO, "%", "eq", 100.0, "Những đơn vị nào có tỷ lệ ký số văn bản đạt 100% {p}?"),
         (K_SO_HOA, "%", "lt", 100.0, "Đơn vị nào có tỷ lệ số hóa hồ sơ dưới 100% {p}?"),
     )
+    slots: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in truth:  # index once: gold_units() over the whole truth per question is slow at 10k
+        slots.setdefault((row["key"], row["measure"], row["period"]), []).append(row)
     out: list[AggregateQuestion] = []
     for j in range(n):
         key, measure, op, thr, tpl = templates[j % len(templates)]
         period = top[(j // len(templates)) % len(top)]
+        rows = slots.get((key, measure, period), [])
         province = None
         q = tpl.format(p=periods[period])
         if j >= 2 * len(templates) and provinces:  # province-scoped variants with a non-empty answer
-            answered = [pr for pr in provinces if gold_units(truth, key, measure, period, op, thr, pr)]
+            answered = sorted({r["province"] for r in rows if _cmp(r["value"], op, thr)})
             if answered:
                 province = rng.choice(answered)
                 q = q.replace("?", f" thuộc {city.get(province, 'tỉnh')} {province}?")
-        gold = gold_units(truth, key, measure, period, op, thr, province)
+        gold = gold_units(rows, key, measure, period, op, thr, province)
         out.append(AggregateQuestion(q, key, measure, period, op, thr, province, None, gold))
     return out
 

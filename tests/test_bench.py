@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from eval import bench, synth
+from tests.tiny_model import build_tiny_sentence_transformer
 
 
 def _run(tmp: Path, *extra: str, reports: int = 12) -> dict[str, Any]:
@@ -40,6 +41,12 @@ class TestHelpers:
             assert f"{row['unit_type']} {row['unit']}".lower() in q["question"].lower()
         assert bench.lookup_questions(truth, 20, seed=1) == qs
 
+    def test_set_f1(self) -> None:
+        assert bench.set_f1(set(), set()) == 1.0
+        assert bench.set_f1({"A"}, set()) == 0.0
+        assert bench.set_f1({"A", "B"}, {"A", "B"}) == 1.0
+        assert bench.set_f1({"A", "B"}, {"A"}) == pytest.approx(2 / 3)
+
     def test_period_phrase(self) -> None:
         assert bench.period_phrase({"kind": "monthly", "period_label": "tháng 5 năm 2026"}) == "tháng 5/2026"
         assert bench.period_phrase({"kind": "quarterly", "period_label": "quý I năm 2026"}) == "quý I/2026"
@@ -59,6 +66,8 @@ class TestBenchRun:
             assert res["query_p95_ms"][mode] is not None
             assert res["query_p50_ms"][mode] <= res["query_p95_ms"][mode]
         assert 0.0 <= res["aggregate_f1"] <= 1.0
+        assert 0.0 <= res["aggregate_f1_citations"] <= 1.0
+        assert res["aggregator"] == "AggregateAnswerer"
         assert res["queries"]["lexical"]["recall_at_5"] > 0.5
         assert res["metadata"]["accuracy"]["period"] == 1.0
         assert res["indicator_extraction"]["recall"] > 0.5
@@ -72,51 +81,51 @@ class TestBenchRun:
         assert again["fingerprint"] == res["fingerprint"]
 
 
-def _tiny_model(root: Path) -> Path:
-    """A tiny random sentence-transformers model built offline (real code path, meaningless vectors)."""
-    import torch
-    from sentence_transformers import SentenceTransformer, models
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    hf = root / "hf"
-    hf.mkdir(parents=True)
-    chars = "abcdefghijklmnopqrstuvwxyz0123456789"
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, *(f"##{c}" for c in chars)]
-    (hf / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(hf / "vocab.txt"), do_lower_case=True, strip_accents=True)
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=256)
-    BertModel(config).save_pretrained(hf)
-    tokenizer.save_pretrained(hf)
-    transformer = models.Transformer(str(hf), max_seq_length=128)
-    dim = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
-    pooling = models.Pooling(dim(), "mean")
-    out = root / "st"
-    SentenceTransformer(modules=[transformer, pooling]).save(str(out))
-    return out
+def _nearest(client: Any, name: str, vectors: list[list[float]], k: int) -> list[list[tuple[str, float]]]:
+    got = client.get_collection(name).query(query_embeddings=vectors, n_results=k, include=["distances"])
+    return [list(zip(ids, dists, strict=True)) for ids, dists in zip(got["ids"], got["distances"], strict=True)]
 
 
 @pytest.mark.server
 class TestChromaServer:
     def test_server_mode_gives_the_same_answers_as_embedded(self, tmp_path: Path) -> None:
-        model = _tiny_model(tmp_path / "model")
+        import chromadb
+        from chromadb.config import Settings as ChromaClientSettings
+        from sentence_transformers import SentenceTransformer
+
+        from index.vector import collection_name
+
+        model = build_tiny_sentence_transformer(tmp_path / "model")
         embedded = _run(tmp_path / "embedded", "--embed-model", str(model), "--skip-stock", reports=10)
-        server = _run(tmp_path / "server", "--embed-model", str(model), "--skip-stock", "--start-chroma",
-                      "--corpus", str(tmp_path / "embedded" / "corpus"), reports=10)
-        for res in (embedded, server):
-            assert res["embed_model"] == str(model)
-            assert res["vectors"] == res["chunks"] > 0
-            assert res["queries"]["hybrid"]["n"] == 12
-            assert res["embed_chunks_per_s"] > 0
-        assert embedded["vector_store"] == "chroma-embedded"
-        assert server["vector_store"].startswith("chroma-server 127.0.0.1:")
-        assert server["chroma_server_rss_mb"] > 0
-        assert server["corpus_reused"] is True
-        assert server["fingerprint"] == embedded["fingerprint"]
-        assert server["aggregate_questions"] == [
-            {**q, "ms": s["ms"]} for q, s in zip(embedded["aggregate_questions"], server["aggregate_questions"],
-                                                 strict=True)]
-        # the server's data directory holds the collection; the embedded store has no server data
-        assert (tmp_path / "server" / "chroma_server").is_dir()
+        with bench.ChromaServer(tmp_path / "chroma_server") as server:  # a real `chroma run` on 127.0.0.1
+            remote = _run(tmp_path / "server", "--embed-model", str(model), "--skip-stock",
+                          "--chroma-host", server.host, "--chroma-port", str(server.port),
+                          "--corpus", str(tmp_path / "embedded" / "corpus"), reports=10)
+            for res in (embedded, remote):
+                assert res["embed_model"] == str(model)
+                assert res["vectors"] == res["chunks"] > 0
+                assert res["queries"]["hybrid"]["n"] == 12
+                assert res["embed_chunks_per_s"] > 0
+            assert embedded["vector_store"] == "chroma-embedded"
+            assert remote["vector_store"] == f"chroma-server 127.0.0.1:{server.port}"
+            assert remote["corpus_reused"] is True
+            # same lexical results and the same aggregate answers, word for word
+            assert remote["fingerprint"] == embedded["fingerprint"]
+            assert [q["f1"] for q in remote["aggregate_questions"]] == [
+                q["f1"] for q in embedded["aggregate_questions"]]
+            # the vectors: both stores return the same neighbours at the same distances
+            settings = ChromaClientSettings(anonymized_telemetry=False)
+            local = chromadb.PersistentClient(path=str(tmp_path / "embedded" / "store" / "chroma"), settings=settings)
+            http = chromadb.HttpClient(host=server.host, port=server.port, settings=settings)
+            name = collection_name("report_chunks", str(model))
+            assert local.get_collection(name).count() == http.get_collection(name).count() == embedded["chunks"]
+            questions = [json.loads(line)["question"]
+                         for line in (tmp_path / "embedded" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+                         if json.loads(line)["mode"] == "hybrid"]
+            vectors = SentenceTransformer(str(model), device="cpu").encode(questions[:6]).tolist()
+            for a, b in zip(_nearest(local, name, vectors, 10), _nearest(http, name, vectors, 10), strict=True):
+                assert [round(d, 4) for _, d in a] == [round(d, 4) for _, d in b]
+                cut = a[-1][1]  # ids beyond an exact tie at the cut-off may differ; those above may not
+                assert {i for i, d in a if d < cut - 1e-6} == {i for i, d in b if d < cut - 1e-6}
+        assert (tmp_path / "chroma_server").is_dir()
         assert (tmp_path / "embedded" / "store" / "chroma").is_dir()

@@ -100,6 +100,11 @@ class TestTypo:
         assert typo("Phù Liễn", random.Random(1)) == "Phù Liên"
         assert typo("Dương Hưu", random.Random(2)) == "Dương Hữu"
 
+    def test_typo_never_makes_a_unit_type_word(self) -> None:
+        for k in range(40):
+            t = typo("Phương Bình", random.Random(k))
+            assert t is not None and not t.startswith("Phường")
+
     def test_typo_folds_to_the_same_name(self, units: list[synth.Unit]) -> None:
         rng = random.Random(3)
         for u in units[:300]:
