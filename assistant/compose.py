@@ -66,7 +66,9 @@ def topic_of(question: str, units: list[str]) -> str:
     for w in _UNIT_WORDS:
         text = re.sub(rf"(?<!\w){re.escape(w)}(?!\w)", " ", text, flags=re.IGNORECASE)
     text = _QUESTION_WORDS_RE.sub(" ", text)
-    text = re.sub(r"\bcủa\s*$|^\s*của\b", " ", re.sub(r"\s+", " ", text).strip())
+    # Prepositions left dangling where the unit name was removed ("phủ sóng 5G ở").
+    text = re.sub(r"(?:\s+(?:của|ở|tại|trong|cho|thuộc))+\s*$|^\s*(?:của|ở|tại)\b", " ",
+                  re.sub(r"\s+", " ", text).strip())
     text = re.sub(r"\s+", " ", text).strip(" ,;:")
     if not text:
         return "thông tin được hỏi"
