@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "data" / "reports"
+
+
+def copy_reports(dest: Path, doc_ids: Iterable[str] | None = None) -> Path:
+    """A folder `dest` holding copies of sample reports (all of them when `doc_ids` is None)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in sorted(REPORTS_DIR.iterdir()):
+        if doc_ids is None or f.stem in doc_ids:
+            shutil.copy(f, dest / f.name)
+    return dest
 
 
 def sample_path(prefix: str) -> Path:

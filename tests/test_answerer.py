@@ -7,8 +7,6 @@ with questions worded differently from the gold set where possible.
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -16,16 +14,13 @@ from assistant.models import Answer
 from assistant.services import build_services
 from assistant.verify import verify_answer
 from index.settings import EmbedSettings, Settings
-
-REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
+from tests.ingest_fixtures import copy_reports
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory):
     store = tmp_path_factory.mktemp("answerer_store")
-    corpus = tmp_path_factory.mktemp("answerer_corpus")
-    for f in REPORTS.iterdir():
-        shutil.copy(f, corpus / f.name)
+    corpus = copy_reports(tmp_path_factory.mktemp("answerer_corpus"))
     settings = Settings(RAG_STORE=str(store), embed=EmbedSettings(EMBED_MODEL="none"))
     svc = build_services(settings)
     results = svc.ingestor.ingest_paths([corpus], progress=False)

@@ -3,7 +3,6 @@ real loading code, real Chroma (embedded and a `chroma run` server), meaningless
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,10 +14,10 @@ import pytest
 from assistant.services import build_services
 from index.embeddings import load_embedder, prefixes_for
 from index.settings import ChromaSettings, EmbedSettings, RetrievalSettings, Settings
+from tests.ingest_fixtures import copy_reports
 from tests.tiny_model import build_tiny_sentence_transformer
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORTS = ROOT / "data" / "reports"
 TRI_QUA = "001_8f9fde24fc816415"
 DUONG_HUU = "003_47472d43401efc50"
 
@@ -30,11 +29,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    d = tmp_path / "reports"
-    d.mkdir()
-    for name in (f"{TRI_QUA}.txt", f"{DUONG_HUU}.txt"):
-        shutil.copy(REPORTS / name, d / name)
-    return d
+    return copy_reports(tmp_path / "reports", (TRI_QUA, DUONG_HUU))
 
 
 def settings_for(store: Path, model: Path | str, mode: str = "auto", host: str | None = None,

@@ -13,6 +13,7 @@ import pytest
 
 from assistant.services import build_services
 from index.settings import EmbedSettings, Settings
+from tests.ingest_fixtures import copy_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "data" / "reports"
@@ -24,11 +25,7 @@ DUONG_HUU = "003_47472d43401efc50"
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    d = tmp_path / "reports"
-    d.mkdir()
-    for name in (f"{TRI_QUA}.txt", f"{DUONG_HUU}.txt"):
-        shutil.copy(REPORTS / name, d / name)
-    return d
+    return copy_reports(tmp_path / "reports", (TRI_QUA, DUONG_HUU))
 
 
 def make_services(store: Path):
