@@ -334,9 +334,7 @@ class Answerer:
     def _lookup(self, u: Understanding, snap: _Snapshot) -> Answer:
         paragraphs = self._candidate_paragraphs(u, snap)
         drop = _generic_words(u) + _own_period_mentions(u, snap, paragraphs)
-        ranked = self._with_indicators(u, snap.ranker.rank(u.effective, paragraphs, u.expects, drop))
-        good = [s for s in ranked if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE
-                and s.on_topic is not False]
+        good = self._answering_sentences(u, snap, paragraphs, drop)
         if not good:
             return self._missing(u, snap, paragraphs, drop)
         best = good[0]
@@ -361,6 +359,14 @@ class Answerer:
         return Answer(question=u.question, answer="\n".join(lines), abstained=False,
                       citations=book.citations, intent="lookup")
 
+    def _answering_sentences(self, u: Understanding, snap: _Snapshot, paragraphs: Sequence[Paragraph],
+                             drop: list[str]) -> list[ScoredSentence]:
+        """Ranked sentences good enough to answer: score and coverage over the thresholds, and not
+        about another indicator than the one asked."""
+        ranked = self._with_indicators(u, snap.ranker.rank(u.effective, paragraphs, u.expects, drop))
+        return [s for s in ranked if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE
+                and s.on_topic is not False]
+
     def _missing(self, u: Understanding, snap: _Snapshot, paragraphs: Sequence[Paragraph],
                  drop: list[str]) -> Answer:
         """Abstain, saying what is missing and what the reports say nearby."""
@@ -384,13 +390,11 @@ class Answerer:
         book = CitationBook(snap.reports)
         lines: list[str] = []
         abstained_units: list[str] = []
+        drop = _generic_words(u)
         for unit in u.units:
-            sub = Understanding(question=u.question, effective=u.effective, key=u.key, intent="lookup",
-                                units=[unit], periods=u.periods, expects=u.expects)
-            paragraphs = self._candidate_paragraphs(sub, snap)
-            drop = _generic_words(u)
-            ranked = [s for s in self._with_indicators(u, snap.ranker.rank(u.effective, paragraphs, u.expects, drop))
-                      if s.score >= LOOKUP_MIN_SCORE and s.coverage >= LOOKUP_MIN_COVERAGE]
+            # The same question for one unit (keeps the user's filters and the asked period).
+            paragraphs = self._candidate_paragraphs(replace(u, units=[unit], intent="lookup"), snap)
+            ranked = self._answering_sentences(u, snap, paragraphs, drop)
             if not ranked:
                 abstained_units.append(unit)
                 continue
