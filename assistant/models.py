@@ -38,6 +38,9 @@ class Citation:
     section: str  # section path joined with " > "
     paragraph_ids: list[str]
     text: str  # the exact cited passage (paragraph text from the report)
+    # [start, end) offsets inside `text` of the span the answer relies on (the sentence holding the
+    # cited value or quote), for highlighting; None when the whole passage is cited.
+    highlight: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
