@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Mode = Literal["extractive", "llm"]
@@ -42,6 +42,11 @@ class Citation:
     # cited value or quote), for highlighting; None when the whole passage is cited.
     highlight: tuple[int, int] | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The citation keys of the DESIGN.md answer JSON (the highlight is for the app only)."""
+        return {"n": self.n, "doc_id": self.doc_id, "unit": self.unit, "section": self.section,
+                "paragraph_ids": list(self.paragraph_ids), "text": self.text}
+
 
 @dataclass(slots=True)
 class Answer:
@@ -61,7 +66,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
-            "citations": [asdict(c) for c in self.citations],
+            "citations": [c.to_dict() for c in self.citations],
             "mode": self.mode,
             "retrieval": self.retrieval,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
