@@ -29,7 +29,7 @@ from index.retriever import index_text
 from index.settings import Settings
 from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
-from ingest.models import Chunk, Indicator, Report
+from ingest.models import Chunk, Fact, Indicator, Report
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class Ingestor:
         self.extractor = extractor
         self.analyzer = analyzer or lexical.analyzer
         self._known_vectors: set[str] | None = None  # vector ids listed at the start of a batch
+        self._facts_extractor: Any = None
 
     # -- lazily built ingest components -----------------------------------------------------------
     @property
@@ -104,6 +105,14 @@ class Ingestor:
 
             self._parser = ReportParser()
         return self._parser
+
+    @property
+    def facts(self) -> Any:
+        if self._facts_extractor is None:
+            from ingest.facts import FactExtractor
+
+            self._facts_extractor = FactExtractor()
+        return self._facts_extractor
 
     @property
     def chunker(self) -> Any:
@@ -129,6 +138,7 @@ class Ingestor:
                 log.warning("could not list Chroma vectors: %s", exc)
         if self.store.get_meta("analyzer_version") is None and self.store.count_chunks() == 0:
             self.store.set_meta("analyzer_version", self.analyzer.version)
+        self.refresh_facts()
         bar = _progress(len(files)) if progress and len(files) >= 10 else None
         task = bar.add_task("Nạp báo cáo", total=len(files)) if bar else None
         try:
@@ -166,7 +176,7 @@ class Ingestor:
                 return IngestResult(path, doc_id, "unchanged", self.store.report_summary(doc_id),
                                     seconds=time.perf_counter() - t0)
             report, chunks, indicators = self._build(path, doc_id, size_limit)
-            self._write(report, chunks, indicators)
+            self._write(report, chunks, indicators, self._facts(report))
         except Exception as exc:
             return IngestResult(path, doc_id, "failed", error=_error_line(path, exc),
                                 seconds=time.perf_counter() - t0)
@@ -202,7 +212,33 @@ class Ingestor:
                 report.warnings.append(f"không trích xuất được chỉ tiêu: {exc}")
         return report, chunks, indicators
 
-    def _write(self, report: Report, chunks: list[Chunk], indicators: list[Indicator]) -> None:
+    def _facts(self, report: Report) -> list[Fact]:
+        try:
+            return self.facts.run(report)
+        except Exception as exc:  # fact extraction must not lose the report
+            log.warning("fact extraction failed for %s: %s", report.doc_id, exc)
+            report.warnings.append(f"không trích xuất được dữ kiện: {exc}")
+            return []
+
+    def refresh_facts(self) -> int:
+        """Re-extract the facts of every stored report when the fact extractor changed since they were
+        written (FACTS_VERSION); returns how many reports were updated."""
+        from ingest.facts import FACTS_VERSION
+
+        if self.store.get_meta("facts_version") == FACTS_VERSION:
+            return 0
+        docs = [r["doc_id"] for r in self.store.list_reports()]
+        if docs:
+            log.info("re-extracting facts of %d reports (fact extractor changed)", len(docs))
+        for doc_id in docs:
+            report = self.store.get_report(doc_id)
+            if report is not None:
+                self.store.replace_facts(doc_id, self._facts(report))
+        self.store.set_meta("facts_version", FACTS_VERSION)
+        return len(docs)
+
+    def _write(self, report: Report, chunks: list[Chunk], indicators: list[Indicator],
+               facts: Sequence[Fact] = ()) -> None:
         tokens = [self.analyzer.passage_tokens(index_text(c)) for c in chunks]
         vids: list[str | None] | None = None
         if self.vector is not None and self.embedder is not None and chunks:
@@ -212,7 +248,7 @@ class Ingestor:
                 vids = list(wanted)
             except Exception as exc:
                 log.warning("vectors not written for %s (lexical still works): %s", report.doc_id, exc)
-        self.store.replace_report(report, chunks, indicators, tokens=tokens, vector_ids=vids)
+        self.store.replace_report(report, chunks, indicators, tokens=tokens, vector_ids=vids, facts=facts)
         if self.vector is not None:
             try:
                 stale = self.vector.stale_ids(report.doc_id, keep=set(vids or []))
