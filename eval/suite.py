@@ -128,7 +128,10 @@ def load_suite(path: Path) -> Suite:
     configs = data.get("configs")
     if configs is not None and (not isinstance(configs, list) or not all(isinstance(c, str) for c in configs)):
         raise SuiteError(f"{path}: trường 'configs' phải là danh sách tên cấu hình (configs must be a list of names)")
-    return Suite.of(entries, configs, path)
+    try:
+        return Suite.of(entries, configs, path)
+    except SuiteError as exc:
+        raise SuiteError(f"{path}: {exc}") from exc
 
 
 def _entry(path: Path, i: int, raw: Any, base: Path) -> SuiteEntry:
