@@ -37,8 +37,9 @@ from ingest.text import Span, sentence_spans
 
 VOCABULARY = Path(__file__).with_name("vocabulary.toml")
 # Stored facts are re-extracted when this module or its vocabulary changes.
-FACTS_VERSION = "facts-" + hashlib.sha1(
-    Path(__file__).read_bytes() + VOCABULARY.read_bytes()).hexdigest()[:10]
+FACTS_VERSION = "facts-" + hashlib.sha1(b"".join(
+    (Path(__file__).parent / name).read_bytes()
+    for name in ("facts.py", "vocabulary.toml", "text.py", "numbers.py", "taxonomy.toml"))).hexdigest()[:10]
 
 LABEL_BEFORE_CHARS = 90  # a figure's label: at most this many characters before it
 LABEL_AFTER_CHARS = 60  # ... and after its measure
@@ -108,8 +109,8 @@ class FactExtractor:
         return facts
 
     def paragraph_facts(self, p: Paragraph, year: int | None = None) -> list[Fact]:
-        if p.kind == "heading":
-            return []
+        # Headings too: a news title holds its key figure ("... thu 5.000 tỷ từ bán hàng online"), a
+        # photo caption its people ("Chủ tịch UBND xã ... Phạm Kiều Hưng báo cáo ...").
         out: list[Fact] = []
         if p.kind == "table_row" and p.cells:
             out.extend(self._table_figures(p))
@@ -133,18 +134,29 @@ class FactExtractor:
         nums = find_numbers(text, folded)
         out: list[Fact] = []
         labels: list[str] = []
+        after_ends: list[int] = []
         for i, n in enumerate(nums):
             left = _clause_start(text, n.start)
             prev = nums[i - 1] if i else None
             lo = max(left, _word_start(text, n.start - LABEL_BEFORE_CHARS))
             if prev is not None and prev.measure_end <= n.start:
                 lo = max(lo, prev.measure_end)
+                # The words after the figure before, up to its comma, are its label, not this one's:
+                # "98 hồ sơ kỳ trước chuyển sang, 1.615 hồ sơ tiếp nhận trực tiếp".
+                if after_ends[i - 1] < n.start:
+                    lo = max(lo, after_ends[i - 1])
             before = text[lo:n.start]
-            if prev is not None and self._is_connector(fold(before)) and left <= prev.start:
+            # "Trực tuyến 465 hồ sơ đạt 84.54%": a figure linked to the one before by a connector
+            # ("đạt", "chiếm") or a bare rate after a count shares its label; a count after a comma
+            # ("98 hồ sơ ..., 1.615 hồ sơ tiếp nhận trực tiếp") does not.
+            linked = bool(_WORD_RE.search(fold(before))) or n.kind == "percent"
+            if prev is not None and linked and self._is_connector(fold(before)) and left <= prev.start:
                 before = f"{labels[i - 1]} {before}"  # inherit the label of the figure before
             nxt = nums[i + 1].start if i + 1 < len(nums) else len(text)
             after_from = max(n.end, n.measure_end)
-            after = text[after_from:_clause_end(text, after_from, min(nxt, after_from + LABEL_AFTER_CHARS))]
+            after_end = _clause_end(text, after_from, min(nxt, after_from + LABEL_AFTER_CHARS))
+            after = text[after_from:after_end]
+            after_ends.append(after_end)
             measure_words = text[n.end:after_from] if n.measure_end > n.end else ""
             label = _squash(f"{before.strip(' :-–,')} {measure_words} {after}")
             labels.append(_squash(before.strip(" :-–,")) or label)
@@ -239,9 +251,11 @@ class FactExtractor:
                     continue
                 taken.append((m.start(), m.end()))
                 s, e = m.start(), m.end()
-                before = folded[max(0, s - 12):s]
+                before = folded[max(0, s - 12):s] + folded[s:m.start("d") if m.groupdict().get("d") else s]
                 role = "from" if re.search(r"(?:tu|ke tu)\s*(?:ngay\s*)?$", before) else (
                     "to" if re.search(r"(?:den|toi)\s*(?:het\s*)?(?:ngay\s*)?$", before) else None)
+                if folded[s:e].startswith(("tu ", "den ", "toi ")):  # the preposition is not the date
+                    s = s + folded[s:e].index(" ") + 1
                 ref = next((d.text for d in docrefs if 0 <= s - (d.end - span.start) <= 8), None)
                 lo = max(_clause_start(text, s), s - DATE_CONTEXT_CHARS)
                 hi = _clause_end(text, e, min(len(text), e + DATE_CONTEXT_CHARS), commas=False)
@@ -254,36 +268,55 @@ class FactExtractor:
 
     # ------------------------------------------------------------------ people
     def _people(self, p: Paragraph, span: Span, folded: str) -> list[Fact]:
+        """Person names: a family name followed by one to three title-case syllables, found at every
+        position of a run of title-case words ("Chủ tịch UBND xã Củ Chi Phạm Kiều Hưng", "Bà Trần Thị
+        Huyền Thanh"). A two-syllable name needs a role or an honorific next to it; a longer one
+        ("Nguyễn Thu Trang – đoàn viên ...") is a name unless a place word comes before it."""
         text = span.text
         out: list[Fact] = []
-        for m in self._name_re.finditer(text):
-            first = m.group(1)
-            rest = m.group(2).split()
-            if first not in self.vocabulary.surnames or not all(_title_word(w) for w in [first, *rest]):
+        words = list(_TITLE_WORD_RE.finditer(text))
+        i = 0
+        while i < len(words):
+            w = words[i]
+            if w.group(0) not in self.vocabulary.surnames or (i and _same_run(text, words[i - 1], w)
+                                                               and words[i - 1].group(0) in self.vocabulary.surnames):
+                i += 1
                 continue
-            s, e = m.start(), m.end()
+            run = [w]
+            while len(run) < 4 and i + len(run) < len(words) and _same_run(text, run[-1], words[i + len(run)]):
+                run.append(words[i + len(run)])
+            if len(run) < 2:
+                i += 1
+                continue
+            s, e = run[0].start(), run[-1].end()
             before_f = folded[max(0, s - 40):s]
-            if re.search(r"(?:phuong|xa|thi tran|tinh|thanh pho|tp\.?|huyen|thon|to dan pho|tdp|khu pho|"
-                         r"duong|pho|quan|truong|cau|cho|tu tuong|ap|ban|lang|nha van hoa)\s*$", before_f):
+            if _PLACE_BEFORE_RE.search(before_f):
+                i += len(run)
                 continue  # a place, not a person
             role = self._role_near(text, folded, s, e)
             honorific = bool(self._honorific_re.search(before_f))
-            if role is None and not honorific:
+            if role is None and not honorific and len(run) < 3:
+                i += 1
                 continue
             out.append(Fact(doc_id=p.doc_id, paragraph_id=p.id, kind="person", start=span.start + s,
                             end=span.start + e, text=_squash(text[s:e]), label=_squash(text),
                             sentence_start=span.start, sentence_end=span.end, role=role))
+            i += len(run)
         return out
 
     def _role_near(self, text: str, folded: str, s: int, e: int) -> str | None:
-        """The role written right before the name ("Chủ tịch UBND phường Nguyễn Văn A") or right
-        after it ("Nguyễn Văn A, Phó Chủ tịch UBND phường", "Nguyễn Văn A - Bí thư Đảng ủy")."""
-        after = folded[e:e + 120]
+        """The role written right after the name, as an apposition ("Nguyễn Văn A, Phó Chủ tịch UBND
+        phường", "Vũ Đại Thắng - Phó Giám đốc Sở ...", "Trần Đức Huế, Bí thư Chi bộ, kiêm Tổ trưởng
+        ..."), or right before it ("Chủ tịch UBND xã Củ Chi Phạm Kiều Hưng")."""
+        after = folded[e:e + 200]
         am = re.match(r"\s*(?:[,(–-]|\s)\s*", after)
         if am:
             rm = self._role_re.match(after, am.end())
             if rm:
-                return self._role_text(text, folded, e + rm.start(), e + rm.end())
+                start = e + rm.start()
+                stop = _APPOSITION_END_RE.search(folded, e + rm.end())
+                end = stop.start() if stop else min(len(text), e + 200)
+                return _squash(text[start:end]).strip(" ,;:-–()") or None
         window_from = max(0, s - 90)
         best = None
         for rm in self._role_re.finditer(folded, window_from, s):
@@ -291,8 +324,8 @@ class FactExtractor:
         if best is not None:
             role = self._role_text(text, folded, best.start(), best.end(), stop=s)
             between = folded[best.start() + len(fold(role)):s]
-            if len(between.split()) <= 2 and not re.search(r"[;.]", between):
-                return role
+            if len(between.split()) <= 3 and not re.search(r"[;.]", between):
+                return _squash(text[best.start():s]).strip(" ,;:-–") or role
         return None
 
     def _role_text(self, text: str, folded: str, start: int, end: int, stop: int | None = None) -> str:
@@ -395,6 +428,22 @@ def _word_start(text: str, pos: int) -> int:
 
 def _squash(text: str) -> str:
     return " ".join(text.replace("**", " ").split())
+
+
+_TITLE_WORD_RE = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?![\w])")
+_PLACE_BEFORE_RE = re.compile(
+    r"(?:phuong|xa|thi tran|tinh|thanh pho|tp\.?|huyen|thon|to dan pho|tdp|khu pho|duong|pho|quan|truong|cau|"
+    r"cho|tu tuong|ap|lang|nha van hoa|bao|song|nui|thpt|thcs|dai hoc|cong ty|benh vien)\s*$")
+# An apposition ends at the verb that follows it ("..., Bí thư Đảng ủy phường, cho biết ...").
+_APPOSITION_END_RE = re.compile(
+    r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"
+    r"de nghi|yeu cau|la nguoi|duoc|tham du|lam truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
+    r"chia se|tra loi|phat dong|trao|tang)(?:\s|$)")
+
+
+def _same_run(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
+    """Two title-case words next to each other, separated by plain spaces."""
+    return text[a.end():b.start()].strip(" ") == "" and "\n" not in text[a.end():b.start()]
 
 
 def _title_word(w: str) -> bool:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Sentence ends: ". " / "; " / "! " / "? " followed by an upper-case letter, a bullet or a digit,
-# or a line break. Numbers such as "99.75" or "2,955" never split (no space after the dot).
-_SENT_END_RE = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(\-+•]?\s*[A-ZÀ-ỸĐ0-9])|\n+")
+# or a line break — unless the next line starts in lower case (a sentence broken across lines or
+# pages: "... đề xuất nâng cấp lên\n\ngói “FiberEco4 IP tĩnh” ..."). Numbers such as "99.75" or
+# "2,955" never split (no space after the dot).
+_SENT_END_RE = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(\-+•]?\s*[A-ZÀ-ỸĐ0-9])|\n+(?!\s*[a-zà-ỹđ])")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,118 @@
+"""Lists: difficulties, causes, proposals, tasks, lessons, models, advantages — the items of every
+section whose title names the topic (a report may spread proposals over several sections and
+tables), each item cited; sub-headings inside the section do not end the list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant.compose import quote
+from assistant.matching import contains_word, folded_text, load_question_words
+from assistant.strategies.base import Context, abstain, answered
+from assistant.textutil import contains_phrase, match_key
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from assistant.understand import Understanding
+    from ingest.models import Paragraph
+
+MAX_LIST_ITEMS = 15
+MAX_SECTIONS = 3
+LIST_MIN_COVERAGE = 0.5  # share of the question's own terms (beyond the topic) the section must hold
+# Closing formulas and distribution lists at the end of a report are never list items.
+_CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)
+
+
+class ListStrategy:
+    name = "list"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        if not u.list_topic or not u.units:
+            return None
+        docs, problem = ctx.docs_for(u)
+        if problem:
+            return abstain(u, problem)
+        book = ctx.book()
+        blocks: list[str] = []
+        for doc_id in docs:
+            paras = ctx.doc(doc_id).paragraphs
+            sections = section_items(ctx, paras, u)
+            for path, items in sections:
+                heading = _section_heading(paras, path)
+                if heading is not None:
+                    title = quote(heading.text).strip("“”")
+                    lines = [f"Theo {ctx.report_phrase(doc_id)}, mục “{title}” [{book.cite(heading)}]:"]
+                else:
+                    lines = [f"Theo {ctx.report_phrase(doc_id)}:"]
+                for p in items[:MAX_LIST_ITEMS]:
+                    lines.append(f"- {quote(p.text)} [{book.cite(p, highlight=(0, len(p.text)))}]")
+                if len(items) > MAX_LIST_ITEMS:
+                    lines.append(f"(và {len(items) - MAX_LIST_ITEMS} nội dung khác trong mục này)")
+                blocks.append("\n".join(lines))
+        if not blocks:
+            return None  # no section names the topic: the sentences that state it answer (TextStrategy)
+        return answered(u, "\n\n".join(blocks), book, "list")
+
+
+def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
+                  u: Understanding) -> list[tuple[tuple[str, ...], list[Paragraph]]]:
+    """Sections whose title names the list topic and whose text is about the question, with their
+    items (most specific section first; a section inside another chosen one is not repeated)."""
+    words = load_question_words().list_topics.get(u.list_topic or "", ())
+    paths: dict[tuple[str, ...], int] = {}
+    for i, p in enumerate(paragraphs):
+        for depth in range(1, len(p.section_path) + 1):
+            paths.setdefault(p.section_path[:depth], i)
+    topic_words = [w for w in words if contains_phrase(u.key, w)] or list(words)
+    # Every topic word the question uses frames it ("nguyên nhân của những tồn tại, hạn chế"): the
+    # rest of the question must be found in the section.
+    framing = [w for ws in load_question_words().list_topics.values() for w in ws if contains_phrase(u.key, w)]
+    attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [],
+                         extra_drop=[*framing, *_LIST_QUESTION_WORDS], keep_type_words=False)
+    scored: list[tuple[float, tuple[str, ...]]] = []
+    for path in paths:
+        title_key = match_key(path[-1])
+        if not any(contains_phrase(title_key, w) for w in words):
+            continue
+        items = _items(paragraphs, path)
+        if not items:
+            continue
+        body = folded_text(" ".join([*path, *(p.text for p in items)]))
+        cov = ctx.matcher.score(attr, body, body).score if attr.terms else 1.0
+        if cov < LIST_MIN_COVERAGE:
+            continue
+        # The topic word the question uses, in the title itself, wins over a sibling topic word.
+        exact = any(contains_word(folded_text(path[-1]), folded_text(w).strip()) for w in topic_words)
+        scored.append((cov + (0.2 if exact else 0.0) + 0.02 * len(path), path))
+    scored.sort(key=lambda x: -x[0])
+    chosen: list[tuple[tuple[str, ...], list[Paragraph]]] = []
+    for score, path in scored:
+        if chosen and score < scored[0][0] - 0.25:
+            break
+        if any(path[:len(c)] == c or c[:len(path)] == path for c, _ in chosen):
+            continue
+        chosen.append((path, _items(paragraphs, path)))
+        if len(chosen) >= MAX_SECTIONS:
+            break
+    return chosen
+
+
+_LIST_QUESTION_WORDS = ("những gì", "gồm những gì", "là gì", "nào", "kể tên", "liệt kê", "nêu", "có những",
+                        "những", "các", "gì")
+
+
+def _items(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> list[Paragraph]:
+    depth = len(path)
+    return [p for p in paragraphs
+            if p.section_path[:depth] == path and not _CLOSING_RE.match(p.text)
+            and not (p.kind == "heading" and p.section_path == path) and p.text.strip()]
+
+
+def _section_heading(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> Paragraph | None:
+    """The heading paragraph that opens the section of the listed items (None when unnumbered)."""
+    for p in paragraphs:
+        if p.kind == "heading" and p.section_path == path:
+            return p
+    return None
