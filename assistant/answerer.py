@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.compose import CitationBook, quote, report_phrase, topic_of
 from assistant.models import Answer, Citation
 from assistant.ranker import ScoredSentence, SentenceRanker, TermWeights
+from assistant.sanitize import QuestionTooLong, clean_history, clean_question, too_long_answer
 from assistant.textutil import contains_phrase, match_key, period_phrase, unit_label
 from assistant.understand import LIST_TOPICS, QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
@@ -105,6 +106,10 @@ class Answerer:
     def ask(self, question: str, history: Sequence[str] | None = None,
             filters: QueryFilters | None = None) -> Answer:
         t0 = time.perf_counter()
+        try:  # at the door: NFC, no control characters, bounded size (assistant/sanitize.py)
+            question, history = clean_question(question), clean_history(history)
+        except QuestionTooLong as exc:
+            return too_long_answer(question, exc, t0)
         snap = self._refresh()
         u = self.understander.run(question, list(history or []))
         _apply_ui_filters(u, filters)
