@@ -505,7 +505,8 @@ class Answerer:
             text = self.llm.compose(u.effective, extractive.citations)
         except Exception as exc:
             log.warning("LLM failed, extractive answer kept: %s", exc)
-            extractive.notes.append("Mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích xuất.")
+            extractive.notes.append(getattr(exc, "user_note", None)  # LLMTimeout names its deadline
+                                    or "Mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích xuất.")
             return extractive
         checked, dropped = self.llm.verify(text, extractive.citations)
         if not checked.strip():
