@@ -184,8 +184,9 @@ class SentenceRanker:
                 continue
             p_cov = self.coverage(p.text, q)
             sec_cov = self.coverage(" ".join(p.section_path[-2:]), q) if p.section_path else 0.0
+            row_number_end = _row_number_end(p)
             for span in sentence_spans(p.text):
-                values = value_matches(span.text, expects)
+                values = [m for m in value_matches(span.text, expects) if span.start + m.start() >= row_number_end]
                 has_value = bool(values) or expects in ("text", "name")
                 # A percentage in the sentence answers "tỷ lệ"/"phần trăm" even when the word is absent.
                 satisfied = _RATE_WORDS if expects == "percent" and values else frozenset()
@@ -213,6 +214,18 @@ class SentenceRanker:
                 out.append(ScoredSentence(p, span, base, content_cov, has_value, focus))
         out.sort(key=lambda s: (-s.score, len(s.span.text)))
         return out
+
+
+_ROW_NUMBER_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
+
+
+def _row_number_end(p: Paragraph) -> int:
+    """End offset of a table row's "STT" cell (a row number, never an answer); 0 otherwise."""
+    if p.kind != "table_row" or not p.cells or not p.header:
+        return 0
+    if match_key(p.header[0]).strip(" .") not in _ROW_NUMBER_HEADERS or not p.text.startswith(p.cells[0]):
+        return 0
+    return len(p.cells[0])
 
 
 def value_matches(text: str, expects: str) -> list[re.Match[str]]:
