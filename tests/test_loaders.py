@@ -151,11 +151,15 @@ def test_binary_file(tmp_path: Path) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    p = tmp_path / "bang.xlsx"
-    p.write_bytes(b"PK\x03\x04 whatever")
+    p = tmp_path / "bang.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0 whatever")
     err = _err(p)
     assert err.code == "unknown_ext"
-    assert ".xlsx" in str(err)
+    assert str(err) == (f"Không nạp được tệp {p}: bảng tính Excel 97-2003 (.xls) chưa đọc được; hãy mở bằng "
+                        "Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx")
+    other = tmp_path / "bang.abc"
+    other.write_text("x", encoding="utf-8")
+    assert str(_err(other)).endswith("định dạng .abc không được hỗ trợ; chỉ nhận .txt, .md, .docx, .pdf, .xlsx")
 
 
 def test_undecodable_bytes(tmp_path: Path) -> None:
