@@ -1,11 +1,12 @@
-"""Turn a report file (.txt/.md, .docx, .pdf) into NFC text with a map back to the source.
+"""Turn a report file (.txt/.md, .docx, .pdf, .xlsx) into NFC text with a map back to the source.
 
 Every failure is a `LoadError` whose `str()` is ONE Vietnamese line naming the file and the
 reason, so a batch can print it and go on with the next file.
 
 Text normalisation happens here, once:
 - decoding (UTF-8, UTF-8 BOM, UTF-16/32 with BOM, UTF-16 without BOM when it is obvious,
-  Windows-1258; anything else is refused as undecodable or binary);
+  Windows-1258, the legacy TCVN3 (ABC) and VNI encodings by their syllables; anything else is
+  refused as undecodable or binary);
 - line endings: CRLF and lone CR become LF;
 - Unicode NFC (Python's cp1258 codec yields decomposed tone marks, other tools emit NFD too).
 `LoadedDocument.source_offset(i)` maps an offset in the normalised text back to the decoded
@@ -216,18 +217,33 @@ def decode_text_bytes(data: bytes, path: Path) -> tuple[str, str]:
         pass
     else:
         return text, "utf-8"
+    # Legacy 8-bit Vietnamese: Windows-1258, TCVN3 (ABC) or VNI; the reading with the most valid
+    # Vietnamese syllables wins (ingest/legacy_vi.py).
+    from ingest.legacy_vi import ENCODING_NAMES, GUESS_SHARE, detect_legacy, syllable_share
+
     try:
-        text = data.decode("cp1258")
-    except UnicodeDecodeError as exc:
-        raise LoadError(path, "không giải mã được nội dung (không phải UTF-8, UTF-16 hay Windows-1258)",
-                        "undecodable") from exc
+        text: str | None = data.decode("cp1258")
+    except UnicodeDecodeError:
+        text = None
+    legacy = detect_legacy(data)
+    if legacy is not None and (text is None or legacy[2] > syllable_share(text)[0]):
+        name, decoded, share = legacy
+        log.info("%s: decoded as %s (%.0f%% valid syllables)", path, ENCODING_NAMES[name], share * 100)
+        return decoded, name
+    undecodable = "không giải mã được nội dung (không phải UTF-8, UTF-16, Windows-1258, TCVN3 hay VNI)"
+    guess = detect_legacy(data, GUESS_SHARE)
+    if guess is not None:
+        undecodable = (f"không giải mã chắc chắn được nội dung: có vẻ được gõ bằng bảng mã {ENCODING_NAMES[guess[0]]} "
+                       "nhưng lẫn ký tự lạ; hãy chuyển sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) "
+                       "rồi nạp lại")
+    if text is None:
+        raise LoadError(path, undecodable, "undecodable")
     nfc = unicodedata.normalize("NFC", text)
     letters = [c for c in nfc if c.isalpha()]
     non_ascii = [c for c in letters if not c.isascii()]
     vi = sum(1 for c in non_ascii if c in _VI_LETTERS or "\u1ea0" <= c <= "\u1ef9" or c in "àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ")
     if not _plausible_text(text) or (non_ascii and vi / len(non_ascii) < 0.6):
-        raise LoadError(path, "không giải mã được nội dung (không phải UTF-8, UTF-16 hay Windows-1258)",
-                        "undecodable")
+        raise LoadError(path, undecodable, "undecodable")
     return text, "cp1258"
 
 

@@ -439,6 +439,12 @@ class _Meta:
 # ---------------------------------------------------------------------------------------------
 
 
+_LEGACY_NOTES = {
+    "tcvn3": "văn bản gõ bằng bảng mã TCVN3 (ABC), đã chuyển sang Unicode (chữ hoa có dấu thành chữ thường)",
+    "vni": "văn bản gõ bằng bảng mã VNI, đã chuyển sang Unicode",
+}
+
+
 class ReportParser:
     """`run(doc, doc_id) -> Report` (metadata, sections, paragraphs, tables)."""
 
@@ -604,6 +610,8 @@ class ReportParser:
         self._classify(text, lines)
         self._build_structure(report, lines)
         self._metadata(report, lines)
+        if doc.encoding in _LEGACY_NOTES:
+            report.warnings.append(_LEGACY_NOTES[doc.encoding])
         return report
 
     # -- structure -----------------------------------------------------------------------------
