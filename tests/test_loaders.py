@@ -264,3 +264,28 @@ def test_oversize_50mb_file_default_limit(tmp_path: Path) -> None:
     err = _err(p)
     assert err.code == "too_large"
     assert "50.0 MB" in str(err)
+
+
+def test_xlsx_corrupt_and_multi_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    err = _err(bad)
+    assert err.code == "corrupt" and err.reason.startswith("tệp .xlsx bị hỏng hoặc không đọc được (")
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Dịch vụ công"
+    first.append(["Chỉ tiêu", "Kết quả"])
+    first.append(["Tỷ lệ hồ sơ trực tuyến", 0.9171])
+    first["B2"].number_format = "0.00%"
+    book.create_sheet("Trống")
+    second = book.create_sheet("Số hóa")
+    second.append(["Chỉ tiêu", "Kết quả", None])
+    second.append(["Số hồ sơ số hóa", 2955, None])
+    path = tmp_path / "bang.xlsx"
+    book.save(str(path))
+    doc = load_document(path)
+    assert doc.format == "xlsx"
+    assert doc.text == ("**Dịch vụ công**\nChỉ tiêu\tKết quả\nTỷ lệ hồ sơ trực tuyến\t91,71%\n\n"
+                        "**Số hóa**\nChỉ tiêu\tKết quả\nSố hồ sơ số hóa\t2955")

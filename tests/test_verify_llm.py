@@ -119,7 +119,7 @@ class TestLLMComposer:
             with pytest.raises(LLMTimeout):
                 composer.compose("q", CITATIONS)
             elapsed = time.perf_counter() - t0
-            assert 0.9 <= elapsed < 1.6
+            assert 0.9 <= elapsed < 2.0
             assert server.trickled >= 3
             # a fresh connection for the next question: the cut one is not reused
             assert composer.compose("q", CITATIONS) == reply
