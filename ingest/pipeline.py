@@ -193,9 +193,9 @@ class Ingestor:
         batch_hash = {f.stem: h for f, h in self._digests.items()}
         stored: dict[str, tuple[float, str, str]] = {}  # content hash -> (ingested_at, doc_id, path)
         for doc_id, row in self.store.manifest().items():
-            h = row["content_hash"]
-            if h and batch_hash.get(doc_id, h) == h and (h not in stored or row["ingested_at"] < stored[h][0]):
-                stored[h] = (row["ingested_at"] or 0.0, doc_id, row["path"] or doc_id)
+            h, at = row["content_hash"], row["ingested_at"] or 0.0
+            if h and batch_hash.get(doc_id, h) == h and (h not in stored or at < stored[h][0]):
+                stored[h] = (at, doc_id, row["path"] or doc_id)
         groups: dict[str, list[Path]] = {}
         for f, h in self._digests.items():  # in batch order: the first of equal names is kept
             groups.setdefault(h, []).append(f)
