@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.compose import report_phrase
 from assistant.models import Answer
+from assistant.sanitize import QuestionTooLong, clean_history, clean_question, too_long_answer
 from assistant.strategies import Context, build_registry
 from assistant.strategies.base import abstain
 from assistant.understand import QuestionUnderstander, Understanding
@@ -69,6 +70,10 @@ class Answerer:
     def ask(self, question: str, history: Sequence[str] | None = None,
             filters: QueryFilters | None = None) -> Answer:
         t0 = time.perf_counter()
+        try:  # at the door: NFC, no control characters, bounded size (assistant/sanitize.py)
+            question, history = clean_question(question), clean_history(history)
+        except QuestionTooLong as exc:
+            return too_long_answer(question, exc, t0)
         ctx = self._refresh()
         u = self.understander.run(question, list(history or []))
         _apply_ui_filters(u, filters)
@@ -149,7 +154,8 @@ class Answerer:
             text = self.llm.compose(u.effective, extractive.citations)
         except Exception as exc:
             log.warning("LLM failed, extractive answer kept: %s", exc)
-            extractive.notes.append("Mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích xuất.")
+            extractive.notes.append(getattr(exc, "user_note", None)  # LLMTimeout names its deadline
+                                    or "Mô hình ngôn ngữ không phản hồi; hiển thị câu trả lời trích xuất.")
             return extractive
         checked, dropped = self.llm.verify(text, extractive.citations)
         if not checked.strip():

@@ -439,6 +439,12 @@ class _Meta:
 # ---------------------------------------------------------------------------------------------
 
 
+_LEGACY_NOTES = {
+    "tcvn3": "văn bản gõ bằng bảng mã TCVN3 (ABC), đã chuyển sang Unicode (chữ hoa có dấu thành chữ thường)",
+    "vni": "văn bản gõ bằng bảng mã VNI, đã chuyển sang Unicode",
+}
+
+
 class ReportParser:
     """`run(doc, doc_id) -> Report` (metadata, sections, paragraphs, tables)."""
 
@@ -537,9 +543,8 @@ class ReportParser:
 
         # decide numbered candidates (arabic / alpha / multi-item)
         content = [i for i, ln in enumerate(lines) if ln.kind not in ("table_row", "separator")]
-        nxt: dict[int, int | None] = {}
-        for a, b in zip(content, [*content[1:], None], strict=True):
-            nxt[a] = b
+        # the next content line of each; a table-only report has no content lines at all
+        nxt: dict[int, int | None] = dict(zip(content, [*content[1:], None][:len(content)], strict=True))
         for i, cand in list(cands.items()):
             ln = lines[i]
             j = nxt.get(i)
@@ -605,6 +610,8 @@ class ReportParser:
         self._classify(text, lines)
         self._build_structure(report, lines)
         self._metadata(report, lines)
+        if doc.encoding in _LEGACY_NOTES:
+            report.warnings.append(_LEGACY_NOTES[doc.encoding])
         return report
 
     # -- structure -----------------------------------------------------------------------------
@@ -794,6 +801,11 @@ class ReportParser:
 
         # unit
         meta = self._unit(text, place)
+        row_units = self._table_only_units(report)
+        if len(row_units) >= 2:
+            # a summary table of several units (bảng tổng hợp): no single unit owns its figures
+            meta = _Meta(warnings=[f"bảng tổng hợp của nhiều đơn vị ({', '.join(row_units)}): không gán cho "
+                                   "một đơn vị; số liệu chỉ tìm được theo nội dung dòng"])
         report.unit, report.unit_type, report.unit_variants = meta.unit, meta.unit_type, meta.variants
         report.warnings.extend(meta.warnings)
 
@@ -802,6 +814,17 @@ class ReportParser:
 
         report.signer = self._signer(text)
         report.references = self._references(text)
+
+    def _table_only_units(self, report: Report) -> list[str]:
+        """Units named by the rows of a report that is nothing but table rows (distinct, in order)."""
+        if not report.paragraphs or any(p.kind != "table_row" for p in report.paragraphs):
+            return []
+        names: dict[str, str] = {}
+        for p in report.paragraphs:
+            unit = self._unit(p.text, None).unit
+            if unit:
+                names.setdefault(fold_key(unit), unit)
+        return list(names.values())
 
     def _unit(self, text: str, place: str | None) -> _Meta:
         meta = _Meta()
