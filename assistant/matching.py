@@ -35,8 +35,10 @@ UNKNOWN_VERB_WEIGHT = 0.25  # a verb that no report uses is most likely a paraph
 DATE_WEIGHT = 0.5  # dates and years locate the figure; they are not what is measured
 _CONTENT_TAGS = frozenset({"N", "Np", "Nc", "Nu", "Ny", "Nb", "A", "M"})
 
-_PUNCT_RE = re.compile(r"(?:(?<!\d)[.,]|[.,](?!\d)|[^\w%/.,])+")
+_PUNCT_RE = re.compile(r"(?:(?<!\d)[.,/]|[.,/](?!\d)|[^\w%/.,])+")
 _DATED_RE = re.compile(r" (?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:19|20)\d{2}) ")
+RESTORE_UNIGRAM = 0.3  # accent restoration: weight of a spelling's own frequency against its pairs
+QUESTION_WORD_COUNT = 20  # question words count as this many report occurrences for restoration
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _ASPECT_SPLIT_RE = re.compile(r"(?i),|;|\s(?:hoặc|hoac|hay là|hay)\s")
 GENERIC_DF_SHARE = 0.25  # a word in at least this share of paragraphs does not make an aspect specific
@@ -200,6 +202,12 @@ def _normalise_dates(text: str) -> str:
     return _END_OF_YEAR_RE.sub(lambda m: f"31/12/{m.group(1)}", text)
 
 
+def _split_phrases_lower(text: str) -> list[list[str]]:
+    """Lower-case canonical syllables of a text, grouped into phrases (punctuation ends a phrase)."""
+    return [[canonical_syllable(x) for x in re.findall(r"[^\W\d_]+", piece)]
+            for piece in re.split(r"[^\w\s]+|\n", text.lower())]
+
+
 def text_for_segmenting(text: str, drop: Sequence[str] = ()) -> str:
     """`text` with the `drop` phrases (unit names, period phrases) removed, accents kept."""
     out = text
@@ -233,6 +241,10 @@ class WordWeights:
     def __init__(self, texts: Iterable[str]) -> None:
         uni: dict[str, int] = {}
         bi: dict[str, int] = {}
+        # Accented spellings of each folded syllable and syllable pair, with their counts: the
+        # store's own Vietnamese restores the accents of an unaccented question.
+        acc_uni: dict[str, dict[str, int]] = {}
+        acc_bi: dict[str, int] = {}
         n = 0
         for text in texts:
             n += 1
@@ -241,9 +253,69 @@ class WordWeights:
                 uni[t] = uni.get(t, 0) + 1
             for b in {f"{a} {c}" for a, c in itertools.pairwise(toks)}:
                 bi[b] = bi.get(b, 0) + 1
+            for phrase in _split_phrases_lower(text):
+                for a in phrase:
+                    forms = acc_uni.setdefault(fold(a), {})
+                    forms[a] = forms.get(a, 0) + 1
+                for a, c in itertools.pairwise(phrase):
+                    key = f"{a} {c}"
+                    acc_bi[key] = acc_bi.get(key, 0) + 1
+        for phrase in load_question_words().stop_accented:  # question words reports rarely use
+            syl = phrase.split()
+            for a in syl:
+                forms = acc_uni.setdefault(fold(a), {})
+                forms[a] = forms.get(a, 0) + QUESTION_WORD_COUNT
+            for a, c in itertools.pairwise(syl):
+                acc_bi[f"{a} {c}"] = acc_bi.get(f"{a} {c}", 0) + QUESTION_WORD_COUNT
         self.n = max(n, 1)
         self._uni = uni
         self._bi = bi
+        self._acc_uni = acc_uni
+        self._acc_bi = acc_bi
+
+    def restore_accents(self, text: str) -> str:
+        """An unaccented question spelled with the store's accents ("so thanh vien to cong nghe so"
+        -> "số thành viên tổ công nghệ số"): the spelling of each run of syllables that the reports
+        (and the question vocabulary) use most, syllable pairs first (a Viterbi pass). Unknown
+        syllables and accented input are kept as they are."""
+        if fold(text) != text.lower():
+            return text
+        tokens = list(re.finditer(r"[^\W\d_]+|\d[\w/.,]*|[^\w\s]+|\s+", text))
+        out = [t.group(0) for t in tokens]
+        run: list[int] = []
+        for i, t in enumerate([*tokens, None]):
+            word = t.group(0) if t is not None else ""
+            if t is not None and word.strip() and word[0].isalpha() and word.lower() in self._acc_uni:
+                run.append(i)
+                continue
+            if t is not None and not word.strip():
+                continue  # spaces inside a run
+            if run:
+                for j, form in zip(run, self._best_spelling([out[k].lower() for k in run]), strict=True):
+                    out[j] = form[:1].upper() + form[1:] if out[j][:1].isupper() else form
+                run = []
+        return "".join(out)
+
+    def _best_spelling(self, folded: list[str]) -> list[str]:
+        uni, bi = self._acc_uni, self._acc_bi
+        layers = [list(uni[w].items()) for w in folded]
+        best: list[dict[str, tuple[float, str | None]]] = []
+        for i, layer in enumerate(layers):
+            cur: dict[str, tuple[float, str | None]] = {}
+            for form, count in layer:
+                emit = RESTORE_UNIGRAM * math.log1p(count)
+                if i == 0:
+                    cur[form] = (emit, None)
+                    continue
+                cur[form] = max(((score + math.log1p(bi.get(f"{prev} {form}", 0)) + emit, prev)
+                                 for prev, (score, _) in best[-1].items()), key=lambda x: x[0])
+            best.append(cur)
+        form = max(best[-1], key=lambda f: best[-1][f][0])
+        path = [form]
+        for i in range(len(best) - 1, 0, -1):
+            form = best[i][form][1]  # type: ignore[assignment]
+            path.append(form)
+        return path[::-1]
 
     def df(self, word: str) -> int:
         syl = word.split()
@@ -306,7 +378,7 @@ class Matcher:
         A word no report uses weighs the most — unless it is a verb or a function word (part of
         speech from underthesea): reports say "chốt", "nộp" in other words, while a noun no report
         uses ("dân số") names an attribute the reports do not state."""
-        cleaned = _normalise_dates(text_for_segmenting(text, drop))
+        cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(text, drop)))
         tags = pos_tags(cleaned)
         seen: dict[str, Term] = {}
         # "trí tuệ nhân tạo (AI)": words in parentheses are other names of the word before them.
@@ -346,7 +418,7 @@ class Matcher:
         """The alternatives a question lists ("kinh phí, nguồn lực đầu tư", "chợ số hoặc chợ 4.0"),
         each an attribute; aspects made only of words most paragraphs use ("chuyển đổi số") are
         left out unless nothing else is asked."""
-        cleaned = text_for_segmenting(text, drop)
+        cleaned = self.weights.restore_accents(text_for_segmenting(text, drop))
         parts = [p for p in _ASPECT_SPLIT_RE.split(cleaned) if p.strip()]
         out = [a for a in (self.attribute(p, keep_type_words=False) for p in parts) if a.terms]
         specific = [a for a in out if any(self.weights.df(t.word) / self.weights.n < GENERIC_DF_SHARE

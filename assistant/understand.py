@@ -153,8 +153,17 @@ class QuestionUnderstander:
         own_units = self._units(question)
         elliptic = bool(_FOLLOWUP_RE.search(key)) or not self._is_standalone(question)
         if not elliptic:
-            if _SAME_PERIOD_RE.search(key):
-                return question, prev_eff
+            same_period = _SAME_PERIOD_RE.search(key)
+            if same_period or (prev_units and not own_units and not _WHICH_UNITS_RE.search(key)
+                               and self._has_anaphora(key)):
+                # "Giai đoạn đó còn bao nhiêu hồ sơ đang giải quyết?": the previous unit and dates.
+                out = question
+                when = [m.group(0).strip() for m in _WHEN_RE.finditer(prev_eff)]
+                if same_period and when:
+                    out = _SAME_PERIOD_SUB_RE.sub(" ".join(when), out, count=1)
+                if prev_units and not own_units:
+                    out = f"{out.rstrip(' ?.')} của {prev_units[0]}?"
+                return out, prev_eff
             return question, None
         fragment = _strip_followup_words(question)
         if own_units and prev_units:
@@ -193,9 +202,26 @@ class QuestionUnderstander:
         if not frag_core:
             return f"{prev_core} {cue}?".strip()
         replaced = _replace_alternative(prev_core, frag_core)
+        if replaced is None and self._names_attribute(frag_core):
+            # "Thế tỷ lệ thanh toán trực tuyến?": a whole new attribute for the same subject.
+            units = self._units(previous)
+            subject = " ".join(_unit_phrase(previous, units, self.query_analyzer))
+            when = " ".join(m.group(0).strip() for m in _WHEN_RE.finditer(previous))
+            replaced = " ".join(x for x in (frag_core, f"của {subject}" if subject else "", when) if x)
         if replaced is None:
             replaced = f"{prev_core} {frag_core}"
         return f"{replaced} {cue}?".replace("  ", " ").strip()
+
+    def _names_attribute(self, fragment: str) -> bool:
+        """A fragment that names what is measured by itself ("tỷ lệ thanh toán trực tuyến", "số hồ sơ
+        quá hạn"), not only a modifier of the previous question's attribute ("trực tiếp")."""
+        key = match_key(fragment)
+        return bool(re.match(r"(ty le|ti le|so luong|so|tong so|kinh phi|muc|chi so|xep hang)\b", key)) \
+            or len(key.split()) >= 4
+
+    @staticmethod
+    def _has_anaphora(key: str) -> bool:
+        return bool(re.search(r"\b(do|nay|tren|ay|cung)\b", key))
 
     def _is_standalone(self, text: str) -> bool:
         """True when the text says what it asks about (more than a unit and question words)."""
@@ -367,6 +393,8 @@ class QuestionUnderstander:
         return out
 
 
+_SAME_PERIOD_SUB_RE = re.compile(r"(?i)(?:trong\s+)?(?:cùng\s+)?(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)\s+(?:đó|này|ấy)|"
+                                 r"(?:trong\s+)?cùng\s+(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)")
 _WHEN_RE = re.compile(
     r"(?i)(?:(?:từ|tu)\s+(?:ngày\s+|ngay\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?\s+(?:đến|den|tới|toi)\s+(?:ngày\s+|ngay\s+)?"
     r"\d{1,2}/\d{1,2}(?:/\d{4})?|(?:tính đến|tinh den|đến|den)\s+(?:ngày\s+|ngay\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?|"

@@ -120,7 +120,11 @@ class FactExtractor:
                 out.extend(self._figures(p, span, folded))
             docrefs = self._docrefs(p, span, folded, year)
             out.extend(docrefs)
-            out.extend(self._dates(p, span, folded, year, docrefs))
+            dates = self._dates(p, span, folded, year, docrefs)
+            out.extend(dates)
+            # "Sáng 7.11, ..." is a date, not the figure 7.11.
+            spans = [(d.start, d.end) for d in dates]
+            out[:] = [f for f in out if f.kind != "figure" or not any(a < f.end and f.start < b for a, b in spans)]
             out.extend(self._people(p, span, folded))
         for f in out:
             if f.kind == "figure" and self.taxonomy.is_target(
@@ -367,8 +371,11 @@ _DATE_PATTERNS = (
     re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})"),
     # 10/3/2026, 30-03-2026, ngày 10/3/2026
     re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})(?![\d/])"),
-    # ngày 15/4 (the year from context)
-    re.compile(r"(?<![\w/])(?:ngay|tu|den|toi)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![\d/])"),
+    # ngày 15/4, sáng 7.11, chiều 9-1 (the year from context; news write "." and "-" too)
+    re.compile(r"(?<![\w/])(?:ngay|tu|den|toi|sang|chieu|trua|hom|dem|dip)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*"
+               r"(?P<m>\d{1,2})(?![\d/])"),
+    re.compile(r"(?<![\w/])(?:ngay|sang|chieu|toi|trua|hom|dem)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*[.-]\s*"
+               r"(?P<m>\d{1,2})(?![\d/.-])"),
     # tháng 5/2026, tháng 5 năm 2026
     re.compile(r"(?<![\w/])thang\s+(?P<m>\d{1,2})\s*(?:/|nam)\s*(?P<y>\d{4})(?![\d/])"),
 )

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 TERM_SAMPLE_PARAGRAPHS = 20_000  # word weights are estimated on at most this many paragraphs
 DOC_CACHE = 512  # reports whose facts and paragraphs are kept in memory
+TITLE_CHARS = 200  # a first line this short opens a news item as its title
 
 
 class Strategy(Protocol):
@@ -60,6 +61,7 @@ class DocData:
     by_id: dict[str, Paragraph]
     facts: list[FactView]
     contexts: dict[str, str] = field(default_factory=dict)
+    title: str = ""
 
 
 class Context:
@@ -150,11 +152,13 @@ class Context:
                 return data
         paragraphs = self.store.get_paragraphs(doc_id)
         by_id = {p.id: p for p in paragraphs}
-        data = DocData(paragraphs, by_id, [])
+        title = self.doc_title(doc_id, paragraphs)
+        data = DocData(paragraphs, by_id, [], title=title)
         for i, p in enumerate(paragraphs):
             prev = paragraphs[i - 1].text if i and paragraphs[i - 1].section_path == p.section_path else ""
             header = " ".join(p.header or ()) if p.kind == "table_row" else ""
-            data.contexts[p.id] = folded_text(" ".join([p.text, prev, " ".join(p.section_path), header]))
+            # The document's title frames every paragraph of a one-topic news item.
+            data.contexts[p.id] = folded_text(" ".join([p.text, prev, " ".join(p.section_path), header, title]))
         for f in self.store.get_facts(doc_id):
             p = by_id.get(f.paragraph_id)
             if p is None:
@@ -168,6 +172,15 @@ class Context:
             while len(self._docs) > DOC_CACHE:
                 self._docs.popitem(last=False)
         return data
+
+    def doc_title(self, doc_id: str, paragraphs: Sequence[Paragraph]) -> str:
+        """The report's title, or the first line of a document without sections (a news item)."""
+        title = self.reports.get(doc_id, {}).get("title") or ""
+        if title:
+            return title
+        if paragraphs and not any(p.section_path for p in paragraphs) and len(paragraphs[0].text) <= TITLE_CHARS:
+            return paragraphs[0].text
+        return ""
 
     def facts(self, docs: Sequence[str], kind: str | None = None) -> list[FactView]:
         out: list[FactView] = []

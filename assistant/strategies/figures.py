@@ -120,7 +120,8 @@ class FigureStrategy:
 
 def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[ScoredFigure]:
     fq = folded_text(u.effective)
-    wants_target = bool(_TARGET_WORDS.search(fq))
+    wants_target = bool(_TARGET_WORDS.search(fq)) or _asks_future(u, ctx, docs)
+    asked_numbers = set(re.findall(r"\d+(?:[.,/]\d+)*", fq))
     negated_q = bool(_NEGATION_RE.search(fq))
     wanted, filed = _indicator_keys(u, ctx, docs)
     out: list[ScoredFigure] = []
@@ -128,6 +129,8 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
         fit = type_fit(u, v)
         if fit == 0.0:
             continue
+        if _raw_number(v) in asked_numbers:
+            continue  # "Chiến dịch 100 ngày", "Đề án 06": a number the question names is not its answer
         m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
         score = m.score * fit
         if v.fact.target and not wants_target:
@@ -144,6 +147,18 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
         out.append(ScoredFigure(v, score, m, fit, rank))
     out.sort(key=lambda s: (-s.rank, -s.match.label_share, s.view.fact.start))
     return out
+
+
+def _raw_number(v: FactView) -> str:
+    m = re.search(r"\d+(?:[.,/]\d+)*", v.paragraph.text[v.fact.start:v.fact.end])
+    return folded_text(m.group(0)).strip() if m else ""
+
+
+def _asks_future(u: Understanding, ctx: Context, docs: list[str]) -> bool:
+    """ "Đến năm 2030, ... bao nhiêu %?": a year after the reports' periods asks for a target."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", u.effective)]
+    ends = [int(p.rsplit("..", 1)[-1][:4]) for d in docs if (p := ctx.reports.get(d, {}).get("period"))]
+    return bool(years and ends and max(years) > max(ends))
 
 
 def _indicator_keys(u: Understanding, ctx: Context,

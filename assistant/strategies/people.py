@@ -82,6 +82,8 @@ class PersonStrategy:
                 best = (score, v)
         need = PERSON_MIN_SCORE if role is None else 0.0
         if best is None or best[0] < need:
+            if role is None:
+                return None  # "Ai chủ trì ...?" may be answered by a body or a role: the text says
             what = asked_phrase(u, "người được hỏi")
             if role:
                 what = f"họ tên {role_display(role)}"

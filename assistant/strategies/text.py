@@ -29,6 +29,7 @@ MAX_SENTENCES_PLURAL = 6  # "những mô hình nào": every sentence that states
 CLOSE_TO_BEST = 0.85  # further sentences are quoted when they score this close to the best
 CLOSE_TO_BEST_PLURAL = 0.7
 _PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\bnao\b|\bnhung gi\b|\bke ten\b|\bliet ke\b")
+FOCUS_MISSING = 0.75
 _PLACE_WORDS = (" tai ", " o ", " to dan pho ", " thon ", " khu ", " dia ban ")
 _PURPOSE_WORDS = (" nham ", " de ", " giup ", " phuc vu ", " muc dich ", " vi ", " do ", " gop phan ")
 _NEGATED_RE = re.compile(r" (?:khong|chua|khong co|khong phat sinh|chua co) ")
@@ -43,11 +44,30 @@ class ScoredSentence:
     score: float
 
 
+def focus_word(ctx: Context, u: Understanding, attr) -> str | None:
+    """The asked entity of "… nhiệm kỳ nào?", "… thiết bị gì?": the last attribute word before the
+    question word (None when the question has no such word or it names nothing specific)."""
+    folded = folded_text(ctx.matcher.weights.restore_accents(u.effective))
+    m = re.search(r" (?:nao|gi) ", folded)
+    if not m:
+        return None
+    before = folded[: m.start()].split()
+    words = {t.word for t in attr.terms}
+    for n in (3, 2, 1):
+        cand = " ".join(before[-n:])
+        if cand in words:
+            return cand
+    return None
+
+
 def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> list[ScoredSentence]:
+    focus = focus_word(ctx, u, attr)
     out: list[ScoredSentence] = []
     for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
         m = ctx.matcher.score(attr, folded, folded, ctx.context_of(p))
         score = m.score
+        if focus is not None and f" {focus} " not in folded:
+            score *= FOCUS_MISSING  # the sentence does not name the asked entity
         if u.answer_type == "where" and any(w in folded for w in _PLACE_WORDS):
             score += 0.05
         if u.answer_type == "why" and any(w in folded for w in _PURPOSE_WORDS):
