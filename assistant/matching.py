@@ -224,6 +224,9 @@ def contains_word(haystack: str, word: str) -> bool:
     """Whole-word containment in a `folded_text` string; dates match with or without the year."""
     if f" {word} " in haystack:
         return True
+    if len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"):
+        # a year is in the dates of that year ("2026" in "01/01/2026")
+        return re.search(rf" \d{{1,2}}/\d{{1,2}}/{word} ", haystack) is not None
     if _DATE_TOKEN_RE.match(word):
         parts = word.split("/")
         dm = "/".join(parts[:2])
@@ -450,7 +453,7 @@ class Matcher:
         missing: list[str] = []
         for t in attr.terms:
             where = _where(t.word, label, sentence, context)
-            if t.date and where == IN_CONTEXT and not _DATED_RE.search(sentence):
+            if t.date and "/" in t.word and where == IN_CONTEXT and not _DATED_RE.search(sentence):
                 # "Từ 01/7/2025 đến 06/6/2026, ..." opens the paragraph: it dates an undated sentence
                 where = IN_LABEL
             if where == 0.0 and t.alternatives:

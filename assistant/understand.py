@@ -321,6 +321,13 @@ class QuestionUnderstander:
         return "text"
 
     def list_topic(self, key: str) -> str | None:
+        # "Cơ quan nào chủ trì nhiệm vụ ...?" asks for a body, not for the list of tasks: when the
+        # question word follows a noun, that noun must be the topic ("những khó khăn gì").
+        m = re.search(r"(\w+) (\w+) (?:nao|gi)\b", key)
+        if m and m.group(2) not in _LIST_WORD_BEFORE_CUE and not any(
+                contains_phrase(f"{m.group(1)} {m.group(2)}", w) or m.group(2) == w.split()[-1]
+                for ws in self.words.list_topics.values() for w in ws):
+            return None
         cued = any(contains_phrase(key, c) for c in self.words.list_cues) or re.match(r"(nhung|cac) ", key) is not None
         bare = any(key.startswith(w) for words in self.words.list_topics.values() for w in words)
         if not cued and not bare:
@@ -393,6 +400,7 @@ class QuestionUnderstander:
         return out
 
 
+_LIST_WORD_BEFORE_CUE = frozenset({"nhung", "cac", "la", "gom", "co", "nhu", "duoc", "ra", "neu", "viec", "noi", "dung"})
 _SAME_PERIOD_SUB_RE = re.compile(r"(?i)(?:trong\s+)?(?:cùng\s+)?(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)\s+(?:đó|này|ấy)|"
                                  r"(?:trong\s+)?cùng\s+(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)")
 _WHEN_RE = re.compile(

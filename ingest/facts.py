@@ -45,6 +45,7 @@ LABEL_BEFORE_CHARS = 90  # a figure's label: at most this many characters before
 LABEL_AFTER_CHARS = 60  # ... and after its measure
 DATE_CONTEXT_CHARS = 120  # the words around a date that say what it dates
 ROLE_MAX_WORDS = 9
+ROW_LABEL_CHARS = 60
 
 _CLAUSE_LEFT_RE = re.compile(r"[;]|\.\s|\n")
 _CLAUSE_RIGHT_RE = re.compile(r"[;,:.()\n]|\s[-–]\s")
@@ -193,7 +194,8 @@ class FactExtractor:
             offsets.append(at)
             if at >= 0:
                 pos = at + len(c)
-        row_label = " ".join(c for c in cells if c and not find_numbers(c) and len(c) < 200
+        # The row's own label: its short text cells ("Cấp xã", "Bộ Tư pháp"); long cells are content.
+        row_label = " ".join(c for c in cells if c and not find_numbers(c) and len(c) <= ROW_LABEL_CHARS
                              and not re.fullmatch(r"[\dIVX.]+", c.strip()))
         row_span = Span(p.text, 0, len(p.text))
         out: list[Fact] = []

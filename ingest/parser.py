@@ -340,6 +340,49 @@ _REF_RE = re.compile(
 _REMARK_RE = re.compile(r"^\(.{0,40}\)$")
 
 
+_DATA_CELL_RE = re.compile(r"[\d.,%\s]+")
+
+
+def _table_header(rows: list[tuple[str, ...]]) -> list[str]:
+    """The column labels of a table whose header may span several rows with merged cells:
+
+        STT | Số DVCTT |          |          |
+            | Cấp tỉnh |          | Cấp xã   |
+            | Toàn trình | Một phần | Toàn trình | Một phần
+        ..  | 1134     | 608      | 196      | 162
+
+    Header rows are the rows before the first one with a figure (the row number aside); in every
+    header row but the last, a merged cell spreads over the empty cells to its right. A column's
+    label joins its levels: "Số DVCTT - Cấp tỉnh - Toàn trình"."""
+    n_head = 0
+    for row in rows:
+        if any(c and _DATA_CELL_RE.fullmatch(c) for c in row[1:]):
+            break
+        n_head += 1
+    n_head = max(1, min(n_head, len(rows) - 1 if len(rows) > 1 else 1))
+    if n_head == 1:
+        return list(rows[0])
+    width = max(len(r) for r in rows[:n_head])
+    levels: list[list[str]] = []
+    for i, row in enumerate(rows[:n_head]):
+        cells = [row[k] if k < len(row) else "" for k in range(width)]
+        if i < n_head - 1:  # merged cells of an upper level cover the empty cells to their right
+            cur = ""
+            for k in range(1, width):
+                cur = cells[k] or cur
+                cells[k] = cur
+        levels.append(cells)
+    header = []
+    for k in range(width):
+        parts: list[str] = []
+        for lv in levels:
+            c = lv[k].strip()
+            if c and c not in parts:
+                parts.append(c)
+        header.append(" - ".join(parts))
+    return header
+
+
 def _is_title_word(w: str) -> bool:
     """"Quả", "D'Ran", "H'Leo": upper-case initial, lower-case rest (apostrophe parts alike)."""
     if not w or not w[0].isupper():
@@ -644,21 +687,7 @@ class ReportParser:
             if not table_block:
                 return
             rows = [tuple(self._cells(ln.raw)) for ln in table_block]
-            # trim trailing empty cells of each row but keep alignment
-            header = list(rows[0])
-            if len(rows) >= 3 and any(not c for c in header[1:]) and not rows[1][0]:
-                second = rows[1]
-                if not any(re.fullmatch(r"[\d.,%\s]+", c) for c in second if c):
-                    carry, cur = [], ""
-                    for c in header:
-                        cur = c or cur
-                        carry.append(cur)
-                    merged = []
-                    for k in range(max(len(header), len(second))):
-                        top = carry[k] if k < len(carry) else ""
-                        sub = second[k] if k < len(second) else ""
-                        merged.append(f"{top} - {sub}" if top and sub and top != sub else (sub or (header[k] if k < len(header) else "")))
-                    header = merged
+            header = _table_header(rows)
             while header and not header[-1]:
                 header.pop()
             tid = f"{doc_id}:t{len(report.tables) + 1}"

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 TERM_SAMPLE_PARAGRAPHS = 20_000  # word weights are estimated on at most this many paragraphs
 DOC_CACHE = 512  # reports whose facts and paragraphs are kept in memory
 TITLE_CHARS = 200  # a first line this short opens a news item as its title
+KEY_VALUE_CHARS = 160  # a "Label: value" line this short leans on its section title
 
 
 class Strategy(Protocol):
@@ -129,12 +130,15 @@ class Context:
         return docs, None
 
     def _mentions_period(self, doc_id: str, u: Understanding) -> bool:
-        phrases = [folded_text(_PERIOD_PREFIX_RE.sub("", s)).strip() for s in u.subject_phrases
-                   if _PERIOD_WORD_RE.search(s)]
-        if not phrases:
-            return False
-        body = " ".join(self.context_of(p) for p in self.doc(doc_id).paragraphs)
-        return any(ph and f" {ph} " in body for ph in phrases)
+        """The report speaks of the asked period somewhere ("quý II năm 2026" in a Q1 report's tasks)."""
+        period = self.reports.get(doc_id, {}).get("period")
+        codes: set[str] = set()
+        for p in self.doc(doc_id).paragraphs:
+            for m in _ANY_PERIOD_RE.finditer(p.text):
+                code = _period_code(m, [period])
+                if code:
+                    codes.add(code)
+        return any(p in codes for p in u.periods)
 
     def period_is_own(self, u: Understanding, docs: Sequence[str]) -> bool:
         """The asked period is the period of the reports read (it names the report, not a sentence)."""
@@ -165,7 +169,7 @@ class Context:
                 continue
             measure_words = p.text[f.start:f.end] if f.kind == "figure" else ""
             data.facts.append(FactView(f, p, folded_text(f"{f.label} {measure_words}"),
-                                       folded_text(p.text[f.sentence_start:f.sentence_end]),
+                                       folded_text(f"{p.text[f.sentence_start:f.sentence_end]} {_subject_of(p)}"),
                                        data.contexts[p.id]))
         with self._lock:
             self._docs[doc_id] = data
@@ -243,8 +247,13 @@ class Context:
         for p in paragraphs:
             if p.kind == "heading" and not headings:
                 continue
+            subject = _subject_of(p)
+            prev = ""
             for s in sentence_spans(p.text):
-                out.append((p, s.start, s.end, folded_text(s.text)))
+                # "Việc triển khai nhằm ...", "Qua đó, ...": the sentence before is its subject.
+                lead = prev if _ANAPHORIC_RE.match(s.text) else ""
+                out.append((p, s.start, s.end, folded_text(f"{s.text} {subject} {lead}")))
+                prev = s.text
         return out
 
     def nearest(self, attr: Attribute, paragraphs: Sequence[Paragraph],
@@ -356,6 +365,19 @@ def _period_code(m: re.Match[str], periods: Sequence[str | None]) -> str | None:
         q = m.group("q").lower()
         return f"{year}-Q{_ROMAN.get(q, q)}"
     return year
+
+
+_ANAPHORIC_RE = re.compile(r"(?i)^\W*(?:việc (?:triển khai|này|lắp đặt|thực hiện|ứng dụng)|điều này|qua đó|nhờ đó|từ đó|"
+                           r"theo đó|mô hình (?:này|giúp|góp phần|tạo)|hoạt động này|kết quả (?:này|là)|các mô hình này)\b")
+_KEY_VALUE_RE = re.compile(r"^\W*[^:.;]{2,40}:\s*\S")
+
+
+def _subject_of(p: Paragraph) -> str:
+    """A short "Label: value" line ("Cơ quan chủ trì: Phòng Văn hóa - Xã hội.") takes its subject from
+    its section title: the title is read as part of the sentence."""
+    if p.section_path and len(p.text) <= KEY_VALUE_CHARS and _KEY_VALUE_RE.match(p.text):
+        return p.section_path[-1]
+    return ""
 
 
 def _period_end(period: str | None) -> str:

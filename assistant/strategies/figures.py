@@ -39,6 +39,12 @@ TARGET_FACTOR = 0.7  # a plan or target figure answers a question about results 
 OTHER_MEASURE_FIT = 0.15
 BARE_MEASURE_FIT = 0.75
 _RANK_WORDS = (" xep hang ", " hang ", " xep thu ", " dung thu ", " vi tri ")
+# "Trong đó tính riêng ... : 896 hồ sơ" is a part of a total; a question about the total prefers
+# the figure that is not introduced as a part.
+_SUBSET_RE = re.compile(r"^\s*(?:trong do|tinh rieng|rieng|gom|bao gom|cu the)\b| (?:trong do|tinh rieng) ")
+_TOTAL_RE = re.compile(r" (?:tong cong|tong so|tat ca|toan bo|tong) ")
+SUBSET_FACTOR = 0.8
+_SUPERLATIVE_RE = re.compile(r" (?P<dir>cao|nhieu|lon|dai) nhat | (?P<low>thap|it|nho|ngan) nhat ")
 _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|ke hoach|phan dau|du kien|dat ra|de ra)\b")
 FIGURE_TYPES = frozenset({"count", "percent", "money", "rank"})
 
@@ -101,6 +107,9 @@ class FigureStrategy:
         attr = ctx.attribute(u, scoped)
         ranked = rank_figures(u, ctx, scoped, attr)
         best = next((s for s in ranked if accept(s)), None)
+        sup = _SUPERLATIVE_RE.search(folded_text(u.effective))
+        if sup is not None and u.units:
+            best = _extreme(ranked, attr, ctx, low=bool(sup.group("low"))) or best
         if best is None:
             return missing_sentence(ctx, u, scoped, asked_phrase(u, _fallback(u)), attr)
         v = best.view
@@ -124,6 +133,7 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
     asked_numbers = set(re.findall(r"\d+(?:[.,/]\d+)*", fq))
     negated_q = bool(_NEGATION_RE.search(fq))
     wanted, filed = _indicator_keys(u, ctx, docs)
+    asks_total = bool(_TOTAL_RE.search(fq))
     out: list[ScoredFigure] = []
     for v in ctx.facts(docs, "figure"):
         fit = type_fit(u, v)
@@ -139,6 +149,8 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
             score *= NEGATION_FACTOR
         precision = ctx.matcher.precision(attr, v.fact.label)
         rank = score * (PRECISION_BASE + (1 - PRECISION_BASE) * precision)
+        if asks_total and _SUBSET_RE.search(folded_text(v.fact.label)):
+            rank *= SUBSET_FACTOR
         keys = filed.get((v.fact.paragraph_id, round(v.fact.value or 0.0, 6)))
         if wanted and keys:
             # "Tỷ lệ hồ sơ trực tuyến" names the taxonomy's tiep_nhan_truc_tuyen: a figure the table
@@ -147,6 +159,22 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
         out.append(ScoredFigure(v, score, m, fit, rank))
     out.sort(key=lambda s: (-s.rank, -s.match.label_share, s.view.fact.start))
     return out
+
+
+def _extreme(ranked: list[ScoredFigure], attr, ctx: Context, low: bool) -> ScoredFigure | None:
+    """ "Tiện ích nào đạt tỷ lệ cao nhất?" in one report: among the figures that state the asked
+    attribute (the superlative words aside), the largest (or smallest) value."""
+    sup_words = {"cao nhat", "nhieu nhat", "lon nhat", "dai nhat", "thap nhat", "it nhat", "nho nhat",
+                 "cao", "nhieu", "lon", "dai", "thap", "it", "nho", "ngan", "nhat"}
+    core = type(attr)(tuple(t for t in attr.terms if t.word not in sup_words), attr.phrase)
+    pool = []
+    for s in ranked:
+        m = ctx.matcher.score(core, s.view.label, s.view.sentence, s.view.context)
+        if m.score * s.fit >= FIGURE_MIN_SCORE and m.key_found >= KEY_MIN:
+            pool.append(s)
+    if len(pool) < 2:
+        return None
+    return (min if low else max)(pool, key=lambda s: s.view.fact.value or 0.0)
 
 
 def _raw_number(v: FactView) -> str:

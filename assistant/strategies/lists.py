@@ -29,7 +29,7 @@ class ListStrategy:
     name = "list"
 
     def answer(self, u: Understanding, ctx: Context) -> Answer | None:
-        if not u.list_topic or not u.units:
+        if not u.units or not (u.list_topic or _asks_for_list(u)):
             return None
         docs, problem = ctx.docs_for(u)
         if problem:
@@ -56,10 +56,19 @@ class ListStrategy:
         return answered(u, "\n\n".join(blocks), book, "list")
 
 
+def _asks_for_list(u: Understanding) -> bool:
+    """ "... ở những việc gì?", "đã hình thành những mô hình mới nào?": a plural question."""
+    return bool(_PLURAL_RE.search(u.key)) and u.answer_type in ("text", "list", "why")
+
+
 def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
                   u: Understanding) -> list[tuple[tuple[str, ...], list[Paragraph]]]:
     """Sections whose title names the list topic and whose text is about the question, with their
-    items (most specific section first; a section inside another chosen one is not repeated)."""
+    items (most specific section first; a section inside another chosen one is not repeated).
+    Without a topic, a section whose own title states the question ("Về ứng dụng CNTT trong nội
+    bộ các cơ quan") lists its items."""
+    if not u.list_topic:
+        return _titled_section(ctx, paragraphs, u)
     words = load_question_words().list_topics.get(u.list_topic or "", ())
     paths: dict[tuple[str, ...], int] = {}
     for i, p in enumerate(paragraphs):
@@ -83,9 +92,13 @@ def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
         cov = ctx.matcher.score(attr, body, body).score if attr.terms else 1.0
         if cov < LIST_MIN_COVERAGE:
             continue
-        # The topic word the question uses, in the title itself, wins over a sibling topic word.
-        exact = any(contains_word(folded_text(path[-1]), folded_text(w).strip()) for w in topic_words)
-        scored.append((cov + (0.2 if exact else 0.0) + 0.02 * len(path), path))
+        # The topic word the question uses, in the title itself, wins over a sibling topic word;
+        # and the section whose own title states the question (its period, its subject) wins over
+        # its sub-sections, which share its words only through the path.
+        title = folded_text(path[-1])
+        exact = any(contains_word(title, folded_text(w).strip()) for w in topic_words)
+        own = ctx.matcher.score(attr, title, title).score if attr.terms else 0.0
+        scored.append((cov + (0.2 if exact else 0.0) + 0.3 * own, path))
     scored.sort(key=lambda x: -x[0])
     chosen: list[tuple[tuple[str, ...], list[Paragraph]]] = []
     for score, path in scored:
@@ -99,15 +112,48 @@ def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
     return chosen
 
 
+TITLE_MIN_SCORE = 0.75  # a section title this close to the question answers a plural question by its items
+_PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\b(?:nao|gi)\b|\bnhung gi\b|\bke ten\b|\bliet ke\b|\bgom nhung\b")
+
+
+def _titled_section(ctx: Context, paragraphs: Sequence[Paragraph],
+                    u: Understanding) -> list[tuple[tuple[str, ...], list[Paragraph]]]:
+    attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [], extra_drop=_LIST_QUESTION_WORDS,
+                         keep_type_words=False)
+    if not attr.terms:
+        return []
+    best: tuple[float, tuple[str, ...]] | None = None
+    seen: set[tuple[str, ...]] = set()
+    for p in paragraphs:
+        if p.kind != "heading" or not p.section_path or p.section_path in seen:
+            continue
+        seen.add(p.section_path)
+        title = folded_text(p.section_path[-1])
+        m = ctx.matcher.score(attr, title, title)
+        if m.score >= TITLE_MIN_SCORE and (best is None or m.score > best[0]):
+            best = (m.score, p.section_path)
+    if best is None:
+        return []
+    items = _items(paragraphs, best[1])
+    return [(best[1], items)] if items else []
+
+
 _LIST_QUESTION_WORDS = ("những gì", "gồm những gì", "là gì", "nào", "kể tên", "liệt kê", "nêu", "có những",
                         "những", "các", "gì")
 
 
 def _items(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> list[Paragraph]:
+    """The section's items: its sub-section headings when it has sub-sections (each is one item,
+    "1. Tiếp tục nâng cao hiệu quả ...", with the paragraphs before the first one), else its
+    paragraphs."""
     depth = len(path)
-    return [p for p in paragraphs
-            if p.section_path[:depth] == path and not _CLOSING_RE.match(p.text)
-            and not (p.kind == "heading" and p.section_path == path) and p.text.strip()]
+    inside = [p for p in paragraphs
+              if p.section_path[:depth] == path and not _CLOSING_RE.match(p.text)
+              and not (p.kind == "heading" and p.section_path == path) and p.text.strip()]
+    subs = [p for p in inside if p.kind == "heading" and len(p.section_path) == depth + 1]
+    if len(subs) >= 2:
+        return [p for p in inside if p.section_path == path or p in subs]
+    return inside
 
 
 def _section_heading(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> Paragraph | None:

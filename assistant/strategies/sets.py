@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 MENTION_MIN_SCORE = 0.6  # calibrated on the development sets' tune files
 MENTION_FULL_SCAN_REPORTS = 200
+MIN_SENTENCE_LETTERS = 8
+_LETTERS_RE = re.compile(r"[^\W\d_]")
 MENTION_CANDIDATES = 400
 _DIFFICULTY_WORDS = ("con thieu", "thieu", "han che", "kho khan", "chua", "yeu", "kem", "kiem nhiem", "bat cap",
                      "vuong mac", "cham", "khong dap ung", "con it", "ton tai", "diem nghen", "chua dong deu",
@@ -133,6 +135,8 @@ class TextAggregateStrategy:
         best = None
         best_score = 0.0
         for p, s, e, folded in ctx.sentences(paragraphs, headings=True):
+            if len(_LETTERS_RE.findall(p.text[s:e])) < MIN_SENTENCE_LETTERS:
+                continue  # a numbering-only heading ("6.") states nothing
             if needs is not None and not _has_quantity(p.text[s:e], needs):
                 continue  # "đơn vị nào báo cáo số thủ tục ...": the sentence must give the figure
             if topic_words:
@@ -145,7 +149,7 @@ class TextAggregateStrategy:
         return best
 
 
-_QUANTITY_RE = re.compile(r"(?<![a-z])(?:so lieu|con so|so luong|ty le|ti le|bao cao (?:cu the )?so|neu so)(?![a-z])")
+_QUANTITY_RE = re.compile(r"(?<![a-z])(?:so lieu|con so|so luong|ty le|ti le|cu the so|neu so)(?![a-z])")
 
 
 def _asked_quantity(folded: str) -> str | None:

@@ -77,6 +77,30 @@ def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> lis
     return out
 
 
+MAX_LIST_AFTER = 10
+
+
+def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
+    """The items a sentence ending in ":" introduces: the rest of its paragraph's lines are in the
+    paragraph itself; the following bullet paragraphs of the same section are returned."""
+    if not s.paragraph.text[s.start:s.end].rstrip().endswith(":"):
+        return []
+    paras = ctx.doc(s.paragraph.doc_id).paragraphs
+    idx = next((i for i, p in enumerate(paras) if p.id == s.paragraph.id), None)
+    if idx is None:
+        return []
+    out: list[Paragraph] = []
+    for p in paras[idx + 1:]:
+        if p.kind not in ("bullet", "text") or p.section_path != s.paragraph.section_path:
+            break
+        if p.kind == "text" and not p.text.lstrip().startswith(("-", "+", "•", "*")):
+            break
+        out.append(p)
+        if len(out) >= MAX_LIST_AFTER:
+            break
+    return out
+
+
 class TextStrategy:
     name = "text"
 
@@ -123,4 +147,8 @@ class TextStrategy:
                 lines.append(f"Theo {ctx.report_phrase(s.paragraph.doc_id)}: {q} [{n}]")
             else:
                 lines.append(f"- {q} [{n}]")
+            # "Các nội dung trọng tâm ... gồm:" introduces a list: its items answer too.
+            for item in _list_after(ctx, s):
+                seen.add((item.id, 0))
+                lines.append(f"- {quoted_sentence(item, 0, len(item.text))} [{cite_sentence(book, item, 0, len(item.text))}]")
         return answered(u, "\n".join(lines), book, "lookup")
