@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol
 
 from assistant.models import Answer, Citation
 from assistant.textutil import period_phrase
-from index.query import spelled_as
+from index.query import PROVINCE_ALIASES, spelled_as
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import find_numbers, fold, format_number, measure_at
@@ -556,6 +556,10 @@ def _named_provinces(fq: str, reports: list[dict]) -> list[str]:
     province (or pre-merger name, mapped to its new province) written after "tỉnh"/"thành phố"."""
     provs = sorted({r["province"] for r in reports if r.get("province")}, key=len, reverse=True)
     out = [p for p in provs if re.search(r"(?<![a-z0-9])" + re.escape(fold(p)) + r"(?![a-z0-9])", fq)]
+    spaced = " " + " ".join(re.sub(r"[^a-z0-9]+", " ", fq).split()) + " "
+    for alias, canonical in PROVINCE_ALIASES.items():  # "TP.HCM", "TPHCM"
+        if f" {alias} " in spaced and canonical not in out:
+            out.append(canonical)
     try:
         from ingest.gazetteer import canonical_province
     except ImportError:  # pragma: no cover

@@ -37,6 +37,7 @@ _CONTENT_TAGS = frozenset({"N", "Np", "Nc", "Nu", "Ny", "Nb", "A", "M"})
 
 _PUNCT_RE = re.compile(r"(?:(?<!\d)[.,/]|[.,/](?!\d)|[^\w%/.,])+")
 _DATED_RE = re.compile(r" (?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:19|20)\d{2}) ")
+DOMINANT_SHARE = 0.5  # below this share of its folded syllable, a spelling is matched with its accents
 RESTORE_UNIGRAM = 0.3  # accent restoration: weight of a spelling's own frequency against its pairs
 QUESTION_WORD_COUNT = 20  # question words count as this many report occurrences for restoration
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
@@ -57,6 +58,7 @@ class QuestionWords:
     type_words: frozenset[str]
     synonyms: dict[str, frozenset[str]]  # word -> its group (itself included)
     phrasing: dict[str, str]
+    compounds: frozenset[str]  # folded multi-word terms the dictionary lacks ("cap xa")
 
 
 def _cue_re(cue: str) -> re.Pattern[str]:
@@ -80,7 +82,8 @@ def load_question_words(path: str | None = None) -> QuestionWords:
     stops = [" ".join(canonical_syllable(x) for x in p.lower().split()) for p in data["stop"]["phrases"]]
     return QuestionWords(types, topics, tuple(data["list_topics"]["list_cues"]),
                          frozenset(fold(p) for p in stops), frozenset(stops),
-                         frozenset(data["type_words"]["phrases"]), syn, dict(data["phrasing"]))
+                         frozenset(data["type_words"]["phrases"]), syn, dict(data["phrasing"]),
+                         frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])))
 
 
 # --------------------------------------------------------------------------- folding
@@ -102,11 +105,32 @@ def _norm_token(tok: str) -> str:
     return tok
 
 
+class FoldedText(str):
+    """A folded text (a plain `str` for matching) that keeps its source, so a word whose folded form
+    is ambiguous ("cho" = "cho" / "chợ", "so" = "số" / "sở") can be checked with its accents."""
+
+    __slots__ = ("source",)
+
+    @property
+    def accented(self) -> str:
+        return accented_text(self.source)
+
+
 @lru_cache(maxsize=100_000)
-def folded_text(text: str) -> str:
+def folded_text(text: str) -> FoldedText:
     """Folded, abbreviations expanded, punctuation as spaces, padded with one space each side."""
     f = _ABBR_RE.sub(lambda m: f"{m.group(0)} {_ABBR[m.group(0)]}", fold(text).replace("&", ""))
     toks = [_norm_token(t) for t in _PUNCT_RE.split(f) if t]
+    out = FoldedText(" " + " ".join(toks) + " ")
+    out.source = text
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def accented_text(text: str) -> str:
+    """Lower case with canonical tone placement and accents kept, tokens as in `folded_text`."""
+    low = _ABBR_ACCENTED_RE.sub(lambda m: f"{m.group(0)} {ABBREVIATIONS[m.group(0)][0]}", text.lower())
+    toks = [canonical_syllable(_norm_token(t)) for t in _PUNCT_RE.split(low) if t]
     return " " + " ".join(toks) + " "
 
 
@@ -171,7 +195,7 @@ def _extra_words() -> frozenset[str]:
     """Folded multi-syllable words of the question vocabulary (allowed whatever the accents)."""
     qw = load_question_words()
     extra = [w for group in qw.synonyms.values() for w in group]
-    extra += [*qw.stop, *qw.type_words, *_ABBR.values()]
+    extra += [*qw.stop, *qw.type_words, *_ABBR.values(), *qw.compounds]
     return frozenset(w for w in extra if " " in w)
 
 
@@ -320,6 +344,16 @@ class WordWeights:
             path.append(form)
         return path[::-1]
 
+    def ambiguous(self, syllable: str, spelling: str) -> bool:
+        """Does matching `syllable` without accents mostly find another word than `spelling`? True
+        when the reports write the folded syllable in several ways and `spelling` is not the usual
+        one ("chợ" among the many "cho"; "sở" among the many "số")."""
+        forms = self._acc_uni.get(syllable)
+        if not forms or len(forms) < 2:
+            return False
+        total = sum(forms.values())
+        return forms.get(spelling, 0) / total < DOMINANT_SHARE
+
     def df(self, word: str) -> int:
         syl = word.split()
         if len(syl) == 1:
@@ -342,6 +376,8 @@ class Term:
     alternatives: frozenset[str] = frozenset()  # synonyms (folded)
     content: bool = True  # a noun or adjective (names the attribute), not a verb or function word
     date: bool = False  # a date or a period word ("15/4", "2025"): satisfied by the paragraph too
+    accented: str | None = None  # set for a syllable whose folded form is ambiguous ("chợ" vs "cho")
+    proper: bool = False  # a proper name ("Lang Xá Cồn"): it locates the subject, like a unit name
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +449,11 @@ class Matcher:
                 weight *= DATE_WEIGHT
             elif tag is not None and not content and self.weights.df(w) == 0:
                 weight *= UNKNOWN_VERB_WEIGHT
-            seen[w] = Term(w, weight, self.words.synonyms.get(w, frozenset()) - {w}, content, is_date)
+            strict = accented if accented is not None and " " not in w and self.weights.ambiguous(w, accented) \
+                else None
+            proper = bool(syl_tags) and all(t == "Np" for t in syl_tags) and w not in self.words.type_words
+            seen[w] = Term(w, weight, self.words.synonyms.get(w, frozenset()) - {w}, content, is_date, strict,
+                           proper)
             last = w
         return Attribute(tuple(seen.values()), phrase=text.strip())
 
@@ -436,7 +476,8 @@ class Matcher:
             return 0.0
         top = max(t.weight for t in aspect.terms)
         for t in aspect.terms:
-            found = contains_word(sentence, t.word) or any(contains_word(sentence, a) for a in t.alternatives)
+            found = contains_word(_acc(sentence), t.accented) if t.accented is not None else (
+                contains_word(sentence, t.word) or any(contains_word(sentence, a) for a in t.alternatives))
             if t.content and t.weight >= REQUIRED_SHARE * top and not found:
                 return 0.0
         content = Attribute(tuple(t if t.content else Term(t.word, t.weight * VERB_SHARE, t.alternatives, False, t.date)
@@ -452,7 +493,12 @@ class Matcher:
         key_found = 0.0
         missing: list[str] = []
         for t in attr.terms:
-            where = _where(t.word, label, sentence, context)
+            if t.accented is not None:
+                where = _where(t.accented, _acc(label), _acc(sentence), _acc(context))
+            else:
+                where = _where(t.word, label, sentence, context)
+            if t.proper and where == IN_CONTEXT:
+                where = IN_SENTENCE  # the paragraph (or the document's title) is about that place or body
             if t.date and "/" in t.word and where == IN_CONTEXT and not _DATED_RE.search(sentence):
                 # "Từ 01/7/2025 đến 06/6/2026, ..." opens the paragraph: it dates an undated sentence
                 where = IN_LABEL
@@ -491,6 +537,11 @@ class Matcher:
 @lru_cache(maxsize=50_000)
 def _label_words(label_text: str) -> tuple[str, ...]:
     return tuple(segment(label_text))
+
+
+def _acc(text: str) -> str:
+    """The accented form of a folded text made by `folded_text` (itself when it has no source)."""
+    return text.accented if isinstance(text, FoldedText) and hasattr(text, "source") else text
 
 
 def _where(word: str, label: str, sentence: str, context: str) -> float:

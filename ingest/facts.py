@@ -136,7 +136,8 @@ class FactExtractor:
     # ------------------------------------------------------------------ figures
     def _figures(self, p: Paragraph, span: Span, folded: str) -> list[Fact]:
         text = span.text
-        nums = find_numbers(text, folded)
+        nums = find_numbers(text, folded) + _word_durations(text, folded)
+        nums.sort(key=lambda n: n.start)
         out: list[Fact] = []
         labels: list[str] = []
         after_ends: list[int] = []
@@ -447,7 +448,22 @@ _PLACE_BEFORE_RE = re.compile(
 _APPOSITION_END_RE = re.compile(
     r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"
     r"de nghi|yeu cau|la nguoi|duoc|tham du|lam truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
-    r"chia se|tra loi|phat dong|trao|tang)(?:\s|$)")
+    r"chia se|tra loi|phat dong|trao|tang)(?=[\s:,.;]|$)")
+
+
+_WORD_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+                 "muoi": 10, "nua": 0.5}
+_WORD_DURATION_RE = re.compile(r"(?<![a-z])(mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|nua) (ngay|tuan|thang|nam|gio|phut)(?![a-z])")
+_DURATION_UNITS = {"ngay": "ngày", "tuan": "tuần", "thang": "tháng", "nam": "năm", "gio": "giờ", "phut": "phút"}
+
+
+def _word_durations(text: str, folded: str) -> list[NumberMatch]:
+    """Durations written in words ("Chỉ sau một ngày, ..."): reports write short spans that way."""
+    out = []
+    for m in _WORD_DURATION_RE.finditer(folded):
+        out.append(NumberMatch(m.start(), m.end(), text[m.start():m.end()], float(_WORD_NUMBERS[m.group(1)]),
+                               "duration", _DURATION_UNITS[m.group(2)], m.end()))
+    return out
 
 
 def _same_run(text: str, a: re.Match[str], b: re.Match[str]) -> bool:

@@ -186,11 +186,26 @@ class Context:
             return paragraphs[0].text
         return ""
 
-    def facts(self, docs: Sequence[str], kind: str | None = None) -> list[FactView]:
+    def facts(self, docs: Sequence[str], kind: str | None = None, u: Understanding | None = None) -> list[FactView]:
+        """Facts of the reports (of one kind); with `u`, only those in the part the question points
+        to ("theo Phụ lục IV", "tại mục II") when the report has such a part."""
         out: list[FactView] = []
         for d in docs:
             out.extend(v for v in self.doc(d).facts if kind is None or v.fact.kind == kind)
+        if u is not None:
+            located = [v for v in out if self.locate(u, v.paragraph)]
+            if located:
+                return located
         return out
+
+    @staticmethod
+    def locate(u: Understanding, p: Paragraph) -> bool:
+        """Is the paragraph inside the part of the report the question names ("Phụ lục IV")?"""
+        locators = [folded_text(m.group("what")).strip() for m in _LOCATOR_RE.finditer(u.effective)]
+        if not locators:
+            return False
+        path = folded_text(" ".join(p.section_path))
+        return any(f" {loc} " in path for loc in locators)
 
     def paragraphs(self, docs: Sequence[str]) -> list[Paragraph]:
         out: list[Paragraph] = []
@@ -209,10 +224,11 @@ class Context:
         return self.matcher.attribute(self.attribute_text(u, docs), extra_drop, keep_type_words=keep_type_words)
 
     def attribute_text(self, u: Understanding, docs: Sequence[str]) -> str:
-        """The question without its subject (units, provinces, the period of the reports read)."""
+        """The question without its subject (units, provinces, the period of the reports read) and
+        without its locator ("theo Phụ lục IV": where to read, see `locate`)."""
         from assistant.matching import text_for_segmenting
 
-        drop = [*u.units, *u.provinces]
+        drop = [*u.units, *u.provinces, *(m.group(0) for m in _LOCATOR_RE.finditer(u.effective))]
         drop += [s for s in u.subject_phrases if not _PERIOD_WORD_RE.search(s)]
         for unit in u.units:
             drop.extend(self._unit_spellings(unit))
@@ -367,6 +383,9 @@ def _period_code(m: re.Match[str], periods: Sequence[str | None]) -> str | None:
     return year
 
 
+# "Theo Phụ lục IV", "tại mục II", "phần 3 của báo cáo": a part of the report, not an attribute.
+_LOCATOR_RE = re.compile(r"(?i)(?:(?:theo|tại|trong|ở|ghi trong)\s+)?(?P<what>(?:phụ lục|phu luc|mục|muc|phần|phan)\s+"
+                         r"(?:[IVX]{1,4}|\d{1,2}))\b(?:\s+(?:của\s+)?(?:báo cáo|bao cao))?")
 _ANAPHORIC_RE = re.compile(r"(?i)^\W*(?:việc (?:triển khai|này|lắp đặt|thực hiện|ứng dụng)|điều này|qua đó|nhờ đó|từ đó|"
                            r"theo đó|mô hình (?:này|giúp|góp phần|tạo)|hoạt động này|kết quả (?:này|là)|các mô hình này)\b")
 _KEY_VALUE_RE = re.compile(r"^\W*[^:.;]{2,40}:\s*\S")

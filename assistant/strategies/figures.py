@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 # Calibrated on the development sets' tune files (eval/dev/*_tune.jsonl), never on the fixed set.
 FIGURE_MIN_SCORE = 0.62
 KEY_MIN = IN_SENTENCE * SYNONYM_FACTOR  # the heaviest word must be in the label or the sentence
-TARGET_FACTOR = 0.7  # a plan or target figure answers a question about results only when nothing else does
 OTHER_MEASURE_FIT = 0.15
 BARE_MEASURE_FIT = 0.75
 _RANK_WORDS = (" xep hang ", " hang ", " xep thu ", " dung thu ", " vi tri ")
@@ -135,7 +134,7 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
     wanted, filed = _indicator_keys(u, ctx, docs)
     asks_total = bool(_TOTAL_RE.search(fq))
     out: list[ScoredFigure] = []
-    for v in ctx.facts(docs, "figure"):
+    for v in ctx.facts(docs, "figure", u):
         fit = type_fit(u, v)
         if fit == 0.0:
             continue
@@ -144,7 +143,7 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
         m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
         score = m.score * fit
         if v.fact.target and not wants_target:
-            score *= TARGET_FACTOR
+            continue  # a plan or target is another attribute than the result asked for
         if not negated_q and _NEGATION_RE.search(v.label):
             score *= NEGATION_FACTOR
         precision = ctx.matcher.precision(attr, v.fact.label)

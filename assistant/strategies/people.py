@@ -44,10 +44,13 @@ def asked_role(key_folded: str) -> str | None:
 
 def holds_role(v: FactView, role: str) -> bool:
     """The person's own role is the asked one: "Phó Chủ tịch" does not hold "Chủ tịch"."""
-    own = folded_text(v.fact.role or "").strip()
-    if not own:
-        return False
-    return own == role or own.startswith(role + " ")
+    for part in re.split(r",|;| kiem | dong thoi | va ", folded_text(v.fact.role or "")):
+        own = part.strip()
+        if own.startswith("kiem "):
+            own = own[5:]
+        if own and (own == role or own.startswith(role + " ")):
+            return True
+    return False
 
 
 class PersonStrategy:

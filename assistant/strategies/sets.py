@@ -143,9 +143,13 @@ class TextAggregateStrategy:
                 section = folded_text(" ".join(p.section_path))
                 if not any(contains_word(folded, w) or contains_word(section, w) for w in topic_words):
                     continue
-            score = max(ctx.matcher.states(a, folded) for a in aspects)
-            if score >= MENTION_MIN_SCORE and score > best_score:
-                best, best_score = (p, s, e), score
+            scored = [(ctx.matcher.states(a, folded), a) for a in aspects]
+            score, aspect = max(scored, key=lambda x: x[0])
+            if score < MENTION_MIN_SCORE or score <= best_score:
+                continue
+            if _negated(folded, aspect):
+                continue  # "không phát sinh hoạt động hợp tác quốc tế" states the opposite
+            best, best_score = (p, s, e), score
         return best
 
 
@@ -165,6 +169,20 @@ def _has_quantity(sentence: str, needs: str) -> bool:
     if needs == "percent":
         return any(n.kind == "percent" for n in nums)
     return any(n.kind in ("count", "percent", "fraction", "money", "decimal", "zero") for n in nums)
+
+
+_NEGATION_BEFORE_RE = re.compile(r"(?:khong|chua|chang)(?: (?:co|phat sinh|trien khai|thuc hien|duoc|xay ra|dat))? $")
+
+
+def _negated(folded: str, aspect: Any) -> bool:
+    """Is the aspect's heaviest word stated under a negation ("chưa có", "không phát sinh")?"""
+    key = aspect.key
+    if key is None:
+        return False
+    at = folded.find(f" {key.word} ")
+    if at < 0:
+        return False
+    return bool(_NEGATION_BEFORE_RE.search(folded[max(0, at - 30):at + 1]))
 
 
 class _ScopedStore:
