@@ -158,9 +158,12 @@ class AggregateAnswerer:
             return AggregateQuery("extreme", measure=measure or d.measure, op="max", **base)
         if _MIN_RE.search(fq) and (which or _QUANT_RE.search(fq)):
             return AggregateQuery("extreme", measure=measure or d.measure, op="min", **base)
-        if (which or count) and d.zero and _NEGATIVE_RE.search(fq):  # "không có hồ sơ quá hạn"
+        # "không có hồ sơ quá hạn" / "còn hồ sơ quá hạn": the cue stands right before the label.
+        label_at = self._label_start(fq, key)
+        cue_zone = fq[max(0, label_at - 14):label_at] if label_at >= 0 else ""
+        if (which or count) and d.zero and _NEGATIVE_RE.search(cue_zone):  # "không có hồ sơ quá hạn"
             return AggregateQuery("threshold", measure=measure or d.count_measure, op="==", value=0, **base)
-        if (which or count) and d.zero and _POSITIVE_RE.search(fq):  # "còn hồ sơ quá hạn"
+        if (which or count) and d.zero and _POSITIVE_RE.search(cue_zone):  # "còn hồ sơ quá hạn"
             return AggregateQuery("threshold", measure=measure or d.count_measure, op=">", value=0, **base)
         if _AVG_RE.search(fq):
             return AggregateQuery("average", measure=measure or d.measure, **base)
@@ -171,10 +174,14 @@ class AggregateAnswerer:
                                   order="asc" if _ASC_RE.search(fq) else "desc", **base)
         # "Có bao nhiêu đơn vị có Tổ công nghệ số?" counts the units that mention a thing: the
         # indicator answers only when a quantity of it is asked, beyond "bao nhiêu đơn vị".
-        quant = _QUANT_RE.search(_COUNT_RE.sub(" ", fq)) if count else _QUANT_RE.search(fq)
+        quant = _quantitative(question, _COUNT_RE.sub(" ", fq) if count else fq)
         if (which or count) and (quant or (measure and not count)):
             return AggregateQuery("list", measure=measure or d.measure, **base)
         return None
+
+    def _label_start(self, fq: str, key: str) -> int:
+        starts = [lb.start for lb in self.taxonomy.find_labels(fq, question=True) if lb.key == key]
+        return min(starts) if starts else -1
 
     def _pick_indicator(self, fq: str) -> tuple[str | None, str | None]:
         labels = self.taxonomy.find_labels(fq, question=True)
@@ -549,6 +556,16 @@ def _named_docs(fq: str, reports: list[dict], question: str) -> list[str]:
                 found.extend(d for d in docs if d not in found)
                 break
     return found
+
+
+def _quantitative(question: str, fq: str) -> bool:
+    """A quantity is asked ("tỷ lệ", "số liệu", "đạt ..."); "lắp đặt", "cài đặt" are not "đạt"."""
+    m = _QUANT_RE.search(fq)
+    while m is not None:
+        if m.group(0) != "dat" or fold(question) == question.lower() or re.search(r"(?i)(?<!\w)đạt(?!\w)", question):
+            return True
+        m = _QUANT_RE.search(fq, m.end())
+    return False
 
 
 def _named_provinces(fq: str, reports: list[dict]) -> list[str]:

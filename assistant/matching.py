@@ -41,7 +41,12 @@ DOMINANT_SHARE = 0.5  # below this share of its folded syllable, a spelling is m
 RESTORE_UNIGRAM = 0.3  # accent restoration: weight of a spelling's own frequency against its pairs
 QUESTION_WORD_COUNT = 20  # question words count as this many report occurrences for restoration
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
-_ASPECT_SPLIT_RE = re.compile(r"(?i),|;|\s(?:hoặc|hoac|hay là|hay)\s")
+_OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
+_SHORT_OR_RE = re.compile(r"(?i)([^\W\d_]+)\s+(?:hoặc|hoac|hay)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*(?=[?.,;]|$)")
+SHORT_ITEM_WORDS = 3
+# "truyền thanh/đài phát thanh": the word after the slash is another name of the one before it.
+_INSERTION_RE = re.compile(r"\s*\(\s*[^\W\d_]+\s*\)(?=\s+[a-zà-ỹđ])")
+_SLASH_ALT_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")  # comma-separated items this short are alternatives
 GENERIC_DF_SHARE = 0.25  # a word in at least this share of paragraphs does not make an aspect specific
 REQUIRED_SHARE = 0.5
 VERB_SHARE = 0.3  # in "which units ..." questions verbs ("xây dựng", "triển khai") are framing
@@ -418,6 +423,8 @@ class Matcher:
         speech from underthesea): reports say "chốt", "nộp" in other words, while a noun no report
         uses ("dân số") names an attribute the reports do not state."""
         cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(text, drop)))
+        cleaned = _SLASH_ALT_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)
+        cleaned = _INSERTION_RE.sub(" ", cleaned)  # "tổ công nghệ (số) cộng đồng": an optional word
         tags = pos_tags(cleaned)
         seen: dict[str, Term] = {}
         # "trí tuệ nhân tạo (AI)": words in parentheses are other names of the word before them.
@@ -462,8 +469,21 @@ class Matcher:
         each an attribute; aspects made only of words most paragraphs use ("chuyển đổi số") are
         left out unless nothing else is asked."""
         cleaned = self.weights.restore_accents(text_for_segmenting(text, drop))
-        parts = [p for p in _ASPECT_SPLIT_RE.split(cleaned) if p.strip()]
-        out = [a for a in (self.attribute(p, keep_type_words=False) for p in parts) if a.terms]
+        # "hoặc"/"hay"/"/" always separate alternatives; commas only in a list of short items
+        # ("chợ số, chợ 4.0"), not inside one description ("cán bộ phụ trách CNTT, chuyển đổi số
+        # phải làm kiêm nhiệm" is one fact).
+        # "của VNPT hoặc Viettel": a short right side is another name for the words before it.
+        cleaned = _SHORT_OR_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)
+        parts: list[str] = []
+        for piece in _OR_SPLIT_RE.split(cleaned):
+            commas = [c for c in re.split(r"[,;]", piece) if c.strip()]
+            short = all(len(segment(c)) <= SHORT_ITEM_WORDS for c in commas)
+            parts.extend(commas if len(commas) > 1 and short else [piece.replace(",", " ").replace(";", " ")])
+        out = [a for a in (self.attribute(p, keep_type_words=False) for p in parts if p.strip()) if a.terms]
+        if len(out) > 1:
+            whole = self.attribute(cleaned, keep_type_words=False)
+            if whole.terms:
+                out.append(whole)
         specific = [a for a in out if any(self.weights.df(t.word) / self.weights.n < GENERIC_DF_SHARE
                                           for t in a.terms)]
         return specific or out

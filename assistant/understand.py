@@ -166,6 +166,9 @@ class QuestionUnderstander:
                 return out, prev_eff
             return question, None
         fragment = _strip_followup_words(question)
+        if own_units and self.answer_type(fragment) != "text" and self._is_standalone(fragment) and \
+                len(match_key(self._without_units(fragment)).split()) >= 3:
+            return fragment, prev_eff  # "Còn mỗi tổ ở xã Cẩm Thanh có mấy thành viên?" asks in full
         if own_units and prev_units:
             # Swap the previous unit(s) for the new one inside the previous question, then any other
             # slot the fragment changes.
@@ -355,7 +358,7 @@ class QuestionUnderstander:
         merged: list[tuple[str, str]] = []
         pending = ""
         for p, t in typed:
-            has_cue = t not in ("text", "yesno") or re.search(r"\bnào\b|\bnao\b|\bgì\b|\bgi\b", p)
+            has_cue = t != "text" or re.search(r"\bnào\b|\bnao\b|\bgì\b|\bgi\b", p)
             if not has_cue:
                 if merged:
                     merged[-1] = (f"{merged[-1][0]}, {p}", merged[-1][1])

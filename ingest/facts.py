@@ -297,7 +297,7 @@ class FactExtractor:
                 continue
             s, e = run[0].start(), run[-1].end()
             before_f = folded[max(0, s - 40):s]
-            if _PLACE_BEFORE_RE.search(before_f):
+            if _PLACE_BEFORE_RE.search(text[max(0, s - 40):s].lower()):
                 i += len(run)
                 continue  # a place, not a person
             role = self._role_near(text, folded, s, e)
@@ -441,9 +441,10 @@ def _squash(text: str) -> str:
 
 
 _TITLE_WORD_RE = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?![\w])")
+# Words before a name that make it a place or a body (lower case, with accents: "chợ", not "cho").
 _PLACE_BEFORE_RE = re.compile(
-    r"(?:phuong|xa|thi tran|tinh|thanh pho|tp\.?|huyen|thon|to dan pho|tdp|khu pho|duong|pho|quan|truong|cau|"
-    r"cho|tu tuong|ap|lang|nha van hoa|bao|song|nui|thpt|thcs|dai hoc|cong ty|benh vien)\s*$")
+    r"(?:phường|xã|thị trấn|tỉnh|thành phố|tp\.?|huyện|thôn|tổ dân phố|tdp|khu phố|đường|phố|quận|trường|cầu|"
+    r"chợ|tư tưởng|ấp|làng|nhà văn hóa|nhà văn hoá|báo|sông|núi|thpt|thcs|đại học|công ty|bệnh viện)\s*$")
 # An apposition ends at the verb that follows it ("..., Bí thư Đảng ủy phường, cho biết ...").
 _APPOSITION_END_RE = re.compile(
     r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"

@@ -107,8 +107,10 @@ class Context:
         if u.scope is not None:
             docs = [d for d in docs if d in u.scope]
         if u.periods and docs:
+            # A report of the period, or one with no period of its own (a news item) that names it.
             covering = [d for d in docs if any(period_overlaps(self.reports[d].get("period"), p)
-                                               for p in u.periods)]
+                                               for p in u.periods)
+                        or (not self.reports[d].get("period") and self._mentions_period(d, u))]
             if not covering and u.units:
                 # A report may speak of another period ("Nhiệm vụ trọng tâm tháng 5" in the April
                 # report): it is read when it names the asked period.
@@ -331,25 +333,50 @@ def missing_sentence(ctx: Context, u: Understanding, docs: Sequence[str], what: 
 
 def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") -> str:
     """The asked attribute in the question's own words, for an abstention sentence ("dân số",
-    "số hộ gia đình", "tỷ lệ hộ nghèo"); the fallback when it would not read as a noun phrase."""
+    "số hộ gia đình", "tỷ lệ hộ nghèo"): a noun phrase cut at the first word that is not part of
+    it (a preposition, a verb of the question), whole dictionary words only ("số chữ ký số công
+    cộng", never "số chữ ký số công"); the fallback when no clean noun phrase is left."""
+    from assistant.matching import segment_pairs
+
     text = u.effective
     for s in sorted(u.subject_phrases, key=len, reverse=True):
         text = re.sub(re.escape(s), " ", text, flags=re.IGNORECASE)
     for unit in u.units:
         text = re.sub(re.escape(unit), " ", text, flags=re.IGNORECASE)
+    text = _LOCATOR_RE.sub(" ", text)
     if u.answer_type == "count" and u.noun_phrase:
-        return f"số {u.noun_phrase.lower()}" if not match_key(u.noun_phrase).startswith("so ") else u.noun_phrase
-    text = _QUESTION_WORDS_RE.sub(" ", text)
-    text = re.sub(r"\s+", " ", text).strip(" ,;:?.!")
-    text = re.sub(r"(?i)^(?:(?:của|ở|tại|trong|cho|thuộc|đã|có|được|đang|hiện|là)\s+)+", "", text)
-    text = re.sub(r"(?i)(?:\s+(?:của|ở|tại|trong|cho|thuộc|là|đã|được|vào|theo))+$", "", text).strip(" ,;:")
-    words = text.split()
-    if not words or len(words) > 9 or any(w.lower() in _VERBISH for w in words[:1]):
+        m = re.search(r"(?i)(?:bao nhiêu|mấy|số lượng|tổng số)\s+(.*)", text)
+        text = m.group(1) if m else u.noun_phrase
+        prefix = "số "
+    else:
+        text = _QUESTION_WORDS_RE.sub(" ", text)
+        prefix = ""
+    words = [acc for _, acc in segment_pairs(text) if acc is not None] or \
+        [w for w, _ in segment_pairs(text)]
+    while words and words[0] in _PHRASE_LEAD:
+        words.pop(0)
+    kept: list[str] = []
+    for w in words:
+        if w in _PHRASE_STOP or (kept and w in _PHRASE_LEAD):
+            break
+        kept.append(w)
+    if not kept or len(kept) > 7 or kept[0] in _VERBISH:
         return fallback
-    text = text[0].lower() + text[1:]
-    if u.answer_type == "percent" and not match_key(text).startswith(("ty le", "ti le")):
-        text = f"tỷ lệ {text}"
-    return text
+    phrase = " ".join(kept)
+    if prefix and not phrase.startswith(("số ", "tổng số")):
+        phrase = prefix + phrase
+    if u.answer_type == "percent" and not match_key(phrase).startswith(("ty le", "ti le")):
+        phrase = f"tỷ lệ {phrase}"
+    return re.sub(r"\b(tỷ lệ|tỉ lệ)( .*)? \1\b", r"\1\2", phrase)
+
+
+# Words that end the asked noun phrase, and words that cannot open it (canonical lower case).
+_PHRASE_STOP = frozenset({"cho", "của", "ở", "tại", "trong", "với", "về", "từ", "đến", "tới", "theo", "như", "là",
+                          "được", "đã", "chiếm", "đạt", "vào", "khi", "nếu", "mà", "do", "bởi", "nhằm", "để", "và",
+                          "hay", "hoặc", "thì", "có", "không", "chưa", "bao nhiêu", "mấy", "nào", "gì", "ra sao"})
+_PHRASE_LEAD = frozenset({"của", "ở", "tại", "trong", "cho", "thuộc", "đã", "có", "được", "đang", "hiện", "là",
+                          "các", "những", "một", "hiện nay", "đến nay", "rút ra", "nêu", "có phải", "phải",
+                          "kể tên", "liệt kê", "sau", "qua", "theo", "tháng", "năm", "quý"})
 
 
 _QUESTION_WORDS_RE = re.compile(
@@ -357,8 +384,10 @@ _QUESTION_WORDS_RE = re.compile(
     r"khoảng|phần trăm|hiện nay|nào|gì|mấy|thứ mấy|trong kỳ báo cáo|hãy cho biết|cho biết|cho tôi hỏi|"
     r"cho em hỏi|xin hỏi|anh/chị|anh chị|vui lòng|không\s*\?*$|chưa\s*\?*$|UBND|ủy ban nhân dân|"
     r"phường|xã|thị trấn|báo cáo|theo|đạt|%)(?!\w)")
-_VERBISH = frozenset({"tổ", "lắp", "cấp", "triển", "tiếp", "giải", "thực", "ban", "phối", "ký", "lập", "hỗ",
-                      "nhận", "đăng", "xây", "tuyên", "ra", "thành", "ứng", "sử", "đưa", "nâng"})
+_VERBISH = frozenset({"lắp", "lắp đặt", "triển khai", "tiếp nhận", "giải quyết", "thực hiện", "ban hành", "phối hợp",
+                      "ký", "lập", "hỗ trợ", "nhận", "đăng", "xây dựng", "tuyên truyền", "ra", "thành lập", "ứng dụng",
+                      "sử dụng", "đưa", "nâng cao", "tổ chức", "cấp", "bố trí", "đầu tư", "chi", "đặt", "rút ra",
+                      "kể tên", "liệt kê"})
 
 
 _PERIOD_PREFIX_RE = re.compile(r"(?i)^(?:trong|vào|vao)\s+")

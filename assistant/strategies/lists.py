@@ -63,63 +63,71 @@ def _asks_for_list(u: Understanding) -> bool:
 
 def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
                   u: Understanding) -> list[tuple[tuple[str, ...], list[Paragraph]]]:
-    """Sections whose title names the list topic and whose text is about the question, with their
-    items (most specific section first; a section inside another chosen one is not repeated).
-    Without a topic, a section whose own title states the question ("Về ứng dụng CNTT trong nội
-    bộ các cơ quan") lists its items."""
+    """Sections of the topic (their title, or an enclosing section's title, names it) whose text is
+    about the question, with their items; every topic the question names is listed ("những tồn
+    tại, hạn chế và nguyên nhân"). Among nested candidates, the one whose own title states the rest
+    of the question wins; on a tie the broader one (its sub-sections are then the items). Without
+    a topic, a section whose own title states the question lists its items."""
     if not u.list_topic:
         return _titled_section(ctx, paragraphs, u)
-    words = load_question_words().list_topics.get(u.list_topic or "", ())
+    vocab = load_question_words().list_topics
+    topics = [t for t, ws in vocab.items() if any(contains_phrase(u.key, w) for w in ws)] or [u.list_topic]
+    # Every topic word the question uses frames it ("nguyên nhân của những tồn tại, hạn chế"): the
+    # rest of the question must be found in the section.
+    framing = [w for ws in vocab.values() for w in ws if contains_phrase(u.key, w)]
+    attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [],
+                         extra_drop=[*framing, *_LIST_QUESTION_WORDS], keep_type_words=False)
     paths: dict[tuple[str, ...], int] = {}
     for i, p in enumerate(paragraphs):
         for depth in range(1, len(p.section_path) + 1):
             paths.setdefault(p.section_path[:depth], i)
-    topic_words = [w for w in words if contains_phrase(u.key, w)] or list(words)
-    # Every topic word the question uses frames it ("nguyên nhân của những tồn tại, hạn chế"): the
-    # rest of the question must be found in the section.
-    framing = [w for ws in load_question_words().list_topics.values() for w in ws if contains_phrase(u.key, w)]
-    attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [],
-                         extra_drop=[*framing, *_LIST_QUESTION_WORDS], keep_type_words=False)
-    scored: list[tuple[float, tuple[str, ...]]] = []
-    for path in paths:
-        title_key = match_key(path[-1])
-        if not any(contains_phrase(title_key, w) for w in words):
-            continue
-        items = _items(paragraphs, path)
-        if not items:
-            continue
-        body = folded_text(" ".join([*path, *(p.text for p in items)]))
-        cov = ctx.matcher.score(attr, body, body).score if attr.terms else 1.0
-        if cov < LIST_MIN_COVERAGE:
-            continue
-        # The topic word the question uses, in the title itself, wins over a sibling topic word;
-        # and the section whose own title states the question (its period, its subject) wins over
-        # its sub-sections, which share its words only through the path.
-        title = folded_text(path[-1])
-        exact = any(contains_word(title, folded_text(w).strip()) for w in topic_words)
-        own = ctx.matcher.score(attr, title, title).score if attr.terms else 0.0
-        scored.append((cov + (0.2 if exact else 0.0) + 0.3 * own, path))
-    scored.sort(key=lambda x: -x[0])
     chosen: list[tuple[tuple[str, ...], list[Paragraph]]] = []
-    for score, path in scored:
-        if chosen and score < scored[0][0] - 0.25:
-            break
-        if any(path[:len(c)] == c or c[:len(path)] == path for c, _ in chosen):
-            continue
-        chosen.append((path, _items(paragraphs, path)))
-        if len(chosen) >= MAX_SECTIONS:
-            break
+    for topic in topics:
+        words = vocab.get(topic, ())
+        asked = [w for w in words if contains_phrase(u.key, w)] or list(words)
+        scored: list[tuple[float, int, tuple[str, ...]]] = []
+        for path in paths:
+            titled = [any(contains_phrase(match_key(t), w) for w in words) for t in path]
+            if not any(titled):
+                continue
+            items = _items(paragraphs, path)
+            if not items:
+                continue
+            body = folded_text(" ".join([*path, *(p.text for p in items)]))
+            cov = ctx.matcher.score(attr, body, body).score if attr.terms else 1.0
+            if cov < LIST_MIN_COVERAGE:
+                continue
+            title = folded_text(path[-1])
+            own = ctx.matcher.score(attr, title, title).score if attr.terms else 0.0
+            exact = any(contains_word(title, folded_text(w).strip()) for w in asked)
+            scored.append((cov + 0.3 * own + (0.1 if exact else 0.0), -len(path), path))
+        scored.sort(key=lambda x: (-x[0], -x[1]))
+        picked = 0
+        for score, _, path in scored:
+            if picked and score < scored[0][0] - 0.25:
+                break
+            if any(path[:len(c)] == c or c[:len(path)] == path for c, _ in chosen):
+                continue
+            chosen.append((path, _items(paragraphs, path)))
+            picked += 1
+            if picked >= MAX_SECTIONS:
+                break
     return chosen
 
 
+_QUOTED_RE = re.compile(r"[\"“'‘]([^\"”'’]{3,120})[\"”'’]")
 TITLE_MIN_SCORE = 0.75  # a section title this close to the question answers a plural question by its items
 _PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\b(?:nao|gi)\b|\bnhung gi\b|\bke ten\b|\bliet ke\b|\bgom nhung\b")
 
 
 def _titled_section(ctx: Context, paragraphs: Sequence[Paragraph],
                     u: Understanding) -> list[tuple[tuple[str, ...], list[Paragraph]]]:
-    attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [], extra_drop=_LIST_QUESTION_WORDS,
-                         keep_type_words=False)
+    quoted = _QUOTED_RE.search(u.effective)
+    if quoted:  # "Phần 'Về chuyển đổi số' gồm những mục nào?": the title as quoted
+        attr = ctx.matcher.attribute(quoted.group(1), keep_type_words=False)
+    else:
+        attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [], extra_drop=_LIST_QUESTION_WORDS,
+                             keep_type_words=False)
     if not attr.terms:
         return []
     best: tuple[float, tuple[str, ...]] | None = None
@@ -139,7 +147,7 @@ def _titled_section(ctx: Context, paragraphs: Sequence[Paragraph],
 
 
 _LIST_QUESTION_WORDS = ("những gì", "gồm những gì", "là gì", "nào", "kể tên", "liệt kê", "nêu", "có những",
-                        "những", "các", "gì")
+                        "những", "các", "gì", "nội dung", "mục", "phần", "gồm", "bao gồm", "những nội dung")
 
 
 def _items(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> list[Paragraph]:

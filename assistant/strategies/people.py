@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from assistant.understand import Understanding
 
 PERSON_MIN_SCORE = 0.5
+_PLURAL_WHO_RE = re.compile(r" (?:nhung ai|cac ai|nhung nguoi nao|nhung ca nhan nao|ai va ai) ")
 _ROLE_QUESTION_RE = re.compile(r"\b(?:chuc danh|chuc vu|vai tro|giu chuc|cuong vi|lam gi)\b")
 _WHO_WORDS = ("ai", "nguoi nao", "dong chi nao", "ho ten", "ten la gi", "ten gi", "ai la", "la ai", "ten")
 
@@ -94,9 +95,16 @@ class PersonStrategy:
         v = best[1]
         book = ctx.book()
         n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
-        role_text = f" ({v.fact.role})" if v.fact.role else ""
+        # "Những ai ...?": everyone the same sentence names.
+        same = [w for w in people if w.fact.paragraph_id == v.fact.paragraph_id
+                and w.fact.sentence_start == v.fact.sentence_start] if _PLURAL_WHO_RE.search(fq) else [v]
+        names = []
+        for w in same:
+            shown = f"{w.fact.text} ({w.fact.role})" if w.fact.role else w.fact.text
+            if shown not in names:
+                names.append(shown)
         q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
-        text = f"{v.fact.text}{role_text} — theo {ctx.report_phrase(v.fact.doc_id)}: {q} [{n}]"
+        text = f"{', '.join(names)} — theo {ctx.report_phrase(v.fact.doc_id)}: {q} [{n}]"
         return answered(u, text, book, "lookup")
 
     @staticmethod

@@ -3,6 +3,7 @@ and next tasks, each line a quoted sentence of the report with its citation."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from assistant.strategies.base import Context, FactView, abstain, answered, cite_sentence, quoted_sentence
@@ -14,7 +15,8 @@ if TYPE_CHECKING:
     from assistant.understand import Understanding
     from ingest.models import Paragraph
 
-KEY_FIGURES = 8
+KEY_FIGURES = 10
+INDICATOR_SALIENCE = 3.0
 ITEMS_PER_PART = 3
 _PARTS = (("han_che", "Khó khăn, hạn chế"), ("de_xuat", "Đề xuất, kiến nghị"), ("nhiem_vu", "Nhiệm vụ thời gian tới"))
 
@@ -92,18 +94,33 @@ class SummaryStrategy:
 
         def take(v: FactView) -> None:
             sent = (v.fact.paragraph_id, v.fact.sentence_start)
-            if sent not in seen_sentences and len(picked) < KEY_FIGURES:
+            if sent not in seen_sentences:
                 seen_sentences.add(sent)
                 picked.append((v.paragraph.n, v.fact.sentence_start, v))
 
+        indexed: set[int] = set()
         for ind in indicators:
             v = by_value.get((ind.paragraph_id, round(ind.value, 6)))
             if v is not None and ind.key not in seen_keys:
                 seen_keys.add(ind.key)
+                before = len(picked)
                 take(v)
+                if len(picked) > before:
+                    indexed.add(id(v))
         for v in figures:
             if v.fact.measure and v.fact.value_kind in ("count", "percent", "money", "fraction", "decimal"):
                 take(v)
+        # Keep the most telling ones: the indicators of the taxonomy first, then rates, ranks and
+        # scores, amounts and totals before small counts; one figure per value.
+        picked.sort(key=lambda x: -(_salience(x[2]) + (INDICATOR_SALIENCE if id(x[2]) in indexed else 0.0)))
+        values: set[str] = set()
+        kept = []
+        for item in picked:
+            if item[2].fact.text in values:
+                continue
+            values.add(item[2].fact.text)
+            kept.append(item)
+        picked = kept[:KEY_FIGURES]
         picked.sort(key=lambda x: (x[0], x[1]))
         return [(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, v.fact.text) for _, _, v in picked]
 
@@ -125,6 +142,21 @@ class SummaryStrategy:
             if len(out) >= limit:
                 break
         return out
+
+
+def _salience(v: FactView) -> float:
+    """How much a figure tells about a report, for choosing its key figures."""
+    f = v.fact
+    if f.value_kind == "zero" or (f.value or 0) == 0:
+        return 0.0
+    if f.value_kind in ("percent", "fraction"):
+        return 3.0
+    if f.value_kind == "money":
+        return 2.5
+    import math
+
+    total = 0.5 if re.search(r"(?i)tổng|tiếp nhận|toàn bộ", f.label) else 0.0
+    return 1.0 + total + min(1.5, math.log10(max(f.value or 1, 1)) / 3)
 
 
 def _topic_question(u: Understanding, topic: str) -> Understanding:

@@ -29,7 +29,7 @@ MAX_SENTENCES_PLURAL = 6  # "những mô hình nào": every sentence that states
 CLOSE_TO_BEST = 0.85  # further sentences are quoted when they score this close to the best
 CLOSE_TO_BEST_PLURAL = 0.7
 _PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\bnao\b|\bnhung gi\b|\bke ten\b|\bliet ke\b")
-FOCUS_MISSING = 0.75
+FOCUS_MISSING = 0.85
 _PLACE_WORDS = (" tai ", " o ", " to dan pho ", " thon ", " khu ", " dia ban ")
 _PURPOSE_WORDS = (" nham ", " de ", " giup ", " phuc vu ", " muc dich ", " vi ", " do ", " gop phan ")
 _NEGATED_RE = re.compile(r" (?:khong|chua|khong co|khong phat sinh|chua co) ")
@@ -83,8 +83,8 @@ MAX_LIST_AFTER = 10
 def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
     """The items a sentence ending in ":" introduces: the rest of its paragraph's lines are in the
     paragraph itself; the following bullet paragraphs of the same section are returned."""
-    if not s.paragraph.text[s.start:s.end].rstrip().endswith(":"):
-        return []
+    intro = s.paragraph.text[s.start:s.end].rstrip().endswith(":")
+    parent = s.paragraph.text.lstrip().startswith("-")  # "- Triển khai ...;" then "+ ..." sub-items
     paras = ctx.doc(s.paragraph.doc_id).paragraphs
     idx = next((i for i, p in enumerate(paras) if p.id == s.paragraph.id), None)
     if idx is None:
@@ -93,7 +93,10 @@ def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
     for p in paras[idx + 1:]:
         if p.kind not in ("bullet", "text") or p.section_path != s.paragraph.section_path:
             break
-        if p.kind == "text" and not p.text.lstrip().startswith(("-", "+", "•", "*")):
+        lead = p.text.lstrip()[:1]
+        if intro and p.kind == "text" and lead not in ("-", "+", "•", "*"):
+            break
+        if not intro and not (parent and lead == "+"):
             break
         out.append(p)
         if len(out) >= MAX_LIST_AFTER:
