@@ -42,10 +42,16 @@ RESTORE_UNIGRAM = 0.3  # accent restoration: weight of a spelling's own frequenc
 QUESTION_WORD_COUNT = 20  # question words count as this many report occurrences for restoration
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
+SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
+_LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay|và|va|cũng như)\s+")
+# Words that end a list and start the next part of the asked fact.
+_CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|"
+                           r"của|cho|tại|ở|trong|với)\s+")
 _SHORT_OR_RE = re.compile(r"(?i)([^\W\d_]+)\s+(?:hoặc|hoac|hay)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*(?=[?.,;]|$)")
 SHORT_ITEM_WORDS = 3
 # "truyền thanh/đài phát thanh": the word after the slash is another name of the one before it.
-_INSERTION_RE = re.compile(r"\s*\(\s*[^\W\d_]+\s*\)(?=\s+[a-zà-ỹđ])")
+_INSERTION_RE = re.compile(r"\s*\(\s*([^\W\d_]+)\s*\)(?=\s+[a-zà-ỹđ])")
+_SLASH_WORD_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+)")
 _SLASH_ALT_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")  # comma-separated items this short are alternatives
 GENERIC_DF_SHARE = 0.25  # a word in at least this share of paragraphs does not make an aspect specific
 REQUIRED_SHARE = 0.5
@@ -424,7 +430,7 @@ class Matcher:
         uses ("dân số") names an attribute the reports do not state."""
         cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(text, drop)))
         cleaned = _SLASH_ALT_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)
-        cleaned = _INSERTION_RE.sub(" ", cleaned)  # "tổ công nghệ (số) cộng đồng": an optional word
+        cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)  # "tổ công nghệ (số) cộng đồng"
         tags = pos_tags(cleaned)
         seen: dict[str, Term] = {}
         # "trí tuệ nhân tạo (AI)": words in parentheses are other names of the word before them.
@@ -464,29 +470,58 @@ class Matcher:
             last = w
         return Attribute(tuple(seen.values()), phrase=text.strip())
 
-    def aspects(self, text: str, drop: Sequence[str] = ()) -> list[Attribute]:
-        """The alternatives a question lists ("kinh phí, nguồn lực đầu tư", "chợ số hoặc chợ 4.0"),
-        each an attribute; aspects made only of words most paragraphs use ("chuyển đổi số") are
-        left out unless nothing else is asked."""
+    def slots(self, text: str, drop: Sequence[str] = ()) -> list[list[Attribute]]:
+        """The asked fact as slots, each a list of alternatives: lists the question writes with
+        commas, "hoặc", "hay" or "/" give one slot their items as alternatives, and a connector
+        ("bị", "do", "phải làm", "về") starts a new slot:
+
+            "hệ thống phần mềm, nền tảng dùng chung hay bị gián đoạn, lỗi kết nối hoặc quá tải"
+            -> [hệ thống phần mềm | nền tảng dùng chung] + [gián đoạn | lỗi kết nối | quá tải]
+
+        A sentence states the fact when it states one alternative of every slot (`states_slots`).
+        Slots made only of words most paragraphs use ("chuyển đổi số") are optional."""
         cleaned = self.weights.restore_accents(text_for_segmenting(text, drop))
-        # "hoặc"/"hay"/"/" always separate alternatives; commas only in a list of short items
-        # ("chợ số, chợ 4.0"), not inside one description ("cán bộ phụ trách CNTT, chuyển đổi số
-        # phải làm kiêm nhiệm" is one fact).
-        # "của VNPT hoặc Viettel": a short right side is another name for the words before it.
-        cleaned = _SHORT_OR_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)
-        parts: list[str] = []
-        for piece in _OR_SPLIT_RE.split(cleaned):
-            commas = [c for c in re.split(r"[,;]", piece) if c.strip()]
-            short = all(len(segment(c)) <= SHORT_ITEM_WORDS for c in commas)
-            parts.extend(commas if len(commas) > 1 and short else [piece.replace(",", " ").replace(";", " ")])
-        out = [a for a in (self.attribute(p, keep_type_words=False) for p in parts if p.strip()) if a.terms]
-        if len(out) > 1:
-            whole = self.attribute(cleaned, keep_type_words=False)
-            if whole.terms:
-                out.append(whole)
-        specific = [a for a in out if any(self.weights.df(t.word) / self.weights.n < GENERIC_DF_SHARE
-                                          for t in a.terms)]
-        return specific or out
+        cleaned = _SLASH_WORD_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)  # "trang/kênh Zalo"
+        cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)
+        groups: list[list[str]] = [[]]
+        for piece in _LIST_SEP_RE.split(cleaned):
+            pieces = _CONNECTOR_RE.split(piece)
+            for k, sub in enumerate(pieces):
+                if k > 0 and groups[-1]:
+                    groups.append([])
+                if sub.strip(" ,;?.!"):
+                    groups[-1].append(sub)
+        out: list[list[Attribute]] = []
+        for items in groups:
+            alts = [a for a in (self.attribute(x, keep_type_words=False) for x in items) if a.terms]
+            if alts:
+                out.append(alts)
+        return out
+
+    def generic(self, attr: Attribute) -> bool:
+        """Only words that most paragraphs use ("chuyển đổi số", "thực hiện")."""
+        return all(self.weights.df(t.word) / self.weights.n >= GENERIC_DF_SHARE or not t.content
+                   for t in attr.terms)
+
+    def states_slots(self, slots: list[list[Attribute]], sentence: str) -> tuple[float, Attribute | None]:
+        """(how fully the sentence states the slots, the best alternative of the heaviest slot): 0
+        unless every specific slot has an alternative the sentence states; else the mean."""
+        scores: list[float] = []
+        key_alt: Attribute | None = None
+        key_weight = -1.0
+        for alts in slots:
+            best, best_alt = max(((self.states(a, sentence), a) for a in alts), key=lambda x: x[0])
+            specific = not all(self.generic(a) for a in alts)
+            if specific and best < SLOT_MIN:
+                return 0.0, None
+            if specific or best > 0:
+                scores.append(best)
+            weight = max(t.weight for a in alts for t in a.terms)
+            if specific and weight > key_weight:
+                key_weight, key_alt = weight, best_alt
+        if not scores:
+            return 0.0, None
+        return sum(scores) / len(scores), key_alt
 
     def states(self, aspect: Attribute, sentence: str, context: str = "") -> float:
         """How fully a sentence states an aspect: every heavy word of it must be there (a word

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from assistant.understand import Understanding
     from ingest.models import Paragraph
 
-MAX_LIST_ITEMS = 15
-MAX_SECTIONS = 3
+MAX_LIST_ITEMS = 25
+MAX_SECTIONS = 4
 LIST_MIN_COVERAGE = 0.5  # share of the question's own terms (beyond the topic) the section must hold
 # Closing formulas and distribution lists at the end of a report are never list items.
 _CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)

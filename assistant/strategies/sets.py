@@ -32,6 +32,10 @@ MENTION_FULL_SCAN_REPORTS = 200
 MIN_SENTENCE_LETTERS = 8
 _LETTERS_RE = re.compile(r"[^\W\d_]")
 MENTION_CANDIDATES = 400
+# Words that frame a difficulty question ("nêu khó khăn về ..."): dropped from the asked fact.
+_DIFFICULTY_FRAMING = ("kho khan", "han che", "vuong mac", "ton tai", "bat cap", "diem nghen", "con han che",
+                       "con kho khan", "yeu", "con yeu", "kem")
+# Words that show a sentence states a difficulty (its section may say so instead).
 _DIFFICULTY_WORDS = ("con thieu", "thieu", "han che", "kho khan", "chua", "yeu", "kem", "kiem nhiem", "bat cap",
                      "vuong mac", "cham", "khong dap ung", "con it", "ton tai", "diem nghen", "chua dong deu",
                      "con yeu", "con han che", "thap", "cu", "xuong cap", "lac hau", "khong du")
@@ -88,10 +92,10 @@ class TextAggregateStrategy:
         framing = [w for t in topics for w in words.list_topics[t]]
         drop = [*_SET_FRAME, *framing]
         if "han_che" in topics:
-            drop += list(_DIFFICULTY_WORDS)
+            drop += list(_DIFFICULTY_FRAMING)
         text = _FRAME_RE.sub(" ", ctx.attribute_text(u, docs))
-        aspects = ctx.matcher.aspects(text, drop)
-        if not aspects:
+        slots = ctx.matcher.slots(text, drop)
+        if not slots:
             return None
         by_doc = self._paragraphs(u, ctx, docs)
         book = ctx.book()
@@ -102,7 +106,7 @@ class TextAggregateStrategy:
         needs = _asked_quantity(fold(text))
         for doc_id in docs:
             paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
-            best = self._best_sentence(ctx, aspects, paragraphs, topic_words, needs)
+            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs)
             if best is None:
                 continue
             p, s, e = best
@@ -130,7 +134,7 @@ class TextAggregateStrategy:
         return by_doc
 
     @staticmethod
-    def _best_sentence(ctx: Context, aspects: list[Any], paragraphs: list[Paragraph],
+    def _best_sentence(ctx: Context, slots: list[list[Any]], paragraphs: list[Paragraph],
                        topic_words: list[str], needs: str | None) -> tuple[Paragraph, int, int] | None:
         best = None
         best_score = 0.0
@@ -143,17 +147,17 @@ class TextAggregateStrategy:
                 section = folded_text(" ".join(p.section_path))
                 if not any(contains_word(folded, w) or contains_word(section, w) for w in topic_words):
                     continue
-            scored = [(ctx.matcher.states(a, folded), a) for a in aspects]
-            score, aspect = max(scored, key=lambda x: x[0])
+            score, aspect = ctx.matcher.states_slots(slots, folded)
             if score < MENTION_MIN_SCORE or score <= best_score:
                 continue
-            if _negated(folded, aspect):
+            if aspect is not None and _negated(folded, aspect):
                 continue  # "không phát sinh hoạt động hợp tác quốc tế" states the opposite
             best, best_score = (p, s, e), score
         return best
 
 
-_QUANTITY_RE = re.compile(r"(?<![a-z])(?:so lieu|con so|so luong|ty le|ti le|cu the so|neu so)(?![a-z])")
+_QUANTITY_RE = re.compile(r"(?<![a-z])(?:so lieu|con so|so luong|ty le|ti le|cu the so|neu so|"
+                          r"bao cao so(?! ket| hieu| hoa| ky hieu))(?![a-z])")
 
 
 def _asked_quantity(folded: str) -> str | None:

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
     from assistant.understand import Understanding
     from ingest.models import Paragraph
 
-KEY_FIGURES = 10
+KEY_FIGURES = 12
 INDICATOR_SALIENCE = 3.0
-ITEMS_PER_PART = 3
-_PARTS = (("han_che", "Khó khăn, hạn chế"), ("de_xuat", "Đề xuất, kiến nghị"), ("nhiem_vu", "Nhiệm vụ thời gian tới"))
+ITEMS_PER_PART = 4
+_PARTS = (("ket_qua", "Kết quả nổi bật"), ("han_che", "Khó khăn, hạn chế"), ("de_xuat", "Đề xuất, kiến nghị"), ("nhiem_vu", "Nhiệm vụ thời gian tới"))
 
 
 class SummaryStrategy:
@@ -65,7 +65,7 @@ class SummaryStrategy:
             paras = data.paragraphs
             for topic, heading in _PARTS:
                 sections = section_items(ctx, paras, _topic_question(u, topic))
-                items = [p for _, ps in sections for p in ps if p.kind != "heading"][:ITEMS_PER_PART]
+                items = [p for _, ps in sections for p in ps][:ITEMS_PER_PART]
                 if not items:
                     continue
                 lines.append(f"{heading}:")
@@ -163,6 +163,6 @@ def _topic_question(u: Understanding, topic: str) -> Understanding:
     from dataclasses import replace
 
     words = {"han_che": "những hạn chế, khó khăn", "de_xuat": "những đề xuất, kiến nghị",
-             "nhiem_vu": "những nhiệm vụ, phương hướng"}[topic]
+             "nhiem_vu": "những nhiệm vụ, phương hướng", "ket_qua": "những kết quả nổi bật"}[topic]
     text = f"{words} của {' '.join(u.units)}"
     return replace(u, effective=text, key=match_key(text), list_topic=topic, subject_phrases=list(u.units))
