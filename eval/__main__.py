@@ -14,6 +14,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -58,6 +59,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-ingest", action="store_true", help="use --store as it is (no ingest)")
     p.add_argument("--write-results", action="store_true", help="also regenerate eval/RESULTS.md")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--progress-file", type=Path, default=None,
+                   help="write 'done total' (questions answered) to this file as the run goes (for the app)")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"),
                    help="list questions that got better/worse between two results.json")
     p.add_argument("--config", default=None, help="with --compare: configuration to compare (default: main)")
@@ -152,6 +155,8 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
 
         def tick() -> None:
             progress.advance(task)
+            if args.progress_file is not None:
+                _write_progress(args.progress_file, int(progress.tasks[0].completed), n * len(wanted))
 
         main_mode: str | None = None
         for name in wanted:
@@ -173,6 +178,8 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
                     main_mode = name
             runs.append(run)
             progress.update(task, completed=done_before + n)
+            if args.progress_file is not None:
+                _write_progress(args.progress_file, done_before + n, n * len(wanted))
 
     meta = {
         "run": {"started_at": started_at, "seconds": round(time.perf_counter() - started, 1),
@@ -195,6 +202,12 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
     print_summary(results, console)
     console.print(f"→ {out / 'results.json'}, {out / 'report.md'}, {', '.join(charts)}")
     return 0 if any(r.status == "ok" for r in runs) else 1
+
+
+def _write_progress(path: Path, done: int, total: int) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(f"{done} {total}", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _probe_main_mode(settings: Any, runs: Sequence[runner.ConfigRun]) -> str:

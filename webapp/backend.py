@@ -1,0 +1,490 @@
+"""`AppBackend`: the app's one door to the answering services (`assistant.services`).
+
+Questions go to `services.answerer.ask(question, history, filters)`; ingest and removal to the
+services' ingestor, serialised by one lock (questions never wait for it: the store and indexes
+give readers either the old or the new state of a report). Everything returned is plain data.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.models import Answer
+from index.analyzer import fold_accents
+from webapp import fmt
+from webapp.citations import CitationView, build_citation_views, field_of, period_display, unit_display
+from webapp.export import ExportTurn, export_path, write_csv, write_docx
+from webapp.indicators import (
+    CSV_COLUMNS,
+    IndicatorView,
+    build_view,
+    load_taxonomy_info,
+    measure_label,
+    measures_of,
+)
+from webapp.llm_stream import StreamingComposer
+from webapp.uploads import (
+    ALLOWED_SUFFIXES,
+    SAFE_STEM_RE,
+    UPLOADS_DIRNAME,
+    UploadError,
+    UploadRegistry,
+    client_basename,
+    discard_cached_copy,
+    drop_other_formats,
+    find_leftovers,
+    restore,
+    safe_doc_id,
+    scrub_paths,
+    stage_upload_keep_backup,
+)
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+    from index.query import QueryFilters
+    from index.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXPORTS_DIRNAME = "exports"
+NO_MATCH_REPLY = "Không có báo cáo nào khớp bộ lọc đã chọn (tỉnh, đơn vị, kỳ báo cáo)."
+# The answerer's note about lexical-only retrieval: the app shows the mode in its status badge.
+RETRIEVAL_NOTE_PREFIX = "Tìm kiếm chỉ dùng chỉ mục từ vựng"
+REPORT_COLUMNS: tuple[str, ...] = ("Đơn vị", "Tỉnh", "Kỳ báo cáo", "Số hiệu", "Ngày báo cáo", "Tệp gốc",
+                                   "Nạp lúc", "Số đoạn", "Số chỉ tiêu", "Cảnh báo")
+
+
+def vn_date(iso: str | None) -> str:
+    """"2026-05-18" -> "18/05/2026" (other text unchanged)."""
+    if iso and len(iso) == 10 and iso[4] == "-" and iso[7] == "-":
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+    return iso or ""
+
+
+def vn_time(ts: float | None) -> str:
+    return time.strftime("%d/%m/%Y %H:%M", time.localtime(ts)) if ts else ""
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What happened to one uploaded file."""
+
+    name: str  # the client's file name (display only)
+    doc_id: str | None
+    ok: bool
+    message: str  # Vietnamese, naming the file, never a server path
+    status: str = ""  # "ingested" | "unchanged" | "refused" | "failed"
+
+
+@dataclass(slots=True)
+class UploadRow:
+    name: str
+    state: str  # Vietnamese status word
+    detail: str
+    css: str  # "wait" | "run" | "ok" | "err"
+
+
+@dataclass(slots=True)
+class Delta:
+    """A piece of a streamed LLM answer."""
+
+    text: str
+
+
+class AppBackend:
+    def __init__(self, settings: Settings, services: Services, upload_cache_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.services = services
+        self.upload_cache_dir = upload_cache_dir
+        self._ingest_lock = threading.Lock()
+        self.registry = UploadRegistry(self.uploads_dir)
+        self.resumed: list[FileOutcome] = []  # leftover uploads ingested at start
+        self.streamer: StreamingComposer | None = None
+        answerer = services.answerer
+        if getattr(answerer, "llm", None) is not None:
+            self.streamer = StreamingComposer(answerer.llm)
+            answerer.llm = self.streamer  # same interface; streams only for chat threads that ask to
+
+    @property
+    def store(self) -> Any:
+        return self.services.store
+
+    @property
+    def uploads_dir(self) -> Path:
+        return Path(self.settings.store) / UPLOADS_DIRNAME
+
+    @property
+    def exports_dir(self) -> Path:
+        return Path(self.settings.store) / EXPORTS_DIRNAME
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.settings.max_file_mb * 1_048_576)
+
+    @property
+    def retrieval_mode(self) -> str:
+        return str(self.services.retrieval_mode)
+
+    @property
+    def llm_model(self) -> str | None:
+        return (self.settings.llm.model or "LLM") if self.streamer is not None else None
+
+    # ---- chat ----------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[str] | None = None,
+            filters: QueryFilters | None = None) -> Answer:
+        if filters is not None and not filters.is_empty() and not filters.doc_ids:
+            return Answer(question=question, answer=NO_MATCH_REPLY, abstained=True, citations=[],
+                          retrieval=self.retrieval_mode)  # type: ignore[arg-type]
+        answer = self.services.answerer.ask(question, history=list(history or []) or None, filters=filters)
+        answer.notes = [n for n in answer.notes if not n.startswith(RETRIEVAL_NOTE_PREFIX)]
+        return answer
+
+    def ask_stream(self, question: str, history: Sequence[str] | None, filters: QueryFilters | None,
+                   stop: threading.Event) -> Iterator[Delta | Answer]:
+        """Pieces of the LLM's text as they arrive (LLM configured), then the final Answer."""
+        if self.streamer is None:
+            yield self.ask(question, history, filters)
+            return
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        streamer = self.streamer
+
+        def work() -> None:
+            try:
+                with streamer.routed(lambda piece: events.put(("delta", piece)), stop):
+                    events.put(("final", self.ask(question, history, filters)))
+            except BaseException as exc:
+                events.put(("error", exc))
+
+        threading.Thread(target=work, name="chat-answer", daemon=True).start()
+        try:
+            while True:
+                kind, value = events.get()
+                if kind == "delta":
+                    yield Delta(value)
+                elif kind == "final":
+                    yield value
+                    return
+                else:
+                    raise value
+        finally:
+            stop.set()  # the page stopped listening: end the model's stream too
+
+    def citation_views(self, answer: Answer, question: str = "") -> list[CitationView]:
+        return build_citation_views(answer, self.store, question, self.file_names())
+
+    # ---- filters -------------------------------------------------------------------------------
+    def filter_choices(self) -> dict[str, list[Any]]:
+        """Dropdown choices from the reports table: provinces, units, periods ((label, code))."""
+        provinces: set[str] = set()
+        units: set[str] = set()
+        periods: dict[str, str] = {}
+        for r in self.store.list_reports():
+            if field_of(r, "province"):
+                provinces.add(str(field_of(r, "province")))
+            if field_of(r, "unit"):
+                units.add(str(field_of(r, "unit")))
+            code = field_of(r, "period")
+            if code:
+                periods.setdefault(str(code), str(field_of(r, "period_label") or code))
+        key = lambda s: fold_accents(s).lower()  # noqa: E731
+        return {"provinces": sorted(provinces, key=key), "units": sorted(units, key=key),
+                "periods": [(label, code) for code, label in sorted(periods.items())]}
+
+    def make_filters(self, provinces: Sequence[str] | None, units: Sequence[str] | None,
+                     periods: Sequence[str] | None) -> QueryFilters | None:
+        """The chosen filters; `doc_ids` lists the reports that match every chosen facet."""
+        from index.query import QueryFilters
+
+        if not (provinces or units or periods):
+            return None
+        doc_ids = [str(field_of(r, "doc_id")) for r in self.store.list_reports()
+                   if (not provinces or field_of(r, "province") in provinces)
+                   and (not units or field_of(r, "unit") in units)
+                   and (not periods or field_of(r, "period") in periods)]
+        return QueryFilters(units=list(units or []), provinces=list(provinces or []),
+                            periods=list(periods or []), doc_ids=doc_ids)
+
+    def filter_chips(self, provinces: Sequence[str] | None, units: Sequence[str] | None,
+                     periods: Sequence[str] | None) -> tuple[list[tuple[str, str]], int, int | None]:
+        """(facet, value) chips, number of reports, number matching (None without filters)."""
+        labels = {code: label for label, code in self.filter_choices()["periods"]}
+        chips = [("Tỉnh", p) for p in provinces or []] + [("Đơn vị", u) for u in units or []] + \
+                [("Kỳ báo cáo", labels.get(p, p)) for p in periods or []]
+        f = self.make_filters(provinces, units, periods)
+        return chips, len(self.store.list_reports()), (len(f.doc_ids) if f else None)
+
+    def example_questions(self, limit: int = 2) -> list[str]:
+        """Questions about units actually in the store (the first few reports)."""
+        out: list[str] = []
+        for r in self.store.list_reports()[:limit]:
+            unit, unit_type = field_of(r, "unit"), field_of(r, "unit_type")
+            if unit:
+                name = f"{unit_type} {unit}" if unit_type else str(unit)
+                out.append(f"Tỷ lệ hồ sơ trực tuyến của {name} là bao nhiêu?" if not out
+                           else f"{name[0].upper()}{name[1:]} kiến nghị, đề xuất gì?")
+        return out
+
+    # ---- reports tab ---------------------------------------------------------------------------
+    def file_names(self) -> dict[str, str]:
+        """doc_id -> the file name the report came from (as uploaded, else as ingested)."""
+        uploaded = self.registry.all()
+        out = {}
+        for r in self.store.list_reports():
+            doc_id = str(field_of(r, "doc_id"))
+            entry = uploaded.get(doc_id)
+            out[doc_id] = entry.name if entry else Path(str(field_of(r, "source_path") or doc_id)).name
+        return out
+
+    def reports_rows(self) -> list[list[Any]]:
+        """One row per ingested report (REPORT_COLUMNS); no internal ids."""
+        names = self.file_names()
+        rows = []
+        for r in sorted(self.store.list_reports(), key=lambda r: fold_accents(unit_display(r, "")).lower()):
+            rows.append([unit_display(r, ""), field_of(r, "province") or "", period_display(r),
+                         field_of(r, "report_number") or "", vn_date(field_of(r, "date")),
+                         names.get(str(field_of(r, "doc_id")), ""), vn_time(field_of(r, "ingested_at")),
+                         fmt.number(field_of(r, "n_paragraphs") or 0), fmt.number(field_of(r, "n_indicators") or 0),
+                         "; ".join(str(w) for w in field_of(r, "warnings") or [])])
+        return rows
+
+    def report_label(self, r: Any, names: dict[str, str]) -> str:
+        parts = [unit_display(r, ""), period_display(r), names.get(str(field_of(r, "doc_id")), "")]
+        when = vn_time(field_of(r, "ingested_at"))
+        return " — ".join(p for p in parts if p) + (f" (nạp {when})" if when else "")
+
+    def report_choices(self) -> list[tuple[str, str]]:
+        """(label naming unit, period, file and date; doc_id) for the removal list."""
+        names = self.file_names()
+        reports = sorted(self.store.list_reports(), key=lambda r: fold_accents(unit_display(r, "")).lower())
+        return [(self.report_label(r, names), str(field_of(r, "doc_id"))) for r in reports]
+
+    def doc_ids(self) -> list[str]:
+        return [str(field_of(r, "doc_id")) for r in self.store.list_reports()]
+
+    def removal_summary(self, doc_id: str | None) -> str | None:
+        """What removing a report deletes, in words (None when there is no such report)."""
+        meta = self.store.get_report_meta(doc_id) if doc_id else None
+        if not meta:
+            return None
+        name = self.file_names().get(doc_id, "")
+        facts = ", ".join(x for x in (f"kỳ {period_display(meta)}" if period_display(meta) else "",
+                                      f"số {meta['report_number']}" if meta.get("report_number") else "",
+                                      f"ngày {vn_date(meta.get('date'))}" if meta.get("date") else "") if x)
+        staged = [f for f in self.uploads_dir.glob(f"{doc_id}.*")
+                  if SAFE_STEM_RE.fullmatch(doc_id) and f.suffix.lower() in ALLOWED_SUFFIXES]
+        keep = ("Tệp gốc đã tải lên cũng bị xóa." if staged else
+                "Tệp gốc không nằm trong thư mục tải lên nên không bị xóa; nạp lại tệp đó sẽ thêm báo cáo trở lại.")
+        return (f"Sẽ xóa báo cáo của {unit_display(meta, doc_id)}" + (f" ({facts})" if facts else "")
+                + (f", tệp {name}" if name else "") + ": "
+                + f"{fmt.number(meta.get('n_paragraphs') or 0)} đoạn văn và {fmt.number(meta.get('n_indicators') or 0)} "
+                "chỉ tiêu, khỏi kho tìm kiếm và bảng chỉ tiêu. " + keep + " Không thể hoàn tác.")
+
+    def remove_report(self, doc_id: str | None) -> str:
+        """Remove a report everywhere (store, indexes, staged upload); a Vietnamese result line."""
+        if not doc_id:
+            return "Chưa chọn báo cáo cần xóa."
+        meta = self.store.get_report_meta(doc_id)
+        if not meta:
+            return "Không còn báo cáo này trong kho (có thể đã bị xóa)."
+        label = unit_display(meta, doc_id) + (f", {period_display(meta)}" if period_display(meta) else "")
+        with self._ingest_lock:
+            try:
+                self.services.ingestor.remove(doc_id)
+            except Exception:
+                log.exception("removing %s failed", doc_id)
+                return f"Không xóa được báo cáo {label} do lỗi hệ thống; quản trị viên xem nhật ký máy chủ."
+            # The staged upload goes too, so a later re-scan does not bring it back.
+            if SAFE_STEM_RE.fullmatch(doc_id):
+                for f in self.uploads_dir.glob(f"{doc_id}.*"):
+                    if f.suffix.lower() in ALLOWED_SUFFIXES or f.name.endswith(".bak"):
+                        f.unlink(missing_ok=True)
+            self.registry.forget(doc_id)
+        return f"Đã xóa báo cáo {label}."
+
+    # ---- uploads -------------------------------------------------------------------------------
+    def ingest_uploads(self, files: Sequence[tuple[Path, str]]) -> list[FileOutcome]:
+        outcomes: list[FileOutcome] = []
+        for outcomes in self.ingest_uploads_iter(files):  # noqa: B007 - the last state is the result
+            pass
+        return outcomes
+
+    def ingest_uploads_iter(self, files: Sequence[tuple[Path, str]]) -> Iterator[list[FileOutcome]]:
+        """Check and stage every file, then ingest the accepted ones in one batch (one lexical
+        index rebuild) under the ingest lock. Yields the per-file state after every step."""
+        if not files:
+            yield [FileOutcome("", None, False, "Chưa chọn tệp nào để nạp.", "refused")]
+            return
+        shown_names = [client_basename(name) or src.name for src, name in files]
+        state = [FileOutcome(s, None, False, "Đang chờ…", "waiting") for s in shown_names]
+        yield list(state)
+        with self._ingest_lock:
+            staged: dict[int, tuple[str, Path, Path | None, Path]] = {}  # i -> (shown, path, backup, src)
+            for i, (src, _name) in enumerate(files):
+                shown = shown_names[i]
+                try:
+                    doc_id = safe_doc_id(shown)
+                    if any(p.stem == doc_id for _s, p, _b, _src in staged.values()):
+                        raise UploadError(f"{shown}: trùng tên với một tệp khác trong lần tải lên này.")
+                    path, backup = stage_upload_keep_backup(src, shown, self.uploads_dir, self.max_bytes)
+                    staged[i] = (shown, path, backup, src)
+                    state[i] = FileOutcome(shown, doc_id, False, "Đang đọc và phân tích…", "running")
+                except UploadError as exc:
+                    state[i] = FileOutcome(shown, None, False, str(exc), "refused")
+                except OSError as exc:
+                    log.warning("cannot stage %s: %s", shown, exc)
+                    state[i] = FileOutcome(shown, None, False, f"{shown}: không lưu được tệp tải lên "
+                                                               f"({exc.strerror or 'lỗi ghi tệp'}).", "failed")
+                discard_cached_copy(src, self.upload_cache_dir)  # the staged copy is the only one kept
+            yield list(state)
+            if staged:
+                yield from self._ingest_staged(staged, state)
+
+    def _ingest_staged(self, staged: dict[int, tuple[str, Path, Path | None, Path]],
+                       state: list[FileOutcome]) -> Iterator[list[FileOutcome]]:
+        by_path = {path.resolve(): i for i, (_s, path, _b, _src) in staged.items()}
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+        def work() -> None:
+            try:
+                results = self.services.ingestor.ingest_paths(
+                    [p for _s, p, _b, _src in staged.values()], progress=False,
+                    on_result=lambda r: events.put(("one", r)))
+                events.put(("done", results))
+            except BaseException as exc:  # never let one batch take the app down
+                events.put(("error", exc))
+
+        threading.Thread(target=work, name="ingest-uploads", daemon=True).start()
+        results: dict[int, Any] = {}
+        while True:
+            kind, value = events.get()
+            if kind == "one":
+                i = by_path.get(Path(field_of(value, "path", "")).resolve())
+                if i is not None:
+                    results[i] = value
+                    state[i] = FileOutcome(state[i].name, state[i].doc_id, False,
+                                           "Đã đọc xong; đang cập nhật chỉ mục tìm kiếm…", "running")
+                    yield list(state)
+            elif kind == "error":
+                log.error("ingest failed", exc_info=value)
+                for i, (shown, path, backup, _src) in staged.items():
+                    restore(path, backup)
+                    state[i] = FileOutcome(shown, path.stem, False, f"{shown}: lỗi hệ thống khi nạp; "
+                                                                   "quản trị viên xem nhật ký máy chủ.", "failed")
+                yield list(state)
+                return
+            else:
+                break
+        for i, (shown, path, backup, src) in staged.items():
+            outcome = self._outcome(shown, path, src, results.get(i))
+            if outcome.ok:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                drop_other_formats(path)
+                self.registry.set(path.stem, shown)
+            else:
+                restore(path, backup)
+            state[i] = outcome
+        yield list(state)
+
+    def _outcome(self, shown: str, staged: Path, src: Path | None, res: Any) -> FileOutcome:
+        doc_id = staged.stem
+        if res is None:
+            return FileOutcome(shown, doc_id, False, f"{shown}: không nhận được kết quả nạp.", "failed")
+        error = field_of(res, "error")
+        if error or field_of(res, "status") == "failed":
+            names = {str(staged): shown, str(staged.resolve()): shown, staged.name: shown}
+            if src is not None:
+                names[str(src)] = shown
+            msg = scrub_paths(str(error or "lỗi không rõ"), names,
+                              [r for r in (Path(self.settings.store), self.upload_cache_dir) if r is not None])
+            return FileOutcome(shown, doc_id, False, msg if msg.startswith(shown) else f"{shown}: {msg}", "failed")
+        meta = self.store.get_report_meta(doc_id)
+        unit = unit_display(meta, doc_id) if meta else doc_id
+        period = period_display(meta)
+        if field_of(res, "status") == "unchanged":
+            return FileOutcome(shown, doc_id, True, f"Không thay đổi so với lần nạp trước ({unit}).", "unchanged")
+        summary = field_of(res, "summary") or {}
+        parts = [f"{fmt.number(summary[k])} {label}" for k, label in
+                 (("paragraphs", "đoạn"), ("indicators", "chỉ tiêu")) if summary.get(k) is not None]
+        msg = f"{unit}" + (f", {period}" if period else "") + (f" ({', '.join(parts)})" if parts else "") + "."
+        warnings = list(field_of(res, "warnings") or [])
+        if warnings:
+            msg += " Lưu ý: " + "; ".join(str(w) for w in warnings[:3])
+        return FileOutcome(shown, doc_id, True, msg, "ingested")
+
+    @staticmethod
+    def upload_rows(outcomes: Sequence[FileOutcome]) -> list[UploadRow]:
+        words = {"waiting": ("Đang chờ", "wait"), "running": ("Đang nạp", "run"), "ingested": ("Đã nạp", "ok"),
+                 "unchanged": ("Không đổi", "ok"), "refused": ("Từ chối", "err"), "failed": ("Lỗi", "err")}
+        rows = []
+        for o in outcomes:
+            state, css = words.get(o.status, ("", "wait"))
+            detail = o.message[len(o.name) + 2:] if o.name and o.message.startswith(o.name + ": ") else o.message
+            rows.append(UploadRow(o.name, state, detail, css))
+        return rows
+
+    def resume_leftovers(self) -> list[FileOutcome]:
+        """Ingest uploads left behind by a crash (staged but not, or not fully, ingested)."""
+        with self._ingest_lock:
+            manifest = {doc: info.get("content_hash") for doc, info in self.store.manifest().items()}
+            left = find_leftovers(self.uploads_dir, manifest)
+        if not left:
+            return []
+        names = self.registry.all()
+        staged = {i: ((names[lo.path.stem].name if lo.path.stem in names else lo.path.name), lo.path, lo.backup, None)
+                  for i, lo in enumerate(left)}
+        initial = [FileOutcome(s, p.stem, False, "", "running") for s, p, _b, _src in staged.values()]
+        state = initial
+        with self._ingest_lock:
+            for state in self._ingest_staged(staged, initial):  # noqa: B007 - the last state is the result
+                pass
+        log.info("resumed %d leftover upload(s): %s", len(state), [(o.name, o.status) for o in state])
+        self.resumed = state
+        return state
+
+    def resume_in_background(self) -> threading.Thread:
+        t = threading.Thread(target=self.resume_leftovers, name="resume-uploads", daemon=True)
+        t.start()
+        return t
+
+    # ---- indicators tab ------------------------------------------------------------------------
+    def indicator_choices(self) -> list[tuple[str, str]]:
+        """(display name, key) of the indicators present in the store."""
+        names = load_taxonomy_info().names
+        keys = sorted({i.key for i in self.store.query_indicators()},
+                      key=lambda k: fold_accents(names.get(k, k)).lower())
+        return [(names.get(k, k), k) for k in keys]
+
+    def measure_choices(self, key: str | None) -> list[tuple[str, str]]:
+        if not key:
+            return []
+        return [(measure_label(m), m) for m in measures_of(self.store.query_indicators(key=key), key)]
+
+    def indicator_view(self, key: str | None, measure: str | None = None, unit: str | None = None) -> IndicatorView | None:
+        if not key:
+            return None
+        reports = {str(field_of(r, "doc_id")): r for r in self.store.list_reports()}
+        return build_view(self.store.query_indicators(key=key), key, measure, reports, self.file_names(), unit)
+
+    def export_indicators_csv(self, view: IndicatorView) -> Path:
+        return write_csv(export_path(self.exports_dir, "chi_tieu", ".csv"), CSV_COLUMNS, view.csv_rows)
+
+    # ---- exports -------------------------------------------------------------------------------
+    def export_docx(self, turns: Sequence[ExportTurn], title: str, stem: str) -> Path:
+        return write_docx(export_path(self.exports_dir, stem, ".docx"), turns, title)
+
+    def served_dirs(self) -> list[Path]:
+        """Directories the web server may serve files from (exports, evaluation charts)."""
+        from webapp.evaluation import EVAL_DIRNAME
+
+        dirs = [self.exports_dir, Path(self.settings.store) / EVAL_DIRNAME]
+        for d in dirs:
+            d.mkdir(parents=True, exist_ok=True)
+        return dirs
