@@ -80,9 +80,10 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
     examples = STATIC_EXAMPLES + backend.example_questions(limit=2)
     hidden = {"show_progress": "hidden", "api_name": False}
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    # Files uploaded but never ingested leave Gradio's cache after an hour (ingested ones at once).
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         lib_store = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=secret)
-        lib = gr.State(None)  # webapp.conversation.Library of this page
+        lib = gr.State(Library())  # this page's conversations (copied per session; replaced on load)
         with gr.Row(elem_id="app-header", equal_height=True):
             gr.Markdown("## Trợ lý hỏi đáp báo cáo chuyển đổi số\nHỏi bằng tiếng Việt; mỗi ý trả lời dẫn nguồn [n] "
                         "tới đoạn văn trong báo cáo.")
@@ -100,7 +101,8 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                                      feedback_options=None, sanitize_html=True, latex_delimiters=[],
                                      allow_tags=False, placeholder="Đặt câu hỏi về các báo cáo đã nạp.")
                 with gr.Row(equal_height=True):
-                    question = gr.Textbox(label="Câu hỏi", placeholder="Nhập câu hỏi về các báo cáo…", scale=5,
+                    # Off until the page's conversations are loaded from the browser (on_load).
+                    question = gr.Textbox(label="Câu hỏi", placeholder="Đang tải…", scale=5, interactive=False,
                                           lines=1, max_lines=4, elem_id="question")
                     send = gr.Button("Gửi", variant="primary", scale=1, min_width=80, elem_id="send")
                     stop = gr.Button("Dừng", variant="stop", scale=1, min_width=80, visible=False, elem_id="stop")
@@ -121,10 +123,10 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                         f_period = gr.Dropdown(choices["periods"], multiselect=True, label="Kỳ báo cáo",
                                                elem_id="filter-period")
                     clear_filters = gr.Button("Bỏ mọi bộ lọc", size="sm", elem_id="clear-filters")
-                example_set = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in examples],
+                example_set = gr.Dataset(components=[gr.Textbox(visible=False, label="Câu hỏi")], samples=[[q] for q in examples],
                                          label="Câu hỏi mẫu (bấm để hỏi)", elem_id="examples")
-                plain = gr.Textbox(visible="hidden", elem_id="plain-text")
-                turn_req = gr.Textbox(visible="hidden", elem_id="turn-request")
+                plain = gr.Textbox(visible="hidden", label="Câu trả lời dạng văn bản", elem_id="plain-text")
+                turn_req = gr.Textbox(visible="hidden", label="Nguồn của câu trả lời", elem_id="turn-request")
             with gr.Column(scale=3, min_width=280, elem_id="sources-col"):
                 panel = gr.HTML(sources_panel_html([], None), elem_id="sources-panel")
 
@@ -141,17 +143,17 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                     gr.update(choices=library.choices(), value=library.current if conv.turns else None),
                     library.to_value())
 
-        def on_load(stored: Any) -> tuple:
-            library = library_of(stored)
-            return (library, *show(library), chat.badge())
-
-        demo.load(on_load, [lib_store], [lib, *chat_out, badge], **hidden)
-
         # ---- asking: input is off while an answer is pending; Dừng stops it ----
         busy = (gr.update(interactive=False, placeholder="Đang trả lời… bấm Dừng để hủy"),
                 gr.update(visible=False), gr.update(visible=True))
         idle = (gr.update(interactive=True, placeholder="Nhập câu hỏi về các báo cáo…"),
                 gr.update(visible=True), gr.update(visible=False))
+
+        def on_load(stored: Any) -> tuple:
+            library = library_of(stored)
+            return (library, *show(library), chat.badge(), *idle)
+
+        demo.load(on_load, [lib_store], [lib, *chat_out, badge, question, send, stop], **hidden)
 
         def on_start(q: str, library: Library, provs: list, units: list, periods: list) -> tuple:
             conv = chat.start(library, q, filters_dict(provs, units, periods))
@@ -173,7 +175,8 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
             start = (ev.then if ev else trigger)
             ev = start(on_start, [question, lib, *filters], [question, send, stop, chatbot], queue=False, **hidden)
             ev = ev.then(on_answer, [lib], [*chat_out, badge], **hidden)
-            ev.then(lambda: idle, None, [question, send, stop], queue=False, **hidden)
+            ev.then(lambda library: busy if chat.busy(library) else idle, [lib], [question, send, stop], queue=False,
+                    **hidden)
             return ev
 
         answer_events = [ask_chain(send.click), ask_chain(question.submit)]
@@ -241,7 +244,7 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                     remove_dd = gr.Dropdown(backend.report_choices(), label="Chọn báo cáo cần xóa", value=None,
                                             elem_id="remove-doc")
                     remove_btn = gr.Button("Xóa báo cáo…", variant="stop", elem_id="remove")
-                    with gr.Group(visible=False, elem_id="remove-confirm") as confirm_box:
+                    with gr.Column(visible=False, elem_id="remove-confirm") as confirm_box:
                         confirm_md = gr.Markdown("", elem_id="remove-what")
                         with gr.Row():
                             yes = gr.Button("Xác nhận xóa", variant="stop", size="sm", elem_id="remove-yes")

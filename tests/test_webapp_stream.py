@@ -149,6 +149,7 @@ def test_chat_stop_keeps_the_streamed_text(tmp_path: Path) -> None:
         gen = chat.answer(lib)
         first = next(gen)
         assert first and REPLY.startswith(first.strip().split(" ")[0])
+        assert chat.busy(lib) and list(chat.answer(lib)) == [None]  # a second event does not answer it again
         assert chat.stop(chat.current(lib))
         turn = chat.current(lib).turns[0]
         assert turn.stopped and REPLY.startswith(turn.answer["answer"].strip())

@@ -185,15 +185,15 @@ class ChatController:
         """Answer the pending turn: yields the partial text while an LLM streams, then None once
         the turn holds its answer (or its error)."""
         conv = self.current(lib)
-        if not conv.turns or conv.turns[-1].answer is not None or conv.turns[-1].failed:
-            yield None
-            return
-        turn = conv.turns[-1]
-        history = conv.history()
         stop = threading.Event()
         partial: list[str] = []
-        with self._lock:
+        with self._lock:  # one answer per pending turn, however many events ask for it
+            if not self.busy(lib) or conv.id in self._inflight:
+                yield None
+                return
             self._inflight[conv.id] = (stop, partial)
+        turn = conv.turns[-1]
+        history = conv.history()
         f = turn.filters
         try:
             filters = self.backend.make_filters(f.get("provinces"), f.get("units"), f.get("periods"))
@@ -213,6 +213,11 @@ class ChatController:
             stop.set()
         lib.put(conv)
         yield None
+
+    def busy(self, lib: Library) -> bool:
+        """The conversation on screen has a question waiting for its answer."""
+        conv = self.current(lib)
+        return bool(conv.turns) and conv.turns[-1].answer is None and not conv.turns[-1].failed
 
     def stop(self, conv: Conversation) -> bool:
         """Stop the pending answer of a conversation, keeping what was streamed so far."""

@@ -26,7 +26,7 @@ GRADIO_STRINGS: dict[str, str] = {
     "common.loading": "Đang tải", "common.logo": "biểu trưng", "common.or": "hoặc", "common.remove": "Bỏ",
     "common.runs": "Các lần chạy", "common.runs_description": "Các lần chạy lưu trong trình duyệt này",
     "common.back_to_app": "Ứng dụng", "common.back_to_app_description": "Quay lại ứng dụng",
-    "common.settings": "Cài đặt", "common.share": "Chia sẻ", "common.submit": "Gửi", "common.undo": "Hoàn tác",
+    "common.settings": "Cài đặt", "common.upload": "Tải lên", "common.share": "Chia sẻ", "common.submit": "Gửi", "common.undo": "Hoàn tác",
     "common.no_devices": "Không tìm thấy thiết bị", "common.language": "Ngôn ngữ",
     "common.display_theme": "Giao diện sáng/tối", "common.pwa": "Ứng dụng web", "common.progress": "Tiến độ",
     "common.record": "Ghi", "common.stop_recording": "Dừng ghi", "common.run": "Chạy",
@@ -80,6 +80,9 @@ DOM_STRINGS: dict[str, str] = {
     "Zoom out": "Thu nhỏ", "Reset zoom": "Đặt lại thu phóng", "Sort ascending": "Sắp xếp tăng dần",
     "Sort descending": "Sắp xếp giảm dần", "Clear sort": "Bỏ sắp xếp", "Clear filter": "Bỏ lọc",
     "Clear filters": "Bỏ lọc", "Open": "Mở", "Toggle": "Bật/tắt",
+    "More tabs": "Các thẻ khác", "chatbot conversation": "Hội thoại", "Open cell menu": "Tùy chọn của cột",
+    "Click to upload or drop files": "Bấm để chọn tệp hoặc kéo thả tệp vào đây", "File upload": "Tải tệp lên",
+    "Textbox": "Ô nhập", "Dropdown": "Danh sách chọn", "Radio": "Lựa chọn", "Number": "Số",
 }
 
 # Messages of the web framework's own errors (toasts) -> Vietnamese.
@@ -89,6 +92,9 @@ TOAST_PATTERNS: list[tuple[str, str]] = [
     (r"Invalid file types?: (.*)\. Only .* allowed\.?", r"Định dạng không được hỗ trợ: \1."),
     (r"Connection errored out\.?", "Mất kết nối tới máy chủ."),
     (r"Error", "Lỗi"),
+    (r"(\d+)\.(\d+)(\s)(B|KB|MB|GB)", r"\1,\2\3\4"),  # file sizes: "48.0 B" -> "48,0 B"
+    (r"user's message: ([\s\S]*)", r"Câu hỏi: \1"),
+    (r"bot's message: ([\s\S]*)", r"Trả lời: \1"),
 ]
 
 

@@ -149,7 +149,7 @@ def sources_panel_html(views: Sequence[CitationView], turn: int | None) -> str:
     items = "".join(source_item_html(v, turn) for v in views)
     return (
         f'<div class="sources" data-turn="{turn}" data-count="{len(views)}">'
-        f'<div class="sources-head"><b>Nguồn trích dẫn</b> ({len(views)}){close}</div>'
+        f'<div class="sources-head"><b>Nguồn trích dẫn ({len(views)})</b>{close}</div>'
         '<div class="passage-hint">Bấm vào số [n] trong câu trả lời hoặc vào một nguồn dưới đây '
         'để xem đoạn văn gốc.</div>'
         f'<div class="passages">{passages}</div>'

@@ -13,7 +13,8 @@
 
   // ---- 1. strings ----------------------------------------------------------------------------
   const ATTRS = ["title", "aria-label", "placeholder"];
-  const toastRes = CFG.toasts.map(([re, to]) => [new RegExp("^" + re + "$"), to]);
+  // Python-style "\\1" group references become JavaScript's "$1".
+  const toastRes = CFG.toasts.map(([re, to]) => [new RegExp("^" + re + "$"), to.replace(/\\(\d)/g, "$$$1")]);
   function translateText(s) {
     const t = s.trim();
     if (!t) return null;
@@ -84,9 +85,12 @@
       const d = drawer();
       if (d) d.scrollTop = 0;
     } else {
-      // Only the panel's own scroll box moves; the page stays where it is.
+      // Only the panel's own scroll box moves (when the passage is out of its view); the page stays.
       const box = drawer();
-      if (box && box.scrollHeight > box.clientHeight) box.scrollTop = Math.max(0, target.offsetTop - box.offsetTop - 8);
+      if (box && box.scrollHeight > box.clientHeight) {
+        const b = box.getBoundingClientRect(), t = target.getBoundingClientRect();
+        if (t.top < b.top || t.bottom > b.bottom) box.scrollTop += t.top - b.top - 48;
+      }
     }
     return true;
   }
