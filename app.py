@@ -107,7 +107,7 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                     send = gr.Button("Gửi", variant="primary", scale=1, min_width=80, elem_id="send")
                     stop = gr.Button("Dừng", variant="stop", scale=1, min_width=80, visible=False, elem_id="stop")
                 with gr.Row(elem_id="answer-actions"):
-                    gr.Button("Sao chép câu trả lời", size="sm", elem_id="copy-answer")
+                    copy_btn = gr.Button("Sao chép câu trả lời", size="sm", interactive=False, elem_id="copy-answer")
                     docx_one = gr.DownloadButton("Tải câu trả lời (.docx)", size="sm", interactive=False,
                                                  elem_id="docx-answer")
                     docx_all = gr.DownloadButton("Tải cả hội thoại (.docx)", size="sm", interactive=False,
@@ -131,7 +131,7 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                 panel = gr.HTML(sources_panel_html([], None), elem_id="sources-panel")
 
         filters = [f_prov, f_unit, f_period]
-        chat_out = [chatbot, panel, plain, refilter, docx_one, docx_all, conv_list, lib_store]
+        chat_out = [chatbot, panel, plain, refilter, docx_one, docx_all, conv_list, lib_store, copy_btn]
 
         def show(library: Library, panel_turn: int | None = None) -> tuple:
             conv = chat.current(library)
@@ -141,7 +141,7 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                     gr.update(value=str(one) if one else None, interactive=one is not None),
                     gr.update(value=str(whole) if whole else None, interactive=whole is not None),
                     gr.update(choices=library.choices(), value=library.current if conv.turns else None),
-                    library.to_value())
+                    library.to_value(), gr.update(interactive=bool(v.plain_text)))
 
         # ---- asking: input is off while an answer is pending; Dừng stops it ----
         busy = (gr.update(interactive=False, placeholder="Đang trả lời… bấm Dừng để hủy"),
@@ -260,7 +260,7 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                                        elem_id="indicator-unit")
                 with gr.Column(scale=1):
                     csv_btn = gr.Button("Xuất CSV (bảng đang xem)", elem_id="indicator-csv-btn")
-                    ind_csv = gr.File(label="Tệp CSV", interactive=False, elem_id="indicator-csv")
+                    ind_csv = gr.File(label="Tệp CSV", interactive=False, height=90, elem_id="indicator-csv")
             ind_note = gr.Markdown("Chọn một chỉ tiêu để xem số liệu của các đơn vị.", elem_id="indicator-note")
             ind_df = gr.Dataframe(headers=list(TABLE_COLUMNS), label="Bảng chỉ tiêu", interactive=False, wrap=True,
                                   elem_id="indicator-table")
