@@ -64,7 +64,8 @@ def page_head(backend: Any) -> str:
             '\n<meta name="google" content="notranslate">')
 
 
-def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> Any:
+def build_ui(backend: Any, secret: str | None = None) -> Any:
+    """The four tabs; `secret` encrypts the conversations kept in the browser (random when None)."""
     import gradio as gr
 
     from webapp import evaluation, fmt
@@ -123,8 +124,9 @@ def build_ui(backend: Any, secret: str = "khoa-thu-nghiem-khong-dung-that") -> A
                         f_period = gr.Dropdown(choices["periods"], multiselect=True, label="Kỳ báo cáo",
                                                elem_id="filter-period")
                     clear_filters = gr.Button("Bỏ mọi bộ lọc", size="sm", elem_id="clear-filters")
-                example_set = gr.Dataset(components=[gr.Textbox(visible=False, label="Câu hỏi")], samples=[[q] for q in examples],
-                                         label="Câu hỏi mẫu (bấm để hỏi)", elem_id="examples")
+                example_set = gr.Dataset(components=[gr.Textbox(visible=False, label="Câu hỏi")],
+                                         samples=[[q] for q in examples], label="Câu hỏi mẫu (bấm để hỏi)",
+                                         elem_id="examples")
                 plain = gr.Textbox(visible="hidden", label="Câu trả lời dạng văn bản", elem_id="plain-text")
                 turn_req = gr.Textbox(visible="hidden", label="Nguồn của câu trả lời", elem_id="turn-request")
             with gr.Column(scale=3, min_width=280, elem_id="sources-col"):

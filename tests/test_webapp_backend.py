@@ -386,6 +386,15 @@ def test_stop_keeps_the_partial_answer(backend: AppBackend) -> None:
     assert conv.history() == []
 
 
+def test_huge_question_is_stored_bounded(backend: AppBackend) -> None:
+    from webapp.chat import STORED_QUESTION_CHARS
+
+    chat, lib = ChatController(backend), Library()
+    conv = chat.start(lib, "Tỷ lệ " * 200_000, {})
+    assert len(conv.turns[0].question) == STORED_QUESTION_CHARS
+    assert list(chat.answer(lib))[-1] is None and conv.turns[0].answer is not None
+
+
 def test_exports(backend: AppBackend) -> None:
     import docx
 

@@ -34,7 +34,9 @@ ERROR_REPLY = ("Không trả lời được câu hỏi này do lỗi hệ thốn
                "quản trị viên xem chi tiết trong nhật ký máy chủ.")
 STOPPED_NOTE = "Đã dừng theo yêu cầu; câu trả lời trên chưa đầy đủ và chưa được kiểm chứng."
 ABSTAIN_NOTE = "Không tìm thấy thông tin này trong các báo cáo đã nạp; hệ thống không đưa ra câu trả lời phỏng đoán."
-STREAM_EVERY_CHARS = 1  # re-render the streamed message after this many new characters
+# A question is kept (on screen, in the browser's storage) up to this size; the answerer refuses
+# questions over its own, smaller limit with a message.
+STORED_QUESTION_CHARS = 4000
 FACETS = (("provinces", "Tỉnh"), ("units", "Đơn vị"), ("periods", "Kỳ báo cáo"))
 
 
@@ -177,7 +179,7 @@ class ChatController:
         conv = self.current(lib)
         if not question or (conv.turns and conv.turns[-1].answer is None and not conv.turns[-1].failed):
             return None
-        conv.turns.append(Turn(question, None, filters))
+        conv.turns.append(Turn(question[:STORED_QUESTION_CHARS], None, filters))
         lib.put(conv)
         return conv
 
