@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     from index.settings import Settings
     from webapp.backend import AppBackend
     from webapp.i18n import GRADIO_STRINGS
-    from webapp.web import HtmlLangMiddleware, browser_secret
+    from webapp.web import HtmlPageMiddleware, browser_secret
 
     settings = Settings().with_store(args.store)
     backend = AppBackend(settings, build_services(settings), upload_cache_dir=Path(get_upload_folder()))
@@ -418,8 +418,8 @@ def main(argv: list[str] | None = None) -> int:
             share=False, ssr_mode=False, footer_links=[],
             theme=gr.themes.Soft(font=FONT_STACK, font_mono=MONO_STACK),
             css=(STATIC / "app.css").read_text(encoding="utf-8"),
-            i18n=gr.I18n(en=GRADIO_STRINGS, vi=GRADIO_STRINGS), head=page_head(backend), show_error=False,
-            app_kwargs={"middleware": [Middleware(HtmlLangMiddleware)]},
+            i18n=gr.I18n(en=GRADIO_STRINGS, vi=GRADIO_STRINGS), show_error=False,
+            app_kwargs={"middleware": [Middleware(HtmlPageMiddleware, lang="vi", head=page_head(backend))]},
         )
     except OSError as exc:  # the port was taken between the check and the start
         log.debug("launch failed", exc_info=True)

@@ -64,7 +64,8 @@ def _free_port() -> int:
 
 def _start_app(store: Path, env_extra: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "RAG_STORE": str(store), "EMBED_MODEL": "none", "PYTHONUNBUFFERED": "1", **env_extra}
-    env.pop("APP_AUTH", None)
+    if "APP_AUTH" not in env_extra:
+        env.pop("APP_AUTH", None)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--store", str(store)], cwd=ROOT,
                             env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
@@ -122,6 +123,16 @@ def llm_app_url(tmp_path_factory: pytest.TempPathFactory, llm: FakeStreamingServ
     store = _ingested_store(tmp_path_factory, "llm_store")
     proc, url = _start_app(store, {"LLM_BASE_URL": llm.base_url, "LLM_MODEL": "mo-hinh-thu", "LLM_TIMEOUT": "60"},
                            store.parent / "llm_app.log")
+    try:
+        yield url
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def auth_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = tmp_path_factory.mktemp("auth_store")
+    proc, url = _start_app(store, {"APP_AUTH": "canbo:mat-khau"}, store.parent / "auth_app.log")
     try:
         yield url
     finally:
@@ -535,6 +546,34 @@ def test_page_is_vietnamese_everywhere(pages: Pages, app_url: str) -> None:
         assert jargon not in summary, jargon
     expect(page.locator("#eval-details")).to_contain_text("Chi tiết kỹ thuật")
     assert _english(page) == [], _english(page)
+
+
+def test_login_page_is_vietnamese_and_slows_down(pages: Pages, auth_app_url: str) -> None:
+    """Issue 13 item 9 and item 8: the login page (served before the app's own script is allowed)."""
+    from playwright.sync_api import expect
+
+    context = pages.browser.new_context(locale="vi-VN")
+    pages.contexts.append(context)
+    page = context.new_page()
+    page.goto(auth_app_url)
+    expect(page.get_by_text("Đăng nhập để sử dụng trợ lý báo cáo.")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
+    took = []
+    for _ in range(4):
+        page.locator("input").first.fill("canbo")
+        page.locator("input[type=password]").fill("sai")
+        t0 = time.monotonic()
+        with page.expect_response(re.compile(r"/login/?$")):
+            page.get_by_role("button", name="Đăng nhập").click()
+        took.append(time.monotonic() - t0)
+    expect(page.get_by_text("Sai tên đăng nhập hoặc mật khẩu")).to_be_visible()
+    assert max(took[:3]) < 0.9 and took[3] >= 1.0, took
+    assert _english(page) == [], _english(page)
+    page.locator("input").first.fill("canbo")
+    page.locator("input[type=password]").fill("mat-khau")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("#question textarea:not([disabled])")).to_be_visible(timeout=60_000)
 
 
 # ------------------------------------------------------------------------------------------------

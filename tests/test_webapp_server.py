@@ -26,7 +26,7 @@ from webapp.uploads import (
     scrub_paths,
     stage_upload,
 )
-from webapp.web import HtmlLangMiddleware, browser_secret, port_in_use
+from webapp.web import HtmlPageMiddleware, browser_secret, port_in_use
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -205,9 +205,9 @@ def test_parse_auth() -> None:
         parse_auth("admin")
 
 
-def test_html_lang_middleware() -> None:
+def test_page_middleware_sets_lang_and_head() -> None:
     async def page(scope, receive, send) -> None:
-        body = b'<!doctype html>\n<html\n\tlang="en"\n>x</html>'
+        body = b'<!doctype html>\n<html\n\tlang="en"\n><head></head>x</html>'
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"40")]})
         await send({"type": "http.response.body", "body": body[:20], "more_body": True})
@@ -221,9 +221,10 @@ def test_html_lang_middleware() -> None:
     async def receive() -> dict:
         return {"type": "http.request"}
 
-    asyncio.run(HtmlLangMiddleware(page)({"type": "http", "method": "GET", "path": "/"}, receive, send))
+    app = HtmlPageMiddleware(page, head="<script>1</script>")
+    asyncio.run(app({"type": "http", "method": "GET", "path": "/"}, receive, send))
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    assert body == b'<!doctype html>\n<html\n\tlang="vi"\n>x</html>'
+    assert body == b'<!doctype html>\n<html\n\tlang="vi"\n><head><script>1</script>\n</head>x</html>'
     assert dict(sent[0]["headers"])[b"content-length"] == str(len(body)).encode()
 
 

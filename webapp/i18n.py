@@ -83,7 +83,8 @@ DOM_STRINGS: dict[str, str] = {
     "Clear filters": "Bỏ lọc", "Open": "Mở", "Toggle": "Bật/tắt",
     "More tabs": "Các thẻ khác", "chatbot conversation": "Hội thoại", "Open cell menu": "Tùy chọn của cột",
     "Click to upload or drop files": "Bấm để chọn tệp hoặc kéo thả tệp vào đây", "File upload": "Tải tệp lên",
-    "Textbox": "Ô nhập", "Dropdown": "Danh sách chọn", "Radio": "Lựa chọn", "Number": "Số",
+    "Textbox": "Ô nhập", "Login": "Đăng nhập", "username": "tên đăng nhập", "password": "mật khẩu",
+    "Incorrect Credentials": "Sai tên đăng nhập hoặc mật khẩu", "Logout": "Đăng xuất", "Dropdown": "Danh sách chọn", "Radio": "Lựa chọn", "Number": "Số",
 }
 
 # Messages of the web framework's own errors (toasts) -> Vietnamese.

@@ -20,17 +20,22 @@ _HTML_LANG_RE = re.compile(rb"<html(\s+)lang=\"en\"", re.IGNORECASE)
 SECRET_NAME = ".browser_secret"
 
 
-class HtmlLangMiddleware:
+class HtmlPageMiddleware:
     """Serve HTML pages as `<html lang="vi">` (the framework's page template says "en", so
-    browsers offer to translate a page that is Vietnamese)."""
+    browsers offer to translate a page that is Vietnamese) with our `head` snippet (the page
+    script) in every page, the login page included (the framework adds its own `head` option
+    only after login)."""
 
-    def __init__(self, app: ASGIApp, lang: str = "vi") -> None:
+    def __init__(self, app: ASGIApp, lang: str = "vi", head: str = "") -> None:
         self.app = app
         self.lang = lang.encode()
+        self.head = head.encode()
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
                        send: Callable[[Message], Awaitable[None]]) -> None:
-        if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD"):
+        # Only the app's page (and its login page), never a served file that happens to be HTML.
+        if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD") or \
+                scope.get("path", "/").rstrip("/") != "":
             await self.app(scope, receive, send)
             return
         start: Message | None = None
@@ -53,6 +58,8 @@ class HtmlLangMiddleware:
                     return
                 data = _HTML_LANG_RE.sub(lambda m: b"<html" + m.group(1) + b'lang="' + self.lang + b'"',
                                          b"".join(body), count=1)
+                if self.head:
+                    data = data.replace(b"</head>", self.head + b"\n</head>", 1)
                 headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
                 headers.append((b"content-length", str(len(data)).encode()))
                 await send({**start, "headers": headers})

@@ -7,6 +7,8 @@
 // 4. Copy: the last answer as plain text with its numbered sources.
 (() => {
   "use strict";
+  if (window.__appScriptLoaded) return; // served in the page and, after login, by Gradio's head too
+  window.__appScriptLoaded = true;
   const CFG = window.APP_CFG || { dom: {}, toasts: [], maxBytes: 0, suffixes: [] };
   const PHONE = window.matchMedia("(max-width: 768px)");
   document.documentElement.lang = "vi";
