@@ -135,9 +135,10 @@ def build_ui(backend: Any, secret: str | None = None) -> Any:
         filters = [f_prov, f_unit, f_period]
         chat_out = [chatbot, panel, plain, refilter, docx_one, docx_all, conv_list, lib_store, copy_btn]
 
-        def show(library: Library, panel_turn: int | None = None) -> tuple:
+        def show(library: Library) -> tuple:
+            """The chat area for the conversation on screen (and its copy in the browser)."""
             conv = chat.current(library)
-            v = chat.view(conv, panel_turn)
+            v = chat.view(conv)
             one, whole = chat.export(conv, True), chat.export(conv, False)
             return (v.messages, v.panel_html, v.plain_text, gr.update(visible=v.refilter),
                     gr.update(value=str(one) if one else None, interactive=one is not None),
@@ -172,10 +173,9 @@ def build_ui(backend: Any, secret: str | None = None) -> Any:
             a = conv.turns[-1].answer if conv.turns else None
             yield (*show(library), chat.badge(a.get("retrieval") if a else None))
 
-        def ask_chain(trigger: Any, first: Any = None) -> Any:
-            ev = trigger(first, None, None, queue=False, **hidden) if first else None
-            start = (ev.then if ev else trigger)
-            ev = start(on_start, [question, lib, *filters], [question, send, stop, chatbot], queue=False, **hidden)
+        def ask_chain(trigger: Any) -> Any:
+            """question -> pending turn (input off) -> streamed answer -> input on; returns the answer event."""
+            ev = trigger(on_start, [question, lib, *filters], [question, send, stop, chatbot], queue=False, **hidden)
             ev = ev.then(on_answer, [lib], [*chat_out, badge], **hidden)
             ev.then(lambda library: busy if chat.busy(library) else idle, [lib], [question, send, stop], queue=False,
                     **hidden)

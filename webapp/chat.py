@@ -121,17 +121,16 @@ class ChatController:
     def last_answered(self, conv: Conversation) -> int | None:
         return next((i for i in range(len(conv.turns) - 1, -1, -1) if conv.turns[i].answer is not None), None)
 
-    def view(self, conv: Conversation, panel_turn: int | None = None) -> ChatView:
+    def view(self, conv: Conversation) -> ChatView:
+        """The chat area after a change: messages, and the sources of the last answer."""
         last = self.last_answered(conv)
         turn = conv.turns[last] if last is not None else None
         views = self.turn_views(turn) if turn else []
         text = ""
         if turn and turn.answer:
             text = plain_text(str(turn.answer.get("answer") or ""), self.notes(turn), views)
-        show = last if panel_turn is None else panel_turn
-        panel = sources_panel_html(views, last) if show == last else self.panel(conv, show)
         refilter = bool(turn and turn.answer and turn.answer.get("abstained") and turn.filters)
-        return ChatView(self.messages(conv), panel, text, refilter, last is not None)
+        return ChatView(self.messages(conv), sources_panel_html(views, last), text, refilter, last is not None)
 
     def badge(self, retrieval: str | None = None) -> str:
         return status_badge_html(retrieval or self.backend.retrieval_mode, self.backend.llm_model)
