@@ -7,7 +7,7 @@ STORE ?= storage
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: setup run ingest app test lint eval bench clean
+.PHONY: setup run ingest app test lint eval eval-dev goldcheck bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: setup lint
 
 eval: setup
 	$(BIN)/python -m eval --corpus data/reports --out eval/out
+
+# Every question file of eval/suites/dev.toml (fixed set, extra, dev tune/test sets), one section each in eval/RESULTS.md.
+eval-dev: setup
+	$(BIN)/python -m eval --suite eval/suites/dev.toml --out eval/out/dev --write-results
+
+goldcheck: setup
+	$(BIN)/python -m eval.goldcheck --suite eval/suites/dev.toml
 
 bench: setup
 	$(BIN)/python -m eval.bench --reports 1000 --out /tmp/bench

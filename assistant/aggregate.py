@@ -169,7 +169,10 @@ class AggregateAnswerer:
         if _ORDER_RE.search(fq):
             return AggregateQuery("list", measure=measure or d.measure,
                                   order="asc" if _ASC_RE.search(fq) else "desc", **base)
-        if (which or count) and (_QUANT_RE.search(fq) or measure):
+        # "Có bao nhiêu đơn vị có Tổ công nghệ số?" counts the units that mention a thing: the
+        # indicator answers only when a quantity of it is asked, beyond "bao nhiêu đơn vị".
+        quant = _QUANT_RE.search(_COUNT_RE.sub(" ", fq)) if count else _QUANT_RE.search(fq)
+        if (which or count) and (quant or (measure and not count)):
             return AggregateQuery("list", measure=measure or d.measure, **base)
         return None
 

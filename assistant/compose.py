@@ -29,14 +29,21 @@ class CitationBook:
     citations: list[Citation] = field(default_factory=list)
     _by_pid: dict[str, int] = field(default_factory=dict)
 
-    def cite(self, paragraph: Paragraph) -> int:
+    def cite(self, paragraph: Paragraph, highlight: tuple[int, int] | None = None) -> int:
+        """The citation number of a paragraph; `highlight` (offsets in the paragraph) marks the span
+        the answer relies on (the first one given for a paragraph is kept)."""
         if paragraph.id in self._by_pid:
-            return self._by_pid[paragraph.id]
+            n = self._by_pid[paragraph.id]
+            c = self.citations[n - 1]
+            if c.highlight is None and highlight is not None:
+                c.highlight = highlight
+            return n
         meta = self.reports.get(paragraph.doc_id, {})
         n = len(self.citations) + 1
         self.citations.append(Citation(
             n=n, doc_id=paragraph.doc_id, unit=meta.get("unit") or "",
-            section=" > ".join(paragraph.section_path), paragraph_ids=[paragraph.id], text=paragraph.text))
+            section=" > ".join(paragraph.section_path), paragraph_ids=[paragraph.id], text=paragraph.text,
+            highlight=highlight))
         self._by_pid[paragraph.id] = n
         return n
 
@@ -48,11 +55,25 @@ def report_phrase(meta: dict) -> str:
     return f"báo cáo của {label}" + (f" ({period})" if period else "")
 
 
-def quote(text: str) -> str:
-    """A sentence quoted in the answer, trimmed of list markers, shortened when very long."""
-    t = re.sub(r"^\s*(?:[-+•*]\s*|\d+[.)]\s+|[a-zđ][)]\s+)", "", text.strip()).strip()
+def quote(text: str, focus: tuple[int, int] | None = None) -> str:
+    """A sentence quoted in the answer, trimmed of list markers, shortened when very long: around
+    `focus` (offsets of the value in `text`) so the part that answers is never cut away."""
+    t = text
+    if len(t.strip()) > MAX_QUOTE_CHARS and focus is not None:
+        mid = (focus[0] + focus[1]) // 2
+        lo = max(0, mid - MAX_QUOTE_CHARS // 2)
+        hi = min(len(t), lo + MAX_QUOTE_CHARS)
+        lo = max(0, hi - MAX_QUOTE_CHARS)
+        if lo > 0:
+            lo = t.find(" ", lo) + 1 or lo
+        if hi < len(t):
+            space = t.rfind(" ", focus[1], hi)
+            hi = space if space > 0 else hi
+        t = ("… " if lo > 0 else "") + t[lo:hi].strip() + (" …" if hi < len(text) else "")
+    t = re.sub(r"^\s*(?:[-+•*]\s*|\d+[.)]\s+|[a-zđ][)]\s+)", "", t.strip()).strip()
     t = re.sub(r"\s*\n\s*", " ", t.replace("**", ""))
-    if len(t) > MAX_QUOTE_CHARS:
+    t = re.sub(r"\s*\t\s*", " | ", t)
+    if len(t) > MAX_QUOTE_CHARS + 8:
         cut = t.rfind(" ", 0, MAX_QUOTE_CHARS)
         t = t[: cut if cut > 0 else MAX_QUOTE_CHARS] + " …"
     return f"“{t}”"

@@ -98,6 +98,7 @@ def build_services(settings: Settings | None = None, *, load_dense: bool = True)
     extractor = _load_extractor()
     ingestor = Ingestor(settings, store, lexical, vector=vector, embedder=embedder, extractor=extractor,
                         analyzer=analyzer)
+    ingestor.refresh_facts()  # a store written by an older fact extractor is brought up to date
     return Services(settings=settings, store=store, analyzer=analyzer, lexical=lexical,
                     query_analyzer=query_analyzer, retriever=retriever, ingestor=ingestor, embedder=embedder,
                     vector=vector, dense_reason=reason, extractor=extractor)

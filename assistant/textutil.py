@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from index.analyzer import canonical_text, fold_accents
+from ingest.text import Span, sentence_spans
+
+__all__ = ["Span", "contains_phrase", "match_key", "period_phrase", "sentence_spans", "unit_label"]
 
 _SPACE_RE = re.compile(r"\s+")
-# Sentence ends: ". " / "; " / "! " / "? " followed by an upper-case letter, a bullet or a digit,
-# or a line break. Numbers such as "99.75" or "2,955" never split (no space after the dot).
-_SENT_END_RE = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(\-+•]?\s*[A-ZÀ-ỸĐ0-9])|\n+")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -25,34 +23,6 @@ def contains_phrase(haystack_key: str, phrase_key: str) -> bool:
     if not phrase_key:
         return False
     return re.search(rf"(?<!\w){re.escape(phrase_key)}(?!\w)", haystack_key) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    text: str
-    start: int  # offset inside the paragraph text
-    end: int
-
-
-@lru_cache(maxsize=50_000)
-def sentence_spans(text: str) -> tuple[Span, ...]:
-    """Split a paragraph into sentences with offsets (`text[s.start:s.end] == s.text`)."""
-    spans: list[Span] = []
-    pos = 0
-    for m in _SENT_END_RE.finditer(text):
-        _add_span(spans, text, pos, m.start())
-        pos = m.end()
-    _add_span(spans, text, pos, len(text))
-    return tuple(spans)
-
-
-def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append(Span(text[start:end], start, end))
 
 
 def period_phrase(period: str | None) -> str | None:

@@ -1,7 +1,19 @@
-"""Question understanding: follow-ups, units/province/period mentions, intent, expected answer type.
+"""Question understanding: follow-ups, subject (units, province, period), intent and answer type.
 
-Everything here is rule-based over Vietnamese administrative phrasing and accent-insensitive
-(`match_key`), so unaccented questions ("ty le so hoa ho so phuong Phuong Lieu") work the same.
+A question is understood once into an `Understanding`:
+
+* the *subject*: units (accent-insensitive, typo variants of the reports), provinces, periods;
+* the *intent*: off-topic, unknown unit, report metadata, an aggregate over all reports, a
+  comparison of units, a multi-part question, or an answer about one subject;
+* the *answer type*: who, when, where, document, rank, percent, money, count (of a named noun), why,
+  list (difficulties, proposals, tasks ...), yes/no, summary, or descriptive text;
+* the counted noun of "bao nhiêu <danh từ>" (its canonical measure), and the surface phrases that
+  name the subject, so the answerer can find the *asked attribute* (assistant/matching.py).
+
+Follow-ups ("Còn phường Phương Liễu thì sao?", "Còn trực tiếp?", "Còn Kế hoạch 128 thì ngày nào?")
+are rewritten into standalone questions from the history: the new fragment replaces the slot of the
+previous question it stands for (a unit, a period, a document, or the words of the previous question
+that the fragment's words are an alternative to). Cue words live in ingest/question_words.toml.
 """
 
 from __future__ import annotations
@@ -11,15 +23,20 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
+from assistant.matching import load_question_words
 from assistant.textutil import contains_phrase, match_key
+from ingest.numbers import measure_at
 
 if TYPE_CHECKING:
     from index.query import QueryAnalyzer, QueryFilters
 
 log = logging.getLogger(__name__)
 
-Intent = Literal["off_topic", "unknown_unit", "metadata", "aggregate", "text_aggregate", "list", "lookup"]
+Intent = Literal["off_topic", "unknown_unit", "metadata", "aggregate", "text_aggregate", "list", "lookup",
+                 "compare", "multipart", "summary"]
 Expect = Literal["percent", "money", "rank", "count", "docnumber", "name", "duration", "text"]
+AnswerType = Literal["summary", "who", "when", "where", "document", "rank", "percent", "money", "count",
+                     "why", "yesno", "list", "text"]
 
 # Vocabulary of the domain (keys are accent-folded). A question with none of these and no known
 # unit is off-topic: the assistant only answers from digital-transformation reports.
@@ -34,12 +51,15 @@ DOMAIN_TERMS: tuple[str, ...] = tuple(match_key(t) for t in (
     "công văn", "quyết định", "kế hoạch", "đơn vị", "địa phương", "sơ kết", "tổng kết", "quý", "tháng",
     "giải quyết", "tiếp nhận", "quá hạn", "đúng hạn", "nguồn nhân lực", "nhân lực", "phần mềm", "hệ thống",
     "cổng thông tin", "tin bài", "tuyên truyền", "bình dân học vụ số", "đề án 06", "mã qr", "không dùng tiền mặt",
+    "chủ tịch", "bí thư", "ban chỉ đạo", "hội nghị", "dân số", "hộ gia đình", "hộ nghèo", "người dân",
+    "ai", "trợ lý ảo", "zalo", "online", "số liệu", "kết quả", "chính quyền số", "công dân số", "gia đình số",
 ))
 
 # Ellipsis markers of a follow-up question ("Còn phường Phương Liễu thì sao?").
-_FOLLOWUP_RE = re.compile(r"^(con|the con|vay con|va)\b|\bthi sao\b|\bthi the nao\b|\bra sao\b\??$")
+_FOLLOWUP_RE = re.compile(r"^(con|the con|vay con|va|con ve|the)\b|\bthi sao\b|\bthi the nao\b|\bra sao\b\??$")
 _ANAPHORA_RE = re.compile(r"\b(phuong|xa|don vi|dia phuong|thi tran) (do|nay|tren)\b")
-_SAME_PERIOD_RE = re.compile(r"\bcung (thoi gian|thoi diem|ky|giai doan|thoi ky)\b")
+_SAME_PERIOD_RE = re.compile(r"\bcung (thoi gian|thoi diem|ky|giai doan|thoi ky)\b|\bgiai doan (do|nay)\b|"
+                             r"\bthoi gian (do|nay)\b|\bky (do|nay)\b")
 
 # Unit mentions: "phường Trí Quả", "xã Dương Hưu", "P. Trung Thành", "phuong Phuong Lieu".
 _UNIT_MENTION_RE = re.compile(
@@ -48,45 +68,33 @@ _UNIT_MENTION_RE = re.compile(
 
 # Metadata questions about the report itself.
 _METADATA_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("signer", ("ai ky", "nguoi ky", "ai la nguoi ky", "do ai ky", "chu ky cua ai")),
-    ("report_number", ("so hieu bao cao", "bao cao so may", "so bao cao", "co so hieu", "so ky hieu bao cao")),
+    ("signer", ("ai ky", "nguoi ky", "ai la nguoi ky", "do ai ky", "chu ky cua ai", "ky boi ai", "ai da ky")),
+    ("report_number", ("so hieu bao cao", "bao cao so may", "so bao cao", "co so hieu", "so ky hieu bao cao",
+                       "so hieu cua bao cao", "bao cao co so hieu")),
     ("references", ("cong van nao", "thuc hien cong van", "can cu cong van", "theo cong van", "can cu van ban nao",
-                    "de thuc hien van ban nao", "lap de thuc hien")),
+                    "de thuc hien van ban nao", "lap de thuc hien", "can cu vao van ban nao", "van ban nao")),
     ("duration", ("khoang thoi gian bao lau", "so ket cho", "bao lau", "so ket may nam", "thoi gian so ket")),
-    ("period", ("ky bao cao nao", "bao cao ky nao", "bao cao thang nao", "bao cao quy nao", "ky bao cao la")),
+    ("period", ("ky bao cao nao", "bao cao ky nao", "bao cao thang nao", "bao cao quy nao", "ky bao cao la",
+                "bao cao cho ky nao", "thuoc ky nao")),
     ("province", ("thuoc tinh nao", "tinh nao", "thuoc thanh pho nao")),
-    ("date", ("ngay nao", "ngay bao cao", "ban hanh ngay")),
+    ("date", ("ngay nao", "ngay bao cao", "ban hanh ngay", "ngay may", "ky ngay nao", "lap ngay nao",
+              "lap vao thang may", "thang may", "lap vao ngay nao", "lap khi nao")),
 )
 
-# List/summary topics and the section-title words that hold them (folded keys).
-LIST_TOPICS: dict[str, tuple[str, ...]] = {
-    "nguyen_nhan": ("nguyen nhan",),
-    "han_che": ("han che", "ton tai", "kho khan", "vuong mac", "bat cap"),
-    "de_xuat": ("de xuat", "kien nghi", "de nghi"),
-    "nhiem_vu": ("nhiem vu", "phuong huong", "giai phap", "ke hoach"),
-    "bai_hoc": ("bai hoc",),
-    "mo_hinh": ("mo hinh",),
-    "uu_diem": ("uu diem", "mat manh", "thuan loi"),
-    "ket_qua": ("ket qua noi bat", "ket qua dat duoc", "ket qua"),
-}
-_BARE_TOPIC_RE = re.compile(r"^(nguyen nhan|han che|ton tai|kho khan|vuong mac|de xuat|kien nghi|phuong huong|"
-                            r"nhiem vu|giai phap|bai hoc|uu diem)\b")
-_LIST_CUES = ("nhung gi", "gom nhung", "nhung nao", "gi", "nao", "liet ke", "ke ten", "ra sao", "the nao")
-
-# "Which units say X" questions that no indicator answers (text aggregates).
+# "Which units say X" questions (aggregates over all reports).
 _WHICH_UNITS_RE = re.compile(
-    r"\b(nhung|cac|co)?\s*(don vi|dia phuong|phuong|xa|bao cao)( xa| phuong)? nao\b")
+    r"\b(nhung|cac|co)?\s*(don vi|dia phuong|phuong|xa|bao cao|noi)( xa| phuong)?,?( \w+)? nao\b|"
+    r"\b(co )?bao nhieu (don vi|dia phuong|phuong|xa|bao cao)\b|\bo dau co\b")
 _MENTION_VERBS = ("neu", "de cap", "noi", "bao cao ve", "co", "gap", "phan anh", "kien nghi", "de xuat")
-
-# Expected answer type from the question words.
-_EXPECT_RULES: tuple[tuple[Expect, tuple[str, ...]], ...] = (
-    ("docnumber", ("so hieu", "so ky hieu", "quyet dinh so", "van ban so", "cong van so", "so may")),
-    ("rank", ("xep hang", "thu may", "hang thu", "vi tri thu")),
-    ("percent", ("ty le", "ti le", "phan tram", "%")),
-    ("money", ("bao nhieu tien", "kinh phi", "giai ngan", "dong", "ngan sach", "von")),
-    ("count", ("bao nhieu", "may ", "so luong", "tong so", "tong cong", "co may")),
-    ("name", ("ai ", "ai?", "nguoi nao", "don vi nao", "voi ai", "goi cuoc nao", "voi don vi nao")),
-)
+_COMPARE_RE = re.compile(r"\bso sanh\b|\bchenh lech\b|\bkhac nhau\b|\bcao hon hay\b|\bthap hon hay\b|"
+                         r"\bnhieu hon hay\b|\bit hon hay\b")
+# Clause separators of a multi-part question ("... bao nhiêu hồ sơ và đã giải quyết bao nhiêu?").
+_PART_SPLIT_RE = re.compile(r"\s*(?:,\s*(?:và|va|còn|con|đồng thời|dong thoi)?|;|\s(?:và|va|đồng thời|dong thoi|"
+                            r"cùng với|cung voi|còn|con)\s)\s*", re.IGNORECASE)
+# Ambiguous folded cues that need their accented form when the question has accents.
+_ACCENTED_CUES = {"may": ("mấy",), "ai": ("ai",), "dau": ("đâu",)}
+_EXPECT_BY_TYPE: dict[str, Expect] = {"percent": "percent", "money": "money", "rank": "rank", "count": "count",
+                                      "document": "docnumber", "who": "name"}
 
 
 @dataclass(slots=True)
@@ -95,6 +103,7 @@ class Understanding:
     effective: str  # after follow-up resolution (what is actually answered)
     key: str  # match_key(effective)
     intent: Intent
+    answer_type: AnswerType = "text"
     units: list[str] = field(default_factory=list)  # canonical unit names found
     unknown_units: list[str] = field(default_factory=list)  # names after "phường/xã" not in the reports
     provinces: list[str] = field(default_factory=list)
@@ -102,9 +111,13 @@ class Understanding:
     metadata_field: str | None = None
     list_topic: str | None = None
     expects: Expect = "text"
+    measure: str | None = None  # canonical measure of the counted noun ("hồ sơ", "camera")
+    noun_phrase: str | None = None  # the counted noun as written ("hộ gia đình")
+    parts: list[Understanding] = field(default_factory=list)  # multi-part questions
     followup_of: str | None = None
     filters: QueryFilters | None = None
     scope: frozenset[str] | None = None  # doc_ids allowed by the user's filters (None = all)
+    subject_phrases: list[str] = field(default_factory=list)  # unit/province/period spellings asked
 
 
 class QuestionUnderstander:
@@ -112,6 +125,7 @@ class QuestionUnderstander:
 
     def __init__(self, query_analyzer: QueryAnalyzer) -> None:
         self.query_analyzer = query_analyzer
+        self.words = load_question_words()
 
     def run(self, question: str, history: list[str] | None = None) -> Understanding:
         question = question.strip()
@@ -120,6 +134,8 @@ class QuestionUnderstander:
         if followup_of is not None and _SAME_PERIOD_RE.search(match_key(question)) and not u.periods:
             prev = self._understand(followup_of)
             u.periods = prev.periods
+            if u.filters is not None:
+                u.filters.periods = list(prev.periods)
         return replace(u, question=question, followup_of=followup_of)
 
     # -- follow-ups ---------------------------------------------------------------------------------
@@ -135,26 +151,92 @@ class QuestionUnderstander:
             unit = prev_units[0]
             return _ANAPHORA_SUB_RE.sub(unit, question, count=1), prev_eff
         own_units = self._units(question)
-        elliptic = bool(_FOLLOWUP_RE.search(key)) or not self._has_topic(question)
+        elliptic = bool(_FOLLOWUP_RE.search(key)) or not self._is_standalone(question)
         if not elliptic:
-            if _SAME_PERIOD_RE.search(key):
-                return question, prev_eff
+            same_period = _SAME_PERIOD_RE.search(key)
+            if same_period or (prev_units and not own_units and not _WHICH_UNITS_RE.search(key)
+                               and self._has_anaphora(key)):
+                # "Giai đoạn đó còn bao nhiêu hồ sơ đang giải quyết?": the previous unit and dates.
+                out = question
+                when = [m.group(0).strip() for m in _WHEN_RE.finditer(prev_eff)]
+                if same_period and when:
+                    out = _SAME_PERIOD_SUB_RE.sub(" ".join(when), out, count=1)
+                if prev_units and not own_units:
+                    out = f"{out.rstrip(' ?.')} của {prev_units[0]}?"
+                return out, prev_eff
             return question, None
+        fragment = _strip_followup_words(question)
         if own_units and prev_units:
-            # Swap the previous unit(s) for the new one inside the previous question.
-            return self._replace_unit(prev_eff, prev_units, own_units[0]), prev_eff
+            # Swap the previous unit(s) for the new one inside the previous question, then any other
+            # slot the fragment changes.
+            swapped = self._replace_unit(prev_eff, prev_units, own_units[0])
+            rest = self._without_units(fragment)
+            return (self._replace_slot(swapped, rest) if self._has_content(rest) else swapped), prev_eff
         if own_units:
             return f"{prev_eff.rstrip(' ?.')} của {own_units[0]}?", prev_eff
-        # Same unit, new ellipsis ("còn tháng 5 thì sao?"): append the new words to the old question.
-        return f"{prev_eff.rstrip(' ?.')} {question}", prev_eff
+        return self._replace_slot(prev_eff, fragment), prev_eff
 
-    def _has_topic(self, text: str) -> bool:
+    def _replace_slot(self, previous: str, fragment: str) -> str:
+        """The previous question with the slot the fragment stands for replaced by the fragment.
+
+        Periods replace periods, a document ("Kế hoạch 128") replaces a document of the same kind,
+        and otherwise the fragment's words replace the run of words of the previous question they
+        are an alternative to: the run that starts with the same word ("Bộ Tư pháp" for "Bộ Tài
+        chính", "trực tiếp" for "trực tuyến", "thủ tục một phần" for "thủ tục ... toàn trình") or,
+        failing that, is the previous question's last attribute phrase. A fragment with a question
+        word of its own ("thì ngày nào?") keeps it."""
+        frag = fragment.strip(" ?.,")
+        if not frag:
+            return previous
+        from index.query import parse_periods
+
+        prev_periods = parse_periods(previous)
+        if parse_periods(frag) and prev_periods:
+            return _replace_period(previous, frag)
+        if parse_periods(frag):
+            return f"{previous.rstrip(' ?.')} {frag}?"
+        # A question word in the fragment ("thì ngày nào", "bao nhiêu") replaces the previous one.
+        frag_core, frag_cue = _split_cue(frag, self.words)
+        prev_core, prev_cue = _split_cue(previous.rstrip(" ?."), self.words)
+        cue = frag_cue or prev_cue
+        if not frag_core:
+            return f"{prev_core} {cue}?".strip()
+        replaced = _replace_alternative(prev_core, frag_core)
+        if replaced is None and self._names_attribute(frag_core):
+            # "Thế tỷ lệ thanh toán trực tuyến?": a whole new attribute for the same subject.
+            units = self._units(previous)
+            subject = " ".join(_unit_phrase(previous, units, self.query_analyzer))
+            when = " ".join(m.group(0).strip() for m in _WHEN_RE.finditer(previous))
+            replaced = " ".join(x for x in (frag_core, f"của {subject}" if subject else "", when) if x)
+        if replaced is None:
+            replaced = f"{prev_core} {frag_core}"
+        return f"{replaced} {cue}?".replace("  ", " ").strip()
+
+    def _names_attribute(self, fragment: str) -> bool:
+        """A fragment that names what is measured by itself ("tỷ lệ thanh toán trực tuyến", "số hồ sơ
+        quá hạn"), not only a modifier of the previous question's attribute ("trực tiếp")."""
+        key = match_key(fragment)
+        return bool(re.match(r"(ty le|ti le|so luong|so|tong so|kinh phi|muc|chi so|xep hang)\b", key)) \
+            or len(key.split()) >= 4
+
+    @staticmethod
+    def _has_anaphora(key: str) -> bool:
+        return bool(re.search(r"\b(do|nay|tren|ay|cung)\b", key))
+
+    def _is_standalone(self, text: str) -> bool:
         """True when the text says what it asks about (more than a unit and question words)."""
+        return self._has_content(self._without_units(text))
+
+    def _has_content(self, text: str) -> bool:
         key = match_key(text)
-        for unit in self._units(text):
-            key = key.replace(match_key(unit), " ")
         key = re.sub(r"\b(phuong|xa|thi tran|con|thi sao|the nao|ra sao|nhu the nao|vay|a|nhi)\b", " ", key)
         return any(contains_phrase(key, t) for t in DOMAIN_TERMS)
+
+    def _without_units(self, text: str) -> str:
+        out = text
+        for unit in self._units(text):
+            out = self.query_analyzer.replace_unit(out, unit, " ")
+        return re.sub(r"(?i)\b(?:phường|xã|thị trấn|phuong|xa|thi tran)\s*(?=[\s?.,]|$)", " ", out)
 
     def _replace_unit(self, question: str, old_units: list[str], new_unit: str) -> str:
         for old in old_units:
@@ -171,7 +253,7 @@ class QuestionUnderstander:
         return list(self.query_analyzer.parse(text).units)
 
     # -- one question -------------------------------------------------------------------------------
-    def _understand(self, text: str) -> Understanding:
+    def _understand(self, text: str, split: bool = True) -> Understanding:
         key = match_key(text)
         filters = self.query_analyzer.parse(text)
         units = list(filters.units)
@@ -179,65 +261,308 @@ class QuestionUnderstander:
         base = Understanding(question=text, effective=text, key=key, intent="lookup", units=units,
                              unknown_units=unknown, provinces=list(filters.provinces),
                              periods=list(filters.periods), filters=filters)
-        base.expects = _expectation(key)
+        base.subject_phrases = self._subject_phrases(text, base)
+        base.answer_type = self.answer_type(text, key)
+        base.measure, base.noun_phrase = _counted_noun(text)
+        base.expects = _EXPECT_BY_TYPE.get(base.answer_type, "text")
         if not units and not any(contains_phrase(key, t) for t in DOMAIN_TERMS):
             base.intent = "off_topic"
             return base
         if unknown and not units:
             base.intent = "unknown_unit"
             return base
-        if field_name := _metadata_field(key):
+        if base.answer_type == "summary":
+            base.intent = "summary"
+            return base
+        if split and (parts := self._parts(text, base)):
+            base.parts = parts
+            base.intent = "multipart"
+            return base
+        if field_name := _metadata_field(key, base.answer_type):
             base.metadata_field = field_name
             base.intent = "metadata"
             return base
-        if not units and _WHICH_UNITS_RE.search(key):
+        if not units and (_WHICH_UNITS_RE.search(key) or filters.aggregate):
             base.intent = "aggregate"  # the answerer falls back to text_aggregate when no indicator fits
             return base
-        topic = _list_topic(key)
-        if topic and base.expects in ("text", "name"):
-            base.list_topic = topic
-            base.intent = "list"
+        if len(units) > 1 or (_COMPARE_RE.search(key) and len(units) > 1):
+            base.intent = "compare"
             return base
+        topic = self.list_topic(key)
+        if topic and base.answer_type in ("text", "why", "yesno", "who", "where") and \
+                (base.answer_type != "who" or topic == "de_xuat"):
+            base.list_topic = topic
+            if base.answer_type != "yesno":
+                base.answer_type = "list"
+            base.intent = "list"
         return base
 
+    def answer_type(self, text: str, key: str | None = None) -> AnswerType:
+        key = key if key is not None else match_key(text)
+        padded = f" {key} "
+        accented = match_key(text) != text.lower().strip()
+        lower = f" {text.lower()} "
+        for name, cues in self.words.answer_types:
+            for rx in cues:
+                m = rx.search(padded)
+                if not m:
+                    continue
+                word = m.group(0).strip()
+                if word in _ACCENTED_CUES:
+                    # "máy móc" is not "mấy", "AI" (the technology) is not "ai" (who).
+                    if word == "ai" and not re.search(r"(?<!\w)(?:ai|Ai)(?!\w)", text):
+                        continue
+                    if accented and word != "ai" and not any(f" {w}" in lower or f"{w} " in lower
+                                                             for w in _ACCENTED_CUES[word]):
+                        continue
+                if name == "yesno" and not re.search(r"(?:khong|chua)\W*$", key):
+                    continue
+                return name  # type: ignore[return-value]
+        return "text"
+
+    def list_topic(self, key: str) -> str | None:
+        # "Cơ quan nào chủ trì nhiệm vụ ...?" asks for a body, not for the list of tasks: when the
+        # question word follows a noun, that noun must be the topic ("những khó khăn gì").
+        m = re.search(r"(\w+) (\w+) (?:nao|gi)\b", key)
+        if m and m.group(2) not in _LIST_WORD_BEFORE_CUE and not any(
+                contains_phrase(f"{m.group(1)} {m.group(2)}", w) or m.group(2) == w.split()[-1]
+                for ws in self.words.list_topics.values() for w in ws):
+            return None
+        cued = any(contains_phrase(key, c) for c in self.words.list_cues) or re.match(r"(nhung|cac) ", key) is not None
+        bare = any(key.startswith(w) for words in self.words.list_topics.values() for w in words)
+        if not cued and not bare:
+            return None
+        best: tuple[int, str] | None = None
+        for topic, words in self.words.list_topics.items():
+            for w in words:
+                if contains_phrase(key, w) and (best is None or len(w) > best[0]):
+                    best = (len(w), topic)
+        return best[1] if best else None
+
+    def _parts(self, text: str, whole: Understanding) -> list[Understanding]:
+        """Clauses of a multi-part question, each with its own question word ("bao nhiêu ... và ...
+        bao nhiêu", "ai ký và ký ngày nào"); each part keeps the whole question's subject."""
+        pieces = [p for p in _PART_SPLIT_RE.split(text.strip().rstrip("?")) if p and p.strip()]
+        if len(pieces) < 2:
+            return []
+        typed = [(p, self.answer_type(p)) for p in pieces]
+        if sum(1 for _, t in typed if t not in ("text", "yesno")) < 2 and not (
+                len(typed) >= 2 and all(t != "yesno" for _, t in typed) and
+                sum(1 for p, _ in typed if re.search(r"\bnào\b|\bnao\b|\bgì\b|\bgi\b", p)) >= 2):
+            return []
+        # Merge pieces without a question word into a neighbour ("Bộ chỉ số phục vụ người dân, doanh
+        # nghiệp" is one noun phrase, not two parts): into the piece before, or, at the start, the next.
+        merged: list[tuple[str, str]] = []
+        pending = ""
+        for p, t in typed:
+            has_cue = t not in ("text", "yesno") or re.search(r"\bnào\b|\bnao\b|\bgì\b|\bgi\b", p)
+            if not has_cue:
+                if merged:
+                    merged[-1] = (f"{merged[-1][0]}, {p}", merged[-1][1])
+                else:
+                    pending = f"{pending}, {p}" if pending else p
+                continue
+            merged.append((f"{pending}, {p}" if pending else p, t))
+            pending = ""
+        if len(merged) < 2:
+            return []
+        parts: list[Understanding] = []
+        subject = " ".join(_unit_phrase(text, whole.units, self.query_analyzer))
+        prev_noun: str | None = None
+        # Dates and periods of the question ("Từ 01/01 đến 06/6/2026", "Quý I/2026") hold for every part.
+        when = [m.group(0).strip() for m in _WHEN_RE.finditer(text)]
+        for p, _ in merged:
+            part_text = p.strip()
+            if whole.units and not self._units(part_text) and subject:
+                part_text = f"{part_text} của {subject}"
+            for w in when:
+                if match_key(w) not in match_key(part_text):
+                    part_text = f"{w} {part_text}"
+            u = self._understand(part_text + "?", split=False)
+            if u.measure is None and prev_noun and u.answer_type == "count":
+                u.measure, u.noun_phrase = _counted_noun(f"bao nhiêu {prev_noun}")
+                u.effective = f"{u.effective.rstrip('?')} {prev_noun}?"
+                u.key = match_key(u.effective)
+            prev_noun = u.noun_phrase or prev_noun
+            u.units = u.units or list(whole.units)
+            u.periods = u.periods or list(whole.periods)
+            parts.append(u)
+        return parts
+
+    def _subject_phrases(self, text: str, u: Understanding) -> list[str]:
+        """Surface phrases of the question that name its subject (unit, province, period)."""
+        out: list[str] = []
+        out.extend(_unit_phrase(text, u.units, self.query_analyzer))
+        for prov in u.provinces:
+            out.append(prov)
+        for m in _PERIOD_MENTION_RE.finditer(text):
+            out.append(m.group(0).strip())
+        return out
 
 
+_LIST_WORD_BEFORE_CUE = frozenset({"nhung", "cac", "la", "gom", "co", "nhu", "duoc", "ra", "neu", "viec", "noi", "dung"})
+_SAME_PERIOD_SUB_RE = re.compile(r"(?i)(?:trong\s+)?(?:cùng\s+)?(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)\s+(?:đó|này|ấy)|"
+                                 r"(?:trong\s+)?cùng\s+(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)")
+_WHEN_RE = re.compile(
+    r"(?i)(?:(?:từ|tu)\s+(?:ngày\s+|ngay\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?\s+(?:đến|den|tới|toi)\s+(?:ngày\s+|ngay\s+)?"
+    r"\d{1,2}/\d{1,2}(?:/\d{4})?|(?:tính đến|tinh den|đến|den)\s+(?:ngày\s+|ngay\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?|"
+    r"(?:quý|quy)\s+[IVX]{1,3}(?:\s*/\s*\d{4}|\s+(?:năm|nam)\s+\d{4})?|(?:tháng|thang)\s+\d{1,2}(?:\s*/\s*\d{4}|"
+    r"\s+(?:năm|nam)\s+\d{4})|(?:năm|nam)\s+\d{4})")
 _ANAPHORA_SUB_RE = re.compile(r"\b(phường|xã|đơn vị|địa phương|thị trấn|phuong|xa|don vi|dia phuong) "
                               r"(đó|này|trên|do|nay|tren)\b", re.IGNORECASE)
+_PERIOD_MENTION_RE = re.compile(
+    r"(?:(?:trong|vào|vao)\s+)?(?:(?:6|sáu|sau)\s+tháng\s+(?:đầu|cuối|dau|cuoi)\s+(?:năm|nam)\s+\d{4}|"
+    r"(?:tháng|thang|quý|quy|năm|nam)\s+(?:[0-9]{1,2}|[IVX]{1,3}|[ivx]{1,3})?"
+    r"(?:\s*/\s*\d{4}|\s+(?:năm|nam)\s+\d{4})|(?:năm|nam)\s+\d{4}|(?:quý|quy)\s+[IVX]{1,3}\b)", re.IGNORECASE)
+_FOLLOWUP_WORDS_RE = re.compile(r"(?i)^\s*(?:thế\s+|vậy\s+|và\s+)?(?:còn|con)\s+(?:về\s+|ve\s+)?|"
+                                r"\s*(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*\??\s*$|\s*(?:thì|thi)\s+(?=\w)")
 
 
-def _metadata_field(key: str) -> str | None:
+def _strip_followup_words(question: str) -> str:
+    return _FOLLOWUP_WORDS_RE.sub(" ", question).strip(" ?.")
+
+
+def _split_cue(text: str, words) -> tuple[str, str]:
+    """(text without its trailing question words, those words): "Kế hoạch 128 ngày nào" ->
+    ("Kế hoạch 128", "ngày nào")."""
+    m = re.search(r"(?i)\s*(?:là\s+|la\s+)?(?:bao nhiêu|bao nhieu|ngày nào|ngay nao|khi nào|khi nao|"
+                  r"ngày mấy|ngay may|là gì|la gi|thế nào|the nao|ra sao|nào|nao|gì|gi|mấy|bao giờ|"
+                  r"ai|ở đâu|o dau)\s*(?:\w+\s*)?\??\s*$", text)
+    if m and m.start() > 0:
+        return text[: m.start()].strip(), text[m.start():].strip(" ?")
+    if m:
+        return "", text.strip(" ?")
+    return text.strip(), ""
+
+
+def _replace_alternative(previous: str, fragment: str) -> str | None:
+    """Replace in `previous` the run of words the fragment is an alternative to, or None."""
+    pw = previous.split()
+    fw = fragment.split()
+    pk = [match_key(w) for w in pw]
+    fk = [match_key(w) for w in fw]
+    # A run starting with the same head word ("Bộ ...", "trực ...", "Kế hoạch ...").
+    for n_head in (2, 1):
+        head = fk[:n_head]
+        if len(head) < n_head:
+            continue
+        for i in range(len(pk) - n_head + 1):
+            if pk[i:i + n_head] != head:
+                continue
+            # The run ends where the previous question's words stop being the same kind of thing:
+            # at most as long as the fragment, and never across a unit or question word.
+            j = i + n_head
+            while j < len(pk) and j - i < max(len(fk), n_head + 1) and pk[j] not in _RUN_STOP and \
+                    not pw[j][:1].isupper():
+                j += 1
+            if pk[i:j] == fk:
+                return None  # the fragment repeats the previous question: nothing to swap
+            return " ".join([*pw[:i], *fw, *pw[j:]])
+    # The fragment's head word occurs in the previous question, its modifier differs:
+    # "thủ tục một phần" after "... thủ tục hành chính toàn trình" replaces the last modifier run.
+    for i, w in enumerate(pk):
+        if w == fk[0] and len(fk) > 1:
+            mods = fk[1:]
+            tail_start = None
+            for j in range(i + 1, len(pk)):
+                if pk[j] in _RUN_STOP or pw[j][:1].isupper():
+                    break
+                tail_start = j
+            if tail_start is not None:
+                end = tail_start + 1
+                start = max(i + 1, end - len(mods))
+                return " ".join([*pw[:start], *fw[1:], *pw[end:]])
+    return None
+
+
+_RUN_STOP = frozenset({"cua", "o", "tai", "trong", "tu", "den", "la", "bao", "nhieu", "nao", "gi", "may", "va",
+                       "phuong", "xa", "thi", "nam", "thang", "quy", "ngay", "theo", "voi", "cho", "duoc", "da"})
+
+
+def _replace_period(previous: str, fragment: str) -> str:
+    m = list(_PERIOD_MENTION_RE.finditer(previous))
+    fm = _PERIOD_MENTION_RE.search(fragment)
+    if not m or not fm:
+        return f"{previous.rstrip(' ?.')} {fragment}?"
+    last = m[-1]
+    return previous[: last.start()] + fm.group(0).strip() + previous[last.end():]
+
+
+def _unit_phrase(text: str, units: list[str], qa: QueryAnalyzer) -> list[str]:
+    """How the question writes its units ("phường Trí Quả", "P. Trung Thành", "Phu Lien")."""
+    out: list[str] = []
+    for unit in units:
+        marker = "\u0000"
+        replaced = qa.replace_unit(text, unit, marker)
+        if marker not in replaced:
+            out.append(unit)
+            continue
+        at = replaced.index(marker)
+        written_len = len(text) - (len(replaced) - len(marker))
+        written = text[at: at + written_len]
+        before = re.search(r"(?i)(?:phường|xã|thị trấn|phuong|xa|thi tran|[PX]\.)\s*$", text[:at])
+        out.append((before.group(0) if before else "") + written)
+    return out
+
+
+def _counted_noun(text: str) -> tuple[str | None, str | None]:
+    """The counted noun of "bao nhiêu <danh từ>" / "mấy <danh từ>" / "số <danh từ>": (canonical
+    measure, the noun as written), or (None, None)."""
+    from ingest.numbers import fold
+
+    f = fold(text)
+    m = re.search(r"(?<![a-z])(?:bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)", f)
+    if not m:
+        return None, None
+    if f[m.start():].startswith("may") and not re.search(r"(?i)mấy", text[m.start():m.start() + 4]) and \
+            fold(text) != text.lower():
+        return None, None
+    measure, length, _ = measure_at(f[m.end():m.end() + 40])
+    if measure is None or measure == "%":
+        return None, None
+    tail = text[m.end():m.end() + length].strip()
+    # Extend to the whole noun phrase as written ("hộ gia đình", "camera an ninh").
+    rest = re.match(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,3}", text[m.end():])
+    phrase = tail
+    if rest:
+        words = []
+        for w in rest.group(0).split():
+            if fold(w) in _NOUN_STOP:
+                break
+            words.append(w)
+        phrase = " ".join(words) or tail
+    return measure, phrase or None
+
+
+_NOUN_STOP = frozenset({"cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
+                        "quy", "ve", "va", "voi", "theo", "khi", "thi", "nao", "gi", "tren", "khong", "co",
+                        "phuong", "xa", "thuoc", "vao", "ngay", "dang", "moi", "can"})
+
+
+def _metadata_field(key: str, answer_type: str) -> str | None:
     for name, cues in _METADATA_PATTERNS:
         if any(contains_phrase(key, c) for c in cues):
             if name == "report_number" and "bao cao" not in key:
                 return None  # "số hiệu" of another document: a lookup, not report metadata
-            if name in ("province", "date", "period") and not any(
+            if name in ("province", "period") and not any(
                     w in key for w in ("bao cao", "don vi", "phuong", "xa")):
+                return None
+            if name == "date" and not _about_the_report(key):
+                return None  # "Kế hoạch số 129 ban hành ngày nào?" dates another document
+            if name == "references" and not re.search(r"\bbao cao\b|\blap\b", key):
                 return None
             if name == "province" and re.search(r"\bnhung\b|\bcac\b|\bnao la\b", key):
                 return None  # "những báo cáo nào thuộc tỉnh X" is an aggregate over reports
+            if name == "duration" and not re.search(r"\bso ket\b|\bbao cao\b", key):
+                return None
             return name
     return None
 
 
-def _list_topic(key: str) -> str | None:
-    # "Xã Dương Hưu kiến nghị những gì?", "Những khó khăn của phường Phù Liễn?", or a bare noun
-    # phrase naming the section ("Phương hướng nhiệm vụ quý II của xã Dương Hưu?").
-    cued = any(contains_phrase(key, c) for c in _LIST_CUES) or re.match(r"(nhung|cac) ", key) is not None
-    if not cued and not _BARE_TOPIC_RE.match(key):
-        return None
-    for topic, words in LIST_TOPICS.items():
-        if any(contains_phrase(key, w) for w in words):
-            return topic
-    return None
-
-
-def _expectation(key: str) -> Expect:
-    padded = f" {key} "
-    for expect, cues in _EXPECT_RULES:
-        if any(c in padded for c in cues):
-            return expect
-    # "Số DVCTT toàn trình của P. Trung Thành?": a question that starts with "số" asks for a count.
-    if re.match(r"(so|tong so|so luong) ", key) and not key.startswith(("so hoa", "so hieu")):
-        return "count"
-    return "text"
+def _about_the_report(key: str) -> bool:
+    """A date question about the report itself ("báo cáo ... ký/lập/ban hành ngày nào")."""
+    if not re.search(r"\bbao cao\b", key):
+        return False
+    other_docs = r"\b(ke hoach|quyet dinh|cong van|nghi quyet|thong bao|chi thi|chuong trinh|hoi nghi|lop|" \
+                 r"tap huan|so lieu|tinh tu|tinh den|chot|dien ra|ra mat|to chuc|thanh lap|trien khai)\b"
+    return not re.search(other_docs, key)

@@ -92,3 +92,81 @@ def keep_verified(text: str, citations: Sequence[Citation], allowed_text: str = 
     checks = check_sentences(text, citations, allowed_text, require_citation=True)
     kept = [c.sentence for c in checks if c.ok]
     return "\n".join(kept), sum(1 for c in checks if not c.ok)
+
+
+# -- images, links and active HTML in LLM output --------------------------------------------------
+# A chat renders markdown: an image makes the browser fetch its URL (a tracking or exfiltration
+# channel), a link sends the reader elsewhere. Such markup stays only when a passage given to the
+# model holds it verbatim (a quoted report may contain a URL); the UI shows it as text either way.
+_MD_IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)\n]*)?\)")
+_MD_LINK_RE = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)\n]*)?\)")
+_MD_REF_IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\[[^\]\n]*\]")
+# "[1]: http://host/t.png" would turn every [1] citation marker into a link or image.
+_MD_REF_DEF_RE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$", re.MULTILINE)
+# Elements whose content is never prose: removed with it.
+_HTML_BLOCK_RE = re.compile(r"<(script|style|iframe|object|embed|svg|video|audio|noscript|template|frameset)\b"
+                            r"[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
+_URL_RE = re.compile(r"<?\b(?:(?:https?|ftp|file|data|javascript):|www\.)[^\s<>\"'\])]*>?", re.IGNORECASE)
+
+
+def strip_untraced_markup(text: str, passages: Sequence[str]) -> tuple[str, int]:
+    """Remove markdown images and links, HTML tags and bare URLs that no passage contains verbatim.
+
+    Images and active elements (script, iframe, ...) go whole; a link keeps its visible text (a
+    citation marker stays "[n]"); other tags go, their text stays. Returns (text, items removed).
+    """
+    corpus = "\n".join(passages)
+    removed = 0
+
+    def traced(fragment: str) -> bool:
+        return bool(fragment) and fragment in corpus
+
+    def image(m: re.Match[str]) -> str:
+        nonlocal removed
+        if traced(m.group(0)):
+            return m.group(0)
+        removed += 1
+        return ""
+
+    def link(m: re.Match[str]) -> str:
+        nonlocal removed
+        if traced(m.group(0)) or (m.group(2) and traced(m.group(2))):
+            return m.group(0)
+        removed += 1
+        label = m.group(1).strip()
+        return f"[{label}]" if label.isdigit() else label  # "[1](url)" and "[[1]](url)" keep the marker
+
+    def ref_def(m: re.Match[str]) -> str:
+        nonlocal removed
+        if traced(m.group(0).strip()):
+            return m.group(0)
+        removed += 1
+        return ""
+
+    def tag(m: re.Match[str]) -> str:
+        nonlocal removed
+        if traced(m.group(0)):
+            return m.group(0)
+        removed += 1
+        return ""
+
+    def url(m: re.Match[str]) -> str:
+        nonlocal removed
+        bare = m.group(0).strip("<>").rstrip(".,;:")
+        if traced(bare):
+            return m.group(0)
+        removed += 1
+        return m.group(0)[len(m.group(0).rstrip(".,;:")):] if m.group(0).endswith((".", ",", ";", ":")) else ""
+
+    out = _HTML_BLOCK_RE.sub(tag, text)
+    out = _MD_IMAGE_RE.sub(image, out)
+    out = _MD_REF_IMAGE_RE.sub(image, out)
+    out = _MD_LINK_RE.sub(link, out)
+    out = _MD_REF_DEF_RE.sub(ref_def, out)
+    out = _HTML_TAG_RE.sub(tag, out)
+    out = _URL_RE.sub(url, out)
+    if removed:
+        out = "\n".join(re.sub(r"[ \t]{2,}", " ", ln).strip() for ln in out.split("\n"))
+        out = re.sub(r"\n{3,}", "\n\n", out).strip()
+    return out, removed

@@ -12,12 +12,16 @@ from typing import Any
 import numpy as np
 
 from eval.runner import ConfigRun
-from eval.scoring import QUESTION_TYPES, UnitVocabulary, aggregate, score_details
+from eval.scoring import QUESTION_TYPES, UnitVocabulary, aggregate, decision_counts, score_details
 
 logger = logging.getLogger(__name__)
 
 PASSAGE_TEXT_CHARS = 300
 MAIN_PREFERENCE = ("hybrid", "lexical", "dense")
+UNTAGGED = "(không nhãn)"
+# Headline numbers of the main configuration, copied to the top level of results.json.
+HEADLINE_KEYS = ("partial_credit", "confident_wrong", "abstention_precision", "abstention_recall",
+                 "citation_recall", "citation_precision", "latency_p50_ms", "latency_p95_ms")
 
 
 def latency_stats(values: Sequence[float | None], prefix: str) -> dict[str, float]:
@@ -45,11 +49,14 @@ def config_result(run: ConfigRun, questions: Sequence[Mapping[str, Any]],
     metrics.update(latency_stats([r.latency_ms for r in run.runs], "latency"))
     metrics.update(latency_stats([r.retrieval_ms for r in run.runs], "retrieval_latency"))
     metrics["errors"] = float(sum(1 for r in run.runs if r.error))
-    by_tag: dict[str, list[float]] = {}
+    by_tag: dict[str, list[Mapping[str, Any]]] = {}
+    by_class: dict[str, list[Mapping[str, Any]]] = {}
     for q, row in zip(questions, rows, strict=True):
         for tag in q.get("tags") or []:
-            by_tag.setdefault(tag, []).append(1.0 if row["correct"] else 0.0)
-    out["by_tag"] = {t: {"n": len(v), "accuracy": sum(v) / len(v)} for t, v in sorted(by_tag.items())}
+            by_tag.setdefault(tag, []).append(row)
+        by_class.setdefault(question_class(q), []).append(row)
+    out["by_tag"] = {t: group_metrics(v) for t, v in sorted(by_tag.items())}
+    out["by_class"] = {c: group_metrics(v) for c, v in sorted(by_class.items())}
     per_q = []
     for q, r, row in zip(questions, run.runs, rows, strict=True):
         score = {k: v for k, v in row.items() if k not in ("id", "type", "correct", "credit")}
@@ -69,11 +76,43 @@ def config_result(run: ConfigRun, questions: Sequence[Mapping[str, Any]],
     return out
 
 
+def question_class(question: Mapping[str, Any]) -> str:
+    """A question's class: its first tag (UNTAGGED when it has none)."""
+    tags = question.get("tags") or []
+    return str(tags[0]) if tags else UNTAGGED
+
+
+def group_metrics(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Accuracy, partial credit, confident-wrong and abstention numbers of a group of scored rows
+    (a class, a tag, all files of one role); counts are kept so groups can be pooled."""
+    counts = decision_counts(rows)
+    n = len(rows)
+    out: dict[str, Any] = {"n": n, "accuracy": counts["n_correct"] / n if n else None,
+                           "partial_credit": sum(float(r["credit"]) for r in rows) / n if n else None,
+                           "confident_wrong": counts["n_confident_wrong"] / n if n else None,
+                           "abstention_precision": counts["n_abstained_none"] / counts["n_abstained"]
+                           if counts["n_abstained"] else None,
+                           "abstention_recall": counts["n_abstained_none"] / counts["n_none"]
+                           if counts["n_none"] else None}
+    out.update({k: int(v) for k, v in counts.items()})
+    return out
+
+
 def pick_main(configs: Mapping[str, Mapping[str, Any]]) -> str | None:
     for name in MAIN_PREFERENCE:
         if configs.get(name, {}).get("status") == "ok":
             return name
     return next((n for n, c in configs.items() if c.get("status") == "ok" and n != "baseline"), None)
+
+
+def decision_rows(results: Mapping[str, Any], config: str | None = None) -> list[dict[str, Any]]:
+    """Minimal scored rows (type, correct, credit, abstained, no_answer) of one configuration of a
+    results.json, e.g. to pool several files."""
+    name = config or results.get("main_config")
+    cfg = (results.get("configs") or {}).get(name) or {}
+    return [{"type": q.get("type"), "correct": bool(q.get("correct")), "credit": float(q.get("credit") or 0.0),
+             "abstained": bool((q.get("score") or {}).get("abstained")),
+             "no_answer": bool((q.get("score") or {}).get("no_answer"))} for q in cfg.get("questions", [])]
 
 
 def deltas(main: Mapping[str, float], base: Mapping[str, float]) -> dict[str, float]:
@@ -90,6 +129,7 @@ def build_results(runs: Sequence[ConfigRun], questions: Sequence[Mapping[str, An
     base = configs.get("baseline", {})
     results: dict[str, Any] = {
         "accuracy": main_metrics.get("accuracy"),
+        **{k: main_metrics.get(k) for k in HEADLINE_KEYS},
         "main_config": main,
         "summary": {n: c["metrics"] for n, c in configs.items()},
         "delta_vs_baseline": deltas(main_metrics, base["metrics"])

@@ -269,10 +269,12 @@ def run_assistant_config(name: str, settings: Any, mode: str, use_indicators: bo
 
 
 def run_baseline(corpus: Path, questions: Sequence[dict[str, Any]], tick: Callable[[], None],
-                 k: int = RETRIEVE_K) -> ConfigRun:
+                 k: int = RETRIEVE_K, baseline: LlamaIndexBaseline | None = None) -> ConfigRun:
+    """The stock pipeline over the questions; `baseline` is one already built over `corpus` (several
+    question files over one corpus build it once)."""
     run = ConfigRun(name="baseline", description=DESCRIPTIONS["baseline"], retrieval="lexical (bm25)",
                     use_indicators=False, answerer="baseline")
-    baseline = LlamaIndexBaseline(corpus, top_k=k).build()
+    baseline = baseline or LlamaIndexBaseline(corpus, top_k=k).build()
     for q in questions:
         history = list(q.get("history") or [])
         run.runs.append(_one_question(lambda q=q, h=history: baseline.ask(q["question"], h),

@@ -52,7 +52,11 @@ run level
     "share of gold quotes" / "share of citations" are pooled over the whole run: recall@k and
     citation recall = gold quotes found / all gold quotes, citation precision = citations on a gold doc
     / all citations (questions with gold citations). Per-question means are reported as ``*_macro``.
-    MRR is the mean over questions with gold citations. accuracy = share of questions correct;
+    MRR is the mean over questions with gold citations. confident_wrong = share of ALL questions
+    counted wrong whose answer was not an abstention (DESIGN.md; a missing answer, i.e. an error, is
+    not counted: it is in ``n_no_answer``); abstention_precision = of the answers that abstained, the
+    share whose gold type is none (undefined when nothing abstained); abstention_recall = of the none
+    questions, the share abstained. accuracy = share of questions correct;
     partial_credit = mean credit (number/none 0 or 1, set F1, text share of facts found).
     number_first_number_match is a diagnostic, not a rule: the share of number questions whose FIRST
     number in the prose is the gold value (shows whether "any number matches" is being gamed by
@@ -321,12 +325,15 @@ def score_answer(question: Mapping[str, Any], answer: Mapping[str, Any] | None, 
     qtype = question.get("type")
     if qtype not in QUESTION_TYPES:
         raise ValueError(f"unknown question type {qtype!r} for {question.get('id')}")
+    no_answer = answer is None
     answer = answer or {"answer": "", "abstained": False, "citations": [], "error": "no answer"}
     prose = nfc(answer.get("answer") or "")
     abstained = bool(answer.get("abstained"))
     gold = question.get("answer")
     res: dict[str, Any] = {"id": question.get("id"), "type": qtype, "abstained": abstained,
                            "correct": False, "credit": 0.0}
+    if no_answer:
+        res["no_answer"] = True
     if qtype == "none":
         res["correct"] = abstained
         res["credit"] = 1.0 if abstained else 0.0
@@ -416,6 +423,25 @@ def _ratio(rows: Sequence[Mapping[str, Any]], num: str, den: str, require: str |
     return sum(r[num] for r in used) / total if total else None
 
 
+def is_confident_wrong(row: Mapping[str, Any]) -> bool:
+    """A question counted wrong whose answer was given, not an abstention (DESIGN.md): a wrong value,
+    set or fact given as an answer, or any answer to a none question. A question whose answer is
+    missing (the assistant raised, ``no_answer``) misleads nobody and is counted under errors."""
+    return not row["correct"] and not row.get("abstained") and not row.get("no_answer")
+
+
+def decision_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """Counts behind the confident-wrong rate and abstention precision / recall (poolable across runs)."""
+    nones = [r for r in rows if r["type"] == "none"]
+    return {"n_correct": float(sum(1 for r in rows if r["correct"])),
+            "n_confident_wrong": float(sum(1 for r in rows if is_confident_wrong(r))),
+            "n_confident_wrong_none": float(sum(1 for r in nones if is_confident_wrong(r))),
+            "n_abstained": float(sum(1 for r in rows if r.get("abstained"))),
+            "n_abstained_none": float(sum(1 for r in nones if r.get("abstained"))),
+            "n_no_answer": float(sum(1 for r in rows if r.get("no_answer"))),
+            "n_none": float(len(nones))}
+
+
 def aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     """Run-level numbers from per-question rows; metrics that are undefined everywhere are omitted."""
     out: dict[str, float | None] = {"n": float(len(rows))}
@@ -445,6 +471,10 @@ def aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
         nones = [r for r in rows if r["type"] == "none"]
         out["abstention_recall"] = _mean(1.0 if r["abstained"] else 0.0 for r in nones)
         out["false_abstention_rate"] = _mean(1.0 if r["abstained"] else 0.0 for r in answerable)
+        out.update(decision_counts(rows))
+        abstained = out["n_abstained"]
+        out["abstention_precision"] = out["n_abstained_none"] / abstained if abstained else None
+        out["confident_wrong"] = out["n_confident_wrong"] / len(rows)
     for k in RECALL_KS:
         out[f"recall@{k}"] = _ratio(rows, f"hits@{k}", "gold_quotes", require=f"recall@{k}")
         out[f"recall@{k}_macro"] = _mean(r.get(f"recall@{k}") for r in rows)

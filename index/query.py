@@ -25,6 +25,10 @@ except Exception:  # pragma: no cover - gazetteer is optional for query parsing
     PROVINCES_2025 = ()
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Folded abbreviations of province names as officials write them (after `_fold`).
+PROVINCE_ALIASES = {"tp hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "tp ho chi minh": "Hồ Chí Minh",
+                    "hcm": "Hồ Chí Minh", "sai gon": "Hồ Chí Minh", "tp hn": "Hà Nội", "tp hue": "Huế",
+                    "tp da nang": "Đà Nẵng", "tp hai phong": "Hải Phòng", "tp can tho": "Cần Thơ"}
 _TYPE_WORDS = {"phuong": "phường", "xa": "xã", "thi tran": "thị trấn"}
 
 
@@ -175,16 +179,24 @@ class QueryAnalyzer:
                         f.doc_ids.append(d)
                 work = work.replace(pat, " # ")
         # Unknown units: "phường X Y" / "xã X Y" where X Y is not a known unit.
+        accented = fold_accents(question) != question
         for m in re.finditer(r" (?:phuong|xa|thi tran|p) ([a-z]+ [a-z]+) ", work):
             name = m.group(1)
             if name.split()[0] in ("nao", "xa", "phuong", "co", "da", "dat", "thuoc", "trong", "va", "la"):
                 continue
             orig = _original_span(question, name)
+            # "thôn Lang Xá Cồn" is not "xã Cồn ...": with accents, the unit word must be spelled so.
+            if accented and orig and not re.search(
+                    rf"(?:phường|Phường|xã|Xã|XÃ|PHƯỜNG|thị trấn|Thị trấn|\b[PX]\.)\s+{re.escape(orig)}", question):
+                continue
             if orig and orig[0].isupper():
                 f.unknown_units.append(orig)
-        # Provinces.
+        # Provinces (and their usual abbreviations: "TP.HCM", "TPHCM", "HN").
         for key, canonical in self._provinces:
             if f" {key} " in q and canonical not in f.provinces:
+                f.provinces.append(canonical)
+        for alias, canonical in PROVINCE_ALIASES.items():
+            if f" {alias} " in q and canonical not in f.provinces:
                 f.provinces.append(canonical)
         # Unit types asked for ("những xã nào", "các phường", "xã nào"), minus "không phải phường".
         for folded, utype in _TYPE_WORDS.items():

@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ingest.models import Chunk, Indicator, Paragraph, Report, Section, Table
+from ingest.models import Chunk, Fact, Indicator, Paragraph, Report, Section, Table
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,12 @@ CREATE TABLE IF NOT EXISTS indicators (
 );
 CREATE INDEX IF NOT EXISTS indicators_doc ON indicators(doc_id, seq);
 CREATE INDEX IF NOT EXISTS indicators_key ON indicators(key);
+CREATE TABLE IF NOT EXISTS facts (
+    doc_id TEXT NOT NULL, seq INTEGER, paragraph_id TEXT, kind TEXT, start INTEGER, "end" INTEGER,
+    text TEXT, label TEXT, sentence_start INTEGER, sentence_end INTEGER, value REAL, value_kind TEXT,
+    measure TEXT, qualifier TEXT, denominator REAL, iso TEXT, role TEXT, ref TEXT, target INTEGER
+);
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, seq);
 CREATE TABLE IF NOT EXISTS manifest (
     doc_id TEXT PRIMARY KEY, path TEXT, content_hash TEXT, ingested_at REAL
 );
@@ -156,7 +162,8 @@ class ReportStore:
     # -- writes -----------------------------------------------------------------------------------
     def replace_report(self, report: Report, chunks: Sequence[Chunk], indicators: Sequence[Indicator],
                        tokens: Sequence[Sequence[str]] | None = None,
-                       vector_ids: Sequence[str | None] | None = None) -> None:
+                       vector_ids: Sequence[str | None] | None = None,
+                       facts: Sequence[Fact] | None = None) -> None:
         """Replace everything stored for `report.doc_id` in one transaction (manifest included).
 
         `tokens[i]` are the analyzer terms of `chunks[i]` (cached for lexical rebuilds);
@@ -193,13 +200,35 @@ class ReportStore:
                 [(doc_id, i, ind.unit, ind.province, ind.period, ind.key, ind.label, ind.value, ind.measure,
                   ind.qualifier, ind.numerator, ind.denominator, ind.paragraph_id, ind.sentence, ind.start,
                   ind.end) for i, ind in enumerate(indicators)])
+            self._insert_facts(c, doc_id, facts or ())
             c.execute("INSERT OR REPLACE INTO manifest VALUES (?,?,?,?)",
                       (doc_id, report.source_path, report.content_hash, now))
             self._bump(c)
 
     @staticmethod
+    def _insert_facts(c: sqlite3.Connection, doc_id: str, facts: Sequence[Fact]) -> None:
+        c.executemany(
+            "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, i, f.paragraph_id, f.kind, f.start, f.end, f.text, f.label, f.sentence_start,
+              f.sentence_end, f.value, f.value_kind, f.measure, f.qualifier, f.denominator, f.iso, f.role,
+              f.ref, int(f.target)) for i, f in enumerate(facts)])
+
+    def replace_facts(self, doc_id: str, facts: Sequence[Fact]) -> None:
+        """Re-extracted facts of one stored report (the fact extractor changed); one transaction."""
+        with self._tx() as c:
+            c.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
+            self._insert_facts(c, doc_id, facts)
+
+    def get_facts(self, doc_id: str) -> list[Fact]:
+        rows = self._rows('SELECT paragraph_id, kind, start, "end", text, label, sentence_start, sentence_end, '
+                          "value, value_kind, measure, qualifier, denominator, iso, role, ref, target "
+                          "FROM facts WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        return [Fact(doc_id, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                     r[13], r[14], r[15], bool(r[16])) for r in rows]
+
+    @staticmethod
     def _delete_rows(c: sqlite3.Connection, doc_id: str) -> None:
-        for table in ("reports", "paragraphs", "chunks", "indicators", "manifest"):
+        for table in ("reports", "paragraphs", "chunks", "indicators", "facts", "manifest"):
             c.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
     def remove_report(self, doc_id: str) -> bool:

@@ -2,8 +2,11 @@
 
 Ingests report files/folders (default `data/reports`) incrementally into the store (default
 `storage/`, env `RAG_STORE`). With `--json`: one JSON object per report on stdout and nothing else.
-Otherwise: a progress bar on long batches and a summary table. One line per failed file (stderr);
-the batch goes on; exit status 1 when any file failed.
+Otherwise: a progress bar on long batches and a summary table. One line per file that was not
+ingested (stderr): failed, or of a kind that is not read (named with the reason and what to do); the
+batch goes on; exit status 1 when any file failed or was skipped. Hidden/temporary files in a folder
+(".DS_Store", "~$bao cao.docx") and files with the same content as a kept report get a note on stderr
+and do not change the exit status (a duplicate's content is in the store under the kept report).
 """
 
 from __future__ import annotations
@@ -13,14 +16,14 @@ import json
 import logging
 import sys
 
-from ingest.pipeline import IngestResult
+from ingest.pipeline import NOT_INGESTED, IngestResult
 
 DEFAULT_PATH = "data/reports"
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ingest",
-                                description="Nạp báo cáo (.txt .md .docx .pdf) vào kho dữ liệu.")
+                                description="Nạp báo cáo (.txt .md .docx .pdf .xlsx) vào kho dữ liệu.")
     p.add_argument("paths", nargs="*", metavar="PATH", help=f"tệp hoặc thư mục (mặc định {DEFAULT_PATH})")
     p.add_argument("--store", metavar="DIR", default=None, help="thư mục kho (mặc định RAG_STORE hoặc storage/)")
     p.add_argument("--json", action="store_true", help="in một đối tượng JSON cho mỗi báo cáo")
@@ -55,13 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.paths or [DEFAULT_PATH]
 
     def emit(res: IngestResult) -> None:
-        if res.status == "failed":
+        if res.status in NOT_INGESTED:
             print(res.error, file=sys.stderr, flush=True)
+        elif res.status in ("ignored", "duplicate"):
+            for w in res.warnings:
+                print(w, file=sys.stderr, flush=True)
         elif args.json and res.summary is not None:
             print(json.dumps(res.summary, ensure_ascii=False), flush=True)
 
     results = ingestor.ingest_paths(paths, progress=not args.json, on_result=emit)
-    failed = failed or any(r.status == "failed" for r in results)
+    failed = failed or any(r.status in NOT_INGESTED for r in results)
     if not args.json:
         _summary_table(results, services.retrieval_mode)
     return 1 if failed else 0
@@ -76,17 +82,25 @@ def _summary_table(results: list[IngestResult], mode: str) -> None:
     for col in ("Mã báo cáo", "Trạng thái", "Đơn vị", "Loại", "Tỉnh", "Kỳ", "Mục", "Đoạn", "Khối",
                 "Chỉ tiêu", "Cảnh báo"):
         table.add_column(col, overflow="fold")
-    labels = {"ingested": "đã nạp", "unchanged": "không đổi", "failed": "lỗi"}
+    labels = {"ingested": "đã nạp", "unchanged": "không đổi", "failed": "lỗi", "skipped": "không đọc được",
+              "duplicate": "trùng nội dung", "ignored": "bỏ qua"}
     for r in results:
+        if r.status == "ignored":
+            continue  # hidden/temporary files: the stderr note is enough
         s = r.summary or {}
         table.add_row(r.doc_id, labels[r.status], s.get("unit") or "", s.get("unit_type") or "",
                       s.get("province") or "", s.get("period") or "", str(s.get("sections", "")),
                       str(s.get("paragraphs", "")), str(s.get("chunks", "")), str(s.get("indicators", "")),
-                      str(len(s.get("warnings") or [])) if r.status != "failed" else (r.error or ""))
+                      str(len(s.get("warnings") or [])) if r.status not in (*NOT_INGESTED, "duplicate")
+                      else (r.error or "; ".join(r.warnings)))
     console.print(table)
     n = {k: sum(r.status == k for r in results) for k in labels}
-    console.print(f"Đã nạp {n['ingested']}, không đổi {n['unchanged']}, lỗi {n['failed']}. "
-                  f"Chế độ truy hồi: {mode}.")
+    line = f"Đã nạp {n['ingested']}, không đổi {n['unchanged']}, lỗi {n['failed']}"
+    for key, label in (("skipped", "định dạng không đọc được"), ("duplicate", "trùng nội dung"),
+                       ("ignored", "tệp ẩn/tạm bỏ qua")):
+        if n[key]:
+            line += f", {label} {n[key]}"
+    console.print(f"{line}. Chế độ truy hồi: {mode}.")
 
 
 if __name__ == "__main__":

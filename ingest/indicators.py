@@ -431,6 +431,8 @@ class IndicatorExtractor:
         first_num = next((i for i, c in enumerate(cells) if i > 0 and find_numbers(c)), len(cells))
         row_label = next((c.strip() for c in cells[:first_num]
                           if c.strip() and len(c) <= 80 and not re.fullmatch(r"[\d\s.,/%]+|\W*", c.strip())), "")
+        if _names_other_unit(" ".join(cells[:first_num]), report.unit):
+            return []  # a row of another unit (a summary table): its figures are not this report's unit's
         out: list[Indicator] = []
         for i, cell in enumerate(cells):
             raw = cell.strip()
@@ -471,6 +473,23 @@ class IndicatorExtractor:
                 paragraph_id=p.id, sentence=p.text, start=p.start, end=p.end,
             ))
         return out
+
+
+_ROW_UNIT_RE = re.compile(r"(?<!\w)(?:phường|xã|thị\s+trấn|đặc\s+khu)\s+((?:\w+\s*){1,4})", re.IGNORECASE)
+
+
+def _names_other_unit(label: str, unit: str | None) -> bool:
+    """Does a row label name a unit ("Xã Dương Hưu") other than the report's own unit?
+    Only capitalised names count, so "bảo hiểm xã hội" is no unit."""
+    for m in _ROW_UNIT_RE.finditer(label):
+        words = []
+        for w in m[1].split():
+            if not w[:1].isupper():
+                break
+            words.append(w)
+        if words and (unit is None or not fold(" ".join(words)).startswith(fold(unit))):
+            return True
+    return False
 
 
 _HIGHER_LEVEL_RE = re.compile(r"\bcap (tinh|trung uong|thanh pho|bo)\b|\btoan tinh\b")

@@ -1,11 +1,12 @@
-"""Turn a report file (.txt/.md, .docx, .pdf) into NFC text with a map back to the source.
+"""Turn a report file (.txt/.md, .docx, .pdf, .xlsx) into NFC text with a map back to the source.
 
 Every failure is a `LoadError` whose `str()` is ONE Vietnamese line naming the file and the
 reason, so a batch can print it and go on with the next file.
 
 Text normalisation happens here, once:
 - decoding (UTF-8, UTF-8 BOM, UTF-16/32 with BOM, UTF-16 without BOM when it is obvious,
-  Windows-1258; anything else is refused as undecodable or binary);
+  Windows-1258, the legacy TCVN3 (ABC) and VNI encodings by their syllables; anything else is
+  refused as undecodable or binary);
 - line endings: CRLF and lone CR become LF;
 - Unicode NFC (Python's cp1258 codec yields decomposed tone marks, other tools emit NFD too).
 `LoadedDocument.source_offset(i)` maps an offset in the normalised text back to the decoded
@@ -27,7 +28,34 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"} | SPREADSHEET_SUFFIXES
+SUPPORTED_LIST = ".txt, .md, .docx, .pdf, .xlsx"
+
+# Formats met in ward offices that are not read, each with what the user can do instead. Legacy
+# Word/Excel (.doc/.xls), RTF and OpenDocument need either an unmaintained reader (antiword's last
+# release is from 2005; odfpy's from 2020) or an office suite; saving as .docx/.xlsx takes a minute.
+_UNSUPPORTED_HINTS: dict[str, str] = {
+    ".doc": "tài liệu Word 97-2003 (.doc) chưa đọc được; hãy mở bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx",
+    ".dot": "mẫu Word 97-2003 (.dot) chưa đọc được; hãy lưu lại dưới dạng .docx",
+    ".xls": "bảng tính Excel 97-2003 (.xls) chưa đọc được; hãy mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx",
+    ".xlsb": "bảng tính Excel nhị phân (.xlsb) chưa đọc được; hãy lưu lại dưới dạng .xlsx",
+    ".rtf": "định dạng RTF chưa đọc được; hãy mở bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx",
+    ".odt": "văn bản OpenDocument (.odt) chưa đọc được; hãy mở bằng LibreOffice và lưu lại dưới dạng .docx",
+    ".ods": "bảng tính OpenDocument (.ods) chưa đọc được; hãy mở bằng LibreOffice và lưu lại dưới dạng .xlsx",
+    ".ppt": "bản trình chiếu không phải báo cáo; hãy gửi báo cáo dạng .docx hoặc .pdf",
+    ".pptx": "bản trình chiếu không phải báo cáo; hãy gửi báo cáo dạng .docx hoặc .pdf",
+    ".zip": "tệp nén; hãy giải nén rồi nạp thư mục",
+    ".rar": "tệp nén; hãy giải nén rồi nạp thư mục",
+    ".7z": "tệp nén; hãy giải nén rồi nạp thư mục",
+    ".html": "trang web; hãy lưu nội dung dưới dạng .docx hoặc .txt",
+    ".htm": "trang web; hãy lưu nội dung dưới dạng .docx hoặc .txt",
+    ".xml": "tệp XML không phải báo cáo; hãy gửi báo cáo dạng .docx, .pdf hoặc .txt",
+}
+for _img in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"):
+    _UNSUPPORTED_HINTS[_img] = "ảnh (bản chụp/quét) không có chữ để đọc; cần OCR, hoặc gửi bản .docx/.pdf có lớp văn bản"
+# Not reports at all: hidden files, Office lock files ("~$bao cao.docx"), editor backups, OS indexes.
+_JUNK_NAMES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
 NO_TEXT_LAYER = "không có lớp văn bản, cần OCR (no text layer, OCR needed)"
 
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -61,7 +89,7 @@ class LoadError(Exception):
 class LoadedDocument:
     path: Path
     text: str  # NFC, LF line endings
-    format: str  # "txt" | "md" | "docx" | "pdf"
+    format: str  # "txt" | "md" | "docx" | "pdf" | "xlsx"
     content_hash: str  # sha256 of the raw bytes
     offsets: array | None = None  # offsets[i] = source offset of text[i]; len(text)+1 entries; None = identity
     encoding: str | None = None
@@ -189,18 +217,33 @@ def decode_text_bytes(data: bytes, path: Path) -> tuple[str, str]:
         pass
     else:
         return text, "utf-8"
+    # Legacy 8-bit Vietnamese: Windows-1258, TCVN3 (ABC) or VNI; the reading with the most valid
+    # Vietnamese syllables wins (ingest/legacy_vi.py).
+    from ingest.legacy_vi import ENCODING_NAMES, GUESS_SHARE, detect_legacy, syllable_share
+
     try:
-        text = data.decode("cp1258")
-    except UnicodeDecodeError as exc:
-        raise LoadError(path, "không giải mã được nội dung (không phải UTF-8, UTF-16 hay Windows-1258)",
-                        "undecodable") from exc
+        text: str | None = data.decode("cp1258")
+    except UnicodeDecodeError:
+        text = None
+    legacy = detect_legacy(data)
+    if legacy is not None and (text is None or legacy[2] > syllable_share(text)[0]):
+        name, decoded, share = legacy
+        log.info("%s: decoded as %s (%.0f%% valid syllables)", path, ENCODING_NAMES[name], share * 100)
+        return decoded, name
+    undecodable = "không giải mã được nội dung (không phải UTF-8, UTF-16, Windows-1258, TCVN3 hay VNI)"
+    guess = detect_legacy(data, GUESS_SHARE)
+    if guess is not None:
+        undecodable = (f"không giải mã chắc chắn được nội dung: có vẻ được gõ bằng bảng mã {ENCODING_NAMES[guess[0]]} "
+                       "nhưng lẫn ký tự lạ; hãy chuyển sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) "
+                       "rồi nạp lại")
+    if text is None:
+        raise LoadError(path, undecodable, "undecodable")
     nfc = unicodedata.normalize("NFC", text)
     letters = [c for c in nfc if c.isalpha()]
     non_ascii = [c for c in letters if not c.isascii()]
     vi = sum(1 for c in non_ascii if c in _VI_LETTERS or "\u1ea0" <= c <= "\u1ef9" or c in "àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ")
     if not _plausible_text(text) or (non_ascii and vi / len(non_ascii) < 0.6):
-        raise LoadError(path, "không giải mã được nội dung (không phải UTF-8, UTF-16 hay Windows-1258)",
-                        "undecodable")
+        raise LoadError(path, undecodable, "undecodable")
     return text, "cp1258"
 
 
@@ -272,6 +315,67 @@ def _load_docx(path: Path) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# .xlsx (bảng tổng hợp chỉ tiêu): every sheet becomes tab-separated rows, the form the parser reads
+# as a table whose first row is the header
+
+
+def _xlsx_cell_text(cell) -> str:
+    """A cell as the report shows it: percentages with "%" and a decimal comma, whole numbers plain,
+    dates as dd/mm/yyyy (Excel keeps 87,5% as 0.875 with a percent number format)."""
+    import datetime as dt
+
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int | float):
+        fmt = (cell.number_format or "").lower()
+        if "%" in fmt:
+            decimals = len(fmt.split(".", 1)[1].split("%")[0]) if "." in fmt else 0
+            return f"{value * 100:.{decimals}f}".replace(".", ",") + "%"
+        if float(value).is_integer():
+            return str(int(value))
+        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    return " ".join(str(value).split())  # line breaks inside a cell would split the row
+
+
+def _load_xlsx(path: Path) -> str:
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - dependency is pinned
+        raise LoadError(path, "thiếu thư viện openpyxl để đọc .xlsx", "dependency") from exc
+    try:
+        # data_only: the values Excel computed for formulas, not the formulas
+        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as exc:  # BadZipFile, KeyError, InvalidFileException, lxml errors, ...
+        raise LoadError(path, f"tệp .xlsx bị hỏng hoặc không đọc được ({type(exc).__name__})", "corrupt") from exc
+    try:
+        sheets: list[tuple[str, list[str]]] = []
+        for sheet in book.worksheets:
+            rows: list[str] = []
+            for row in sheet.iter_rows():
+                cells = [_xlsx_cell_text(c) for c in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                rows.append("\t".join(cells))
+            while rows and not rows[-1]:
+                rows.pop()
+            if any(rows):
+                sheets.append((sheet.title, rows))
+    except Exception as exc:
+        raise LoadError(path, f"tệp .xlsx bị hỏng hoặc không đọc được ({type(exc).__name__})", "corrupt") from exc
+    finally:
+        book.close()
+    if len(sheets) == 1:
+        return "\n".join(sheets[0][1])
+    # several sheets: each under its name (a heading line), separated by a blank line
+    return "\n\n".join(f"**{title}**\n" + "\n".join(rows) for title, rows in sheets)
+
+
+# ---------------------------------------------------------------------------------------------
 # .pdf
 
 _LOWER_START = re.compile(r"^[a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]")
@@ -339,6 +443,23 @@ def _load_pdf(path: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def unsupported_reason(path: Path) -> str:
+    """Why a file of this kind is not read, and what to do (Vietnamese)."""
+    suffix = path.suffix.lower()
+    hint = _UNSUPPORTED_HINTS.get(suffix)
+    if hint:
+        return hint
+    shown = suffix or "(không có đuôi)"
+    return f"định dạng {shown} không được hỗ trợ; chỉ nhận {SUPPORTED_LIST}"
+
+
+def is_junk_file(path: Path) -> bool:
+    """Hidden files, Office lock files and OS/editor leftovers: never reports."""
+    name = path.name
+    return (name.startswith((".", "~$")) or name.endswith(("~", ".tmp", ".bak")) or name.lower() in _JUNK_NAMES
+            or (name.startswith("#") and name.endswith("#")))
+
+
 def load_document(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
     """Load one report file. Raises LoadError (one Vietnamese line) on any problem."""
     path = Path(path)
@@ -348,10 +469,7 @@ def load_document(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loade
     if not path.is_file():
         raise LoadError(path, "không phải là tệp thông thường", "not_file")
     if suffix not in SUPPORTED_SUFFIXES:
-        hint = " (hãy lưu lại thành .docx)" if suffix == ".doc" else ""
-        shown = suffix or "(không có đuôi)"
-        raise LoadError(path, f"định dạng {shown} không được hỗ trợ{hint}; chỉ nhận .txt, .md, .docx, .pdf",
-                        "unknown_ext")
+        raise LoadError(path, unsupported_reason(path), "unknown_ext")
     size = path.stat().st_size
     if size > max_bytes:
         raise LoadError(path, f"tệp quá lớn ({size / 1048576:.1f} MB, giới hạn {max_bytes / 1048576:.1f} MB)",
@@ -372,6 +490,10 @@ def load_document(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loade
         if not data.startswith(b"PK"):
             raise LoadError(path, "tệp .docx bị hỏng hoặc không phải tài liệu Word (.docx)", "corrupt")
         raw, fmt = _load_docx(path), "docx"
+    elif suffix in SPREADSHEET_SUFFIXES:
+        if not data.startswith(b"PK"):
+            raise LoadError(path, "tệp .xlsx bị hỏng hoặc không phải bảng tính Excel (.xlsx)", "corrupt")
+        raw, fmt = _load_xlsx(path), "xlsx"
     else:
         if not data.lstrip()[:5].startswith(b"%PDF"):
             raise LoadError(path, "tệp .pdf bị hỏng hoặc không phải PDF", "corrupt")

@@ -112,3 +112,30 @@ class Indicator:
     sentence: str
     start: int  # char span of the sentence in Report.text
     end: int
+
+
+FactKind = Literal["figure", "date", "person", "docref"]
+
+
+@dataclass(slots=True)
+class Fact:
+    """A typed statement of one sentence (ingest/facts.py). Offsets point into the paragraph text."""
+
+    doc_id: str
+    paragraph_id: str
+    kind: FactKind
+    start: int  # the value ("2,710 hồ sơ", "10/3/2026", "Nguyễn Văn A", "Kế hoạch số 13/KH-UBND")
+    end: int
+    text: str  # the value as written (figures: with their qualifier, "trên 95%")
+    label: str  # what the value is: a figure's measured thing, a date's context, a document's subject
+    sentence_start: int  # the sentence that states the fact
+    sentence_end: int
+    value: float | None = None  # figures
+    value_kind: str | None = None  # figures: count | percent | money | fraction | decimal | duration | zero
+    measure: str | None = None  # figures: "%", "hồ sơ", "đồng" ...; docref: its kind ("Kế hoạch")
+    qualifier: str | None = None  # figures: "trên", "gần" ...; signer: "KT. Chủ tịch"
+    denominator: float | None = None  # fractions "09/17", ranks "26/99"
+    iso: str | None = None  # dates: "2026-03-10" / "2026-03"; docref: its date
+    role: str | None = None  # person: role and organisation; date: "from" | "to"; docref: issuer
+    ref: str | None = None  # docref: number/symbol; date: the document it dates; person: "signer"
+    target: bool = False  # stated as a plan or target ("Phấn đấu ...", section "Phương hướng")

@@ -129,6 +129,13 @@ _MEASURES: dict[str, str] = {
     "tram": "trạm",
     "km": "km",
     "ha": "ha",
+    "tuoi": "tuổi",
+    "may tinh bang": "máy tính bảng",
+    "ho dan": "hộ",
+    "nhan khau": "nhân khẩu",
+    "chi bo": "chi bộ",
+    "giai": "giải",
+    "ty dong": "đồng",
     "hoc sinh": "học sinh",
     "ung dung": "ứng dụng",
     "he thong": "hệ thống",
@@ -246,7 +253,9 @@ def parse_number(raw: str, *, percent: bool = False, multiplier: bool = False) -
     if len(seps) > 1:
         return float("".join(groups))
     intpart, frac = groups
-    if len(frac) == 3 and not percent and not multiplier and intpart.lstrip("0") != "":
+    # "5.000 tỷ" is five thousand billion (Vietnamese thousands dot); "1,500 tỷ" stays 1.5.
+    thousands = not percent and (not multiplier or seps[0] == ".")
+    if len(frac) == 3 and thousands and intpart.lstrip("0") != "":
         return float(intpart + frac)
     return float(intpart + "." + frac)
 

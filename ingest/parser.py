@@ -340,6 +340,49 @@ _REF_RE = re.compile(
 _REMARK_RE = re.compile(r"^\(.{0,40}\)$")
 
 
+_DATA_CELL_RE = re.compile(r"[\d.,%\s]+")
+
+
+def _table_header(rows: list[tuple[str, ...]]) -> list[str]:
+    """The column labels of a table whose header may span several rows with merged cells:
+
+        STT | Số DVCTT |          |          |
+            | Cấp tỉnh |          | Cấp xã   |
+            | Toàn trình | Một phần | Toàn trình | Một phần
+        ..  | 1134     | 608      | 196      | 162
+
+    Header rows are the rows before the first one with a figure (the row number aside); in every
+    header row but the last, a merged cell spreads over the empty cells to its right. A column's
+    label joins its levels: "Số DVCTT - Cấp tỉnh - Toàn trình"."""
+    n_head = 0
+    for row in rows:
+        if any(c and _DATA_CELL_RE.fullmatch(c) for c in row[1:]):
+            break
+        n_head += 1
+    n_head = max(1, min(n_head, len(rows) - 1 if len(rows) > 1 else 1))
+    if n_head == 1:
+        return list(rows[0])
+    width = max(len(r) for r in rows[:n_head])
+    levels: list[list[str]] = []
+    for i, row in enumerate(rows[:n_head]):
+        cells = [row[k] if k < len(row) else "" for k in range(width)]
+        if i < n_head - 1:  # merged cells of an upper level cover the empty cells to their right
+            cur = ""
+            for k in range(1, width):
+                cur = cells[k] or cur
+                cells[k] = cur
+        levels.append(cells)
+    header = []
+    for k in range(width):
+        parts: list[str] = []
+        for lv in levels:
+            c = lv[k].strip()
+            if c and c not in parts:
+                parts.append(c)
+        header.append(" - ".join(parts))
+    return header
+
+
 def _is_title_word(w: str) -> bool:
     """"Quả", "D'Ran", "H'Leo": upper-case initial, lower-case rest (apostrophe parts alike)."""
     if not w or not w[0].isupper():
@@ -437,6 +480,12 @@ class _Meta:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+_LEGACY_NOTES = {
+    "tcvn3": "văn bản gõ bằng bảng mã TCVN3 (ABC), đã chuyển sang Unicode (chữ hoa có dấu thành chữ thường)",
+    "vni": "văn bản gõ bằng bảng mã VNI, đã chuyển sang Unicode",
+}
 
 
 class ReportParser:
@@ -537,9 +586,8 @@ class ReportParser:
 
         # decide numbered candidates (arabic / alpha / multi-item)
         content = [i for i, ln in enumerate(lines) if ln.kind not in ("table_row", "separator")]
-        nxt: dict[int, int | None] = {}
-        for a, b in zip(content, [*content[1:], None], strict=True):
-            nxt[a] = b
+        # the next content line of each; a table-only report has no content lines at all
+        nxt: dict[int, int | None] = dict(zip(content, [*content[1:], None][:len(content)], strict=True))
         for i, cand in list(cands.items()):
             ln = lines[i]
             j = nxt.get(i)
@@ -605,6 +653,8 @@ class ReportParser:
         self._classify(text, lines)
         self._build_structure(report, lines)
         self._metadata(report, lines)
+        if doc.encoding in _LEGACY_NOTES:
+            report.warnings.append(_LEGACY_NOTES[doc.encoding])
         return report
 
     # -- structure -----------------------------------------------------------------------------
@@ -637,21 +687,7 @@ class ReportParser:
             if not table_block:
                 return
             rows = [tuple(self._cells(ln.raw)) for ln in table_block]
-            # trim trailing empty cells of each row but keep alignment
-            header = list(rows[0])
-            if len(rows) >= 3 and any(not c for c in header[1:]) and not rows[1][0]:
-                second = rows[1]
-                if not any(re.fullmatch(r"[\d.,%\s]+", c) for c in second if c):
-                    carry, cur = [], ""
-                    for c in header:
-                        cur = c or cur
-                        carry.append(cur)
-                    merged = []
-                    for k in range(max(len(header), len(second))):
-                        top = carry[k] if k < len(carry) else ""
-                        sub = second[k] if k < len(second) else ""
-                        merged.append(f"{top} - {sub}" if top and sub and top != sub else (sub or (header[k] if k < len(header) else "")))
-                    header = merged
+            header = _table_header(rows)
             while header and not header[-1]:
                 header.pop()
             tid = f"{doc_id}:t{len(report.tables) + 1}"
@@ -794,6 +830,11 @@ class ReportParser:
 
         # unit
         meta = self._unit(text, place)
+        row_units = self._table_only_units(report)
+        if len(row_units) >= 2:
+            # a summary table of several units (bảng tổng hợp): no single unit owns its figures
+            meta = _Meta(warnings=[f"bảng tổng hợp của nhiều đơn vị ({', '.join(row_units)}): không gán cho "
+                                   "một đơn vị; số liệu chỉ tìm được theo nội dung dòng"])
         report.unit, report.unit_type, report.unit_variants = meta.unit, meta.unit_type, meta.variants
         report.warnings.extend(meta.warnings)
 
@@ -802,6 +843,17 @@ class ReportParser:
 
         report.signer = self._signer(text)
         report.references = self._references(text)
+
+    def _table_only_units(self, report: Report) -> list[str]:
+        """Units named by the rows of a report that is nothing but table rows (distinct, in order)."""
+        if not report.paragraphs or any(p.kind != "table_row" for p in report.paragraphs):
+            return []
+        names: dict[str, str] = {}
+        for p in report.paragraphs:
+            unit = self._unit(p.text, None).unit
+            if unit:
+                names.setdefault(fold_key(unit), unit)
+        return list(names.values())
 
     def _unit(self, text: str, place: str | None) -> _Meta:
         meta = _Meta()

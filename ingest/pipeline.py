@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,13 +30,16 @@ from index.retriever import index_text
 from index.settings import Settings
 from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
-from ingest.models import Chunk, Indicator, Report
+from ingest.loaders import SUPPORTED_SUFFIXES, is_junk_file, unsupported_reason
+from ingest.models import Chunk, Fact, Indicator, Report
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
-
-Status = Literal["ingested", "unchanged", "failed"]
+# "skipped": a file of a kind that is not read (named with the reason; the CLI exits 1);
+# "ignored": a hidden/lock/temporary file in a folder, not a report (a note; exit status unaffected);
+# "duplicate": the same bytes as another report, which is kept (a warning; exit status unaffected).
+Status = Literal["ingested", "unchanged", "failed", "skipped", "ignored", "duplicate"]
+NOT_INGESTED: frozenset[str] = frozenset({"failed", "skipped"})  # statuses that make the CLI exit 1
 
 
 @dataclass
@@ -50,18 +54,29 @@ class IngestResult:
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult]]:
-    """Files to ingest (folders expanded recursively, supported suffixes only) and missing paths."""
+    """Files to ingest (folders expanded recursively) and the results of everything else: missing
+    paths, files of kinds that are not read ("skipped", with the reason and what to do) and hidden or
+    temporary files ("ignored"). Files inside hidden folders (.git, ...) are not looked at."""
     files: list[Path] = []
-    missing: list[IngestResult] = []
+    others: list[IngestResult] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not f.name.startswith((".", "~$"))))
+            for f in sorted(p.rglob("*")):
+                if not f.is_file() or any(part.startswith(".") for part in f.relative_to(p).parts[:-1]):
+                    continue
+                if is_junk_file(f):
+                    others.append(IngestResult(f, f.stem, "ignored", warnings=[
+                        f"{f}: bỏ qua tệp ẩn hoặc tệp tạm (không phải báo cáo)"]))
+                elif f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    others.append(IngestResult(f, f.stem, "skipped",
+                                               error=f"{f}: không nạp — {unsupported_reason(f)}"))
+                else:
+                    files.append(f)
         elif p.is_file():
             files.append(p)
         else:
-            missing.append(IngestResult(p, p.stem, "failed", error=f"{p}: không tìm thấy tệp hoặc thư mục"))
+            others.append(IngestResult(p, p.stem, "failed", error=f"{p}: không tìm thấy tệp hoặc thư mục"))
     seen: set[Path] = set()
     unique = []
     for f in files:
@@ -69,7 +84,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult
         if r not in seen:
             seen.add(r)
             unique.append(f)
-    return unique, missing
+    return unique, others
 
 
 def file_sha256(path: Path) -> str:
@@ -95,6 +110,8 @@ class Ingestor:
         self.extractor = extractor
         self.analyzer = analyzer or lexical.analyzer
         self._known_vectors: set[str] | None = None  # vector ids listed at the start of a batch
+        self._facts_extractor: Any = None
+        self._digests: dict[Path, str] = {}  # content hashes computed for the batch's duplicate check
 
     # -- lazily built ingest components -----------------------------------------------------------
     @property
@@ -104,6 +121,14 @@ class Ingestor:
 
             self._parser = ReportParser()
         return self._parser
+
+    @property
+    def facts(self) -> Any:
+        if self._facts_extractor is None:
+            from ingest.facts import FactExtractor
+
+            self._facts_extractor = FactExtractor()
+        return self._facts_extractor
 
     @property
     def chunker(self) -> Any:
@@ -129,20 +154,27 @@ class Ingestor:
                 log.warning("could not list Chroma vectors: %s", exc)
         if self.store.get_meta("analyzer_version") is None and self.store.count_chunks() == 0:
             self.store.set_meta("analyzer_version", self.analyzer.version)
+        self.refresh_facts()
         bar = _progress(len(files)) if progress and len(files) >= 10 else None
         task = bar.add_task("Nạp báo cáo", total=len(files)) if bar else None
         try:
             if bar:
                 bar.start()
             seen: dict[str, Path] = {}
+            duplicates, keeper_notes = self._duplicates(files)
             for f in files:
-                if f.stem in seen:  # doc_id = file stem: a second file with the same stem would replace it
+                if f in duplicates:
+                    res = self._skip_duplicate(f, *duplicates[f])
+                elif f.stem in seen:  # doc_id = file stem: a second file with the same stem would replace it
                     res = IngestResult(f, f.stem, "failed", error=(
                         f"{f}: trùng mã báo cáo '{f.stem}' với tệp {seen[f.stem]} (mã báo cáo là tên tệp "
                         "không kèm phần mở rộng)"))
                 else:
                     seen[f.stem] = f
                     res = self.ingest_file(f)
+                    if res.summary is not None and keeper_notes.get(res.doc_id):
+                        res.summary = {**res.summary, "warnings": [*res.summary["warnings"],
+                                                                   *keeper_notes[res.doc_id]]}
                 results.append(res)
                 if on_result:
                     on_result(res)
@@ -155,18 +187,73 @@ class Ingestor:
             self.lexical.rebuild(self.store)
         return results
 
+    # -- the same content under another name ("bao cao (1).docx") -------------------------------
+    def _duplicates(self, files: Sequence[Path]) -> tuple[dict[Path, tuple[str, str]], dict[str, list[str]]]:
+        """Files whose bytes equal another report's: {file: (kept doc_id, message)}, and the notes for the kept
+        reports' warnings. The kept one is the report already stored with that content (the earliest),
+        else the file whose name is not a copy's ("bao cao.docx" before "bao cao (1).docx")."""
+        size_limit = int(self.settings.max_file_mb * 1024 * 1024)
+        self._digests = {}
+        for f in files:
+            try:
+                if f.stat().st_size <= size_limit:
+                    self._digests[f] = file_sha256(f)
+            except OSError:
+                continue  # ingest_file reports it
+        batch_hash = {f.stem: h for f, h in self._digests.items()}
+        stored: dict[str, tuple[float, str, str]] = {}  # content hash -> (ingested_at, doc_id, path)
+        for doc_id, row in self.store.manifest().items():
+            h, at = row["content_hash"], row["ingested_at"] or 0.0
+            if h and batch_hash.get(doc_id, h) == h and (h not in stored or at < stored[h][0]):
+                stored[h] = (at, doc_id, row["path"] or doc_id)
+        groups: dict[str, list[Path]] = {}
+        for f, h in self._digests.items():  # in batch order: the first of equal names is kept
+            groups.setdefault(h, []).append(f)
+        duplicates: dict[Path, tuple[str, str]] = {}
+        notes: dict[str, list[str]] = {}
+        for h, group in groups.items():
+            if h in stored:
+                _, keep_id, keep_path = stored[h]
+                keep_name = Path(keep_path).name
+                keeper = next((f for f in group if f.stem == keep_id), None)  # the stored report's own file
+            else:
+                keeper = min(group, key=lambda f: (bool(_COPY_NAME_RE.search(f.stem)), len(f.stem)))
+                keep_id, keep_name = keeper.stem, keeper.name
+            for f in group:
+                if f == keeper:
+                    continue
+                duplicates[f] = (keep_id, f"{f}: trùng nội dung với báo cáo '{keep_id}' ({keep_name}); chỉ giữ "
+                                          "một bản, không nạp tệp này")
+                notes.setdefault(keep_id, []).append(f"tệp {f.name} trùng nội dung với báo cáo này; không nạp bản sao")
+        return duplicates, notes
+
+    def _skip_duplicate(self, path: Path, keep_id: str, message: str) -> IngestResult:
+        """A duplicate is not stored; what was stored under its name before (an older version of this
+        file) is removed: the file now says what the kept report says."""
+        warnings = [message]
+        if path.stem != keep_id and self.store.manifest_hash(path.stem) is not None:
+            self.store.remove_report(path.stem)
+            if self.vector is not None:
+                try:
+                    self.vector.delete_doc(path.stem)
+                except Exception as exc:
+                    log.warning("could not delete vectors of %s: %s", path.stem, exc)
+            warnings.append(f"{path}: đã xoá bản sao '{path.stem}' nạp trước đây khỏi kho")
+        return IngestResult(path, path.stem, "duplicate", warnings=warnings)
+
     def ingest_file(self, path: Path) -> IngestResult:
         t0 = time.perf_counter()
         doc_id = path.stem
         try:
             size_limit = int(self.settings.max_file_mb * 1024 * 1024)
-            digest = file_sha256(path) if path.stat().st_size <= size_limit else None
+            digest = self._digests.pop(path, None) or (
+                file_sha256(path) if path.stat().st_size <= size_limit else None)
             if digest is not None and self.store.manifest_hash(doc_id) == digest:
                 self._backfill_vectors(doc_id)
                 return IngestResult(path, doc_id, "unchanged", self.store.report_summary(doc_id),
                                     seconds=time.perf_counter() - t0)
             report, chunks, indicators = self._build(path, doc_id, size_limit)
-            self._write(report, chunks, indicators)
+            self._write(report, chunks, indicators, self._facts(report))
         except Exception as exc:
             return IngestResult(path, doc_id, "failed", error=_error_line(path, exc),
                                 seconds=time.perf_counter() - t0)
@@ -202,7 +289,33 @@ class Ingestor:
                 report.warnings.append(f"không trích xuất được chỉ tiêu: {exc}")
         return report, chunks, indicators
 
-    def _write(self, report: Report, chunks: list[Chunk], indicators: list[Indicator]) -> None:
+    def _facts(self, report: Report) -> list[Fact]:
+        try:
+            return self.facts.run(report)
+        except Exception as exc:  # fact extraction must not lose the report
+            log.warning("fact extraction failed for %s: %s", report.doc_id, exc)
+            report.warnings.append(f"không trích xuất được dữ kiện: {exc}")
+            return []
+
+    def refresh_facts(self) -> int:
+        """Re-extract the facts of every stored report when the fact extractor changed since they were
+        written (FACTS_VERSION); returns how many reports were updated."""
+        from ingest.facts import FACTS_VERSION
+
+        if self.store.get_meta("facts_version") == FACTS_VERSION:
+            return 0
+        docs = [r["doc_id"] for r in self.store.list_reports()]
+        if docs:
+            log.info("re-extracting facts of %d reports (fact extractor changed)", len(docs))
+        for doc_id in docs:
+            report = self.store.get_report(doc_id)
+            if report is not None:
+                self.store.replace_facts(doc_id, self._facts(report))
+        self.store.set_meta("facts_version", FACTS_VERSION)
+        return len(docs)
+
+    def _write(self, report: Report, chunks: list[Chunk], indicators: list[Indicator],
+               facts: Sequence[Fact] = ()) -> None:
         tokens = [self.analyzer.passage_tokens(index_text(c)) for c in chunks]
         vids: list[str | None] | None = None
         if self.vector is not None and self.embedder is not None and chunks:
@@ -212,7 +325,7 @@ class Ingestor:
                 vids = list(wanted)
             except Exception as exc:
                 log.warning("vectors not written for %s (lexical still works): %s", report.doc_id, exc)
-        self.store.replace_report(report, chunks, indicators, tokens=tokens, vector_ids=vids)
+        self.store.replace_report(report, chunks, indicators, tokens=tokens, vector_ids=vids, facts=facts)
         if self.vector is not None:
             try:
                 stale = self.vector.stale_ids(report.doc_id, keep=set(vids or []))
@@ -254,6 +367,11 @@ class Ingestor:
             log.warning("vectors not backfilled for %s: %s", doc_id, exc)
             return
         self.store.set_vector_ids(doc_id, dict(zip((c.id for c in chunks), wanted, strict=True)))
+
+
+# "bao cao (1)", "bao cao - Copy", "bao cao - Bản sao (2)", "Copy of bao cao", "Bản sao của bao cao"
+_COPY_NAME_RE = re.compile(r"\s*\(\d+\)$|\s+-\s+(?:copy|bản sao)(?:\s*\(\d+\))?$|^(?:copy of|bản sao của)\s",
+                           re.IGNORECASE)
 
 
 def _error_line(path: Path, exc: Exception) -> str:

@@ -158,10 +158,82 @@ def test_cli_default_path_and_rag_store_env(tmp_path: Path) -> None:
 
 def test_same_doc_id_twice_in_a_batch_is_refused(tmp_path: Path, corpus: Path) -> None:
     (corpus / "sub").mkdir()
-    shutil.copy(corpus / f"{DUONG_HUU}.txt", corpus / "sub" / f"{DUONG_HUU}.md")
+    # another text under the same name (the same text would be a duplicate, stored once)
+    (corpus / "sub" / f"{DUONG_HUU}.md").write_text(
+        (corpus / f"{DUONG_HUU}.txt").read_text(encoding="utf-8") + "\nPhụ lục.\n", encoding="utf-8")
     svc = make_services(tmp_path / "store")
     res = svc.ingestor.ingest_paths([corpus])
     assert sorted(r.status for r in res) == ["failed", "ingested", "ingested"]
     failed = next(r for r in res if r.status == "failed")
     assert DUONG_HUU in failed.error and "trùng mã báo cáo" in failed.error
+    svc.close()
+
+
+def test_cli_names_every_file_it_does_not_ingest(tmp_path: Path, corpus: Path) -> None:
+    for name in ("cu.doc", "bang.xls", "thu.rtf", "ban.odt", "anh.jpg"):
+        (corpus / name).write_bytes(b"\xd0\xcf\x11\xe0 old office bytes")
+    for name in (".DS_Store", "~$bao cao.docx", "Thumbs.db"):
+        (corpus / name).write_bytes(b"\x00junk")
+    (corpus / ".git").mkdir()
+    (corpus / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    p = run_cli(str(corpus), "--json", store=tmp_path / "store")
+    assert p.returncode == 1, p.stderr
+    assert [json.loads(line)["doc_id"] for line in p.stdout.splitlines()] == [TRI_QUA, DUONG_HUU]
+    lines = [ln for ln in p.stderr.splitlines() if not ln.startswith("WARNING")]
+    assert lines == [
+        f"{corpus / '.DS_Store'}: bỏ qua tệp ẩn hoặc tệp tạm (không phải báo cáo)",
+        f"{corpus / 'Thumbs.db'}: bỏ qua tệp ẩn hoặc tệp tạm (không phải báo cáo)",
+        f"{corpus / 'anh.jpg'}: không nạp — ảnh (bản chụp/quét) không có chữ để đọc; cần OCR, hoặc gửi bản "
+        ".docx/.pdf có lớp văn bản",
+        f"{corpus / 'ban.odt'}: không nạp — văn bản OpenDocument (.odt) chưa đọc được; hãy mở bằng LibreOffice "
+        "và lưu lại dưới dạng .docx",
+        f"{corpus / 'bang.xls'}: không nạp — bảng tính Excel 97-2003 (.xls) chưa đọc được; hãy mở bằng Excel "
+        "hoặc LibreOffice và lưu lại dưới dạng .xlsx",
+        f"{corpus / 'cu.doc'}: không nạp — tài liệu Word 97-2003 (.doc) chưa đọc được; hãy mở bằng Word hoặc "
+        "LibreOffice và lưu lại dưới dạng .docx",
+        f"{corpus / 'thu.rtf'}: không nạp — định dạng RTF chưa đọc được; hãy mở bằng Word hoặc LibreOffice và "
+        "lưu lại dưới dạng .docx",
+        f"{corpus / '~$bao cao.docx'}: bỏ qua tệp ẩn hoặc tệp tạm (không phải báo cáo)",
+    ]
+    table = run_cli(str(corpus), store=tmp_path / "store")
+    assert table.returncode == 1
+    assert "Đã nạp 0, không đổi 2, lỗi 0, định dạng không đọc được 5, tệp ẩn/tạm bỏ qua 3." in table.stdout
+    # hidden and temporary files alone do not fail a batch
+    for name in ("cu.doc", "bang.xls", "thu.rtf", "ban.odt", "anh.jpg"):
+        (corpus / name).unlink()
+    assert run_cli(str(corpus), "--json", store=tmp_path / "store").returncode == 0
+
+
+def test_same_content_under_another_name_is_stored_once(tmp_path: Path, corpus: Path) -> None:
+    original = corpus / f"{TRI_QUA}.txt"
+    shutil.copy(original, corpus / "bao cao (1).txt")  # sorts before the original
+    p = run_cli(str(corpus), "--json", store=tmp_path / "store")
+    assert p.returncode == 0, p.stderr
+    lines = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [d["doc_id"] for d in lines] == [TRI_QUA, DUONG_HUU]
+    assert lines[0]["warnings"][-1] == "tệp bao cao (1).txt trùng nội dung với báo cáo này; không nạp bản sao"
+    assert (f"{corpus / 'bao cao (1).txt'}: trùng nội dung với báo cáo '{TRI_QUA}' ({TRI_QUA}.txt); chỉ giữ một "
+            "bản, không nạp tệp này") in p.stderr.splitlines()
+    svc = make_services(tmp_path / "store")
+    assert [r["doc_id"] for r in svc.store.list_reports()] == [TRI_QUA, DUONG_HUU]
+    assert len({c.text for c in svc.store.iter_chunks()}) == svc.store.count_chunks()
+    # later: a copy arrives alone, or the kept report is unchanged -> still one report
+    res = svc.ingestor.ingest_paths([corpus / "bao cao (1).txt"])
+    assert [(r.status, r.doc_id) for r in res] == [("duplicate", "bao cao (1)")]
+    assert [r["doc_id"] for r in svc.store.list_reports()] == [TRI_QUA, DUONG_HUU]
+    svc.close()
+
+
+def test_a_copy_stored_before_is_removed_when_seen_as_a_duplicate(tmp_path: Path, corpus: Path) -> None:
+    svc = make_services(tmp_path / "store")
+    copy = corpus / "bao cao (1).txt"
+    copy.write_text("Báo cáo khác.\nUBND xã Dương Hưu.\n", encoding="utf-8")
+    svc.ingestor.ingest_paths([corpus])
+    assert "bao cao (1)" in [r["doc_id"] for r in svc.store.list_reports()]
+    shutil.copy(corpus / f"{TRI_QUA}.txt", copy)  # the copy now holds the same bytes as a kept report
+    res = {r.doc_id: r for r in svc.ingestor.ingest_paths([corpus])}
+    assert res["bao cao (1)"].status == "duplicate"
+    assert res["bao cao (1)"].warnings[-1] == f"{copy}: đã xoá bản sao 'bao cao (1)' nạp trước đây khỏi kho"
+    assert [r["doc_id"] for r in svc.store.list_reports()] == [TRI_QUA, DUONG_HUU]
+    assert "Báo cáo khác" not in texts(svc, "Báo cáo khác", k=20)
     svc.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from assistant.services import build_services
@@ -80,3 +81,36 @@ def test_timeout_falls_back_to_extractive(tmp_path: Path) -> None:
     assert a.mode == "extractive"
     assert a.answer.startswith("87,5%")
     assert any("không phản hồi" in n for n in a.notes)
+
+
+def test_images_and_links_the_passages_do_not_hold_are_dropped(tmp_path: Path) -> None:
+    reply = ("Tỷ lệ hồ sơ trực tuyến toàn trình của phường Hòa Bình đạt 87,5% [1]. "
+             "![x](http://203.0.113.7/t.png)<img src=\"http://203.0.113.7/i.png\">\n"
+             "Xem thêm [cổng dịch vụ công](http://203.0.113.7/a) <a href='http://203.0.113.7/b'>tại đây</a> [1].\n"
+             "<script>fetch('http://203.0.113.7/s')</script><iframe src=\"http://203.0.113.7/f\"></iframe>\n"
+             "[1]: http://203.0.113.7/ref.png")
+    with FakeOpenAIServer([reply]) as server:
+        svc = _services(tmp_path, server.base_url)
+        a = svc.answerer.ask(QUESTION)
+    assert a.mode == "llm"
+    assert a.answer == ("Tỷ lệ hồ sơ trực tuyến toàn trình của phường Hòa Bình đạt 87,5% [1].\n"
+                        "Xem thêm cổng dịch vụ công tại đây [1].")
+    assert "203.0.113.7" not in a.answer and "<" not in a.answer
+
+
+def test_trickling_server_gets_the_extractive_answer_within_the_deadline(tmp_path: Path) -> None:
+    # Every single read returns within the timeout (one byte every 0.4 s), so only a deadline on the
+    # whole request ends it; the full response would take minutes.
+    timeout = 1.5
+    with FakeOpenAIServer([("trickle", 0.4)]) as server:
+        svc = _services(tmp_path, server.base_url, timeout=timeout)
+        svc.answerer.llm.warm_up()  # the client library's import is a one-off cost, not the model's
+        t0 = time.perf_counter()
+        a = svc.answerer.ask(QUESTION)
+        elapsed = time.perf_counter() - t0
+        trickled = server.trickled
+    assert elapsed < timeout + 2.0
+    assert elapsed >= timeout - 0.1
+    assert trickled >= 2  # the server was still sending when the request was cut
+    assert a.mode == "extractive" and a.answer.startswith("87,5%")
+    assert "Mô hình ngôn ngữ không phản hồi kịp trong 1,5 giây; hiển thị câu trả lời trích xuất." in a.notes

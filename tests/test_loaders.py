@@ -151,11 +151,15 @@ def test_binary_file(tmp_path: Path) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    p = tmp_path / "bang.xlsx"
-    p.write_bytes(b"PK\x03\x04 whatever")
+    p = tmp_path / "bang.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0 whatever")
     err = _err(p)
     assert err.code == "unknown_ext"
-    assert ".xlsx" in str(err)
+    assert str(err) == (f"Không nạp được tệp {p}: bảng tính Excel 97-2003 (.xls) chưa đọc được; hãy mở bằng "
+                        "Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx")
+    other = tmp_path / "bang.abc"
+    other.write_text("x", encoding="utf-8")
+    assert str(_err(other)).endswith("định dạng .abc không được hỗ trợ; chỉ nhận .txt, .md, .docx, .pdf, .xlsx")
 
 
 def test_undecodable_bytes(tmp_path: Path) -> None:
@@ -260,3 +264,28 @@ def test_oversize_50mb_file_default_limit(tmp_path: Path) -> None:
     err = _err(p)
     assert err.code == "too_large"
     assert "50.0 MB" in str(err)
+
+
+def test_xlsx_corrupt_and_multi_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    err = _err(bad)
+    assert err.code == "corrupt" and err.reason.startswith("tệp .xlsx bị hỏng hoặc không đọc được (")
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Dịch vụ công"
+    first.append(["Chỉ tiêu", "Kết quả"])
+    first.append(["Tỷ lệ hồ sơ trực tuyến", 0.9171])
+    first["B2"].number_format = "0.00%"
+    book.create_sheet("Trống")
+    second = book.create_sheet("Số hóa")
+    second.append(["Chỉ tiêu", "Kết quả", None])
+    second.append(["Số hồ sơ số hóa", 2955, None])
+    path = tmp_path / "bang.xlsx"
+    book.save(str(path))
+    doc = load_document(path)
+    assert doc.format == "xlsx"
+    assert doc.text == ("**Dịch vụ công**\nChỉ tiêu\tKết quả\nTỷ lệ hồ sơ trực tuyến\t91,71%\n\n"
+                        "**Số hóa**\nChỉ tiêu\tKết quả\nSố hồ sơ số hóa\t2955")

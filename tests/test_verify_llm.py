@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from assistant.llm import LLMComposer, build_messages
+from assistant.llm import LLMComposer, LLMTimeout, build_messages
 from assistant.models import Citation
-from assistant.verify import keep_verified, number_keys, verify_answer
+from assistant.verify import keep_verified, number_keys, strip_untraced_markup, verify_answer
 from index.settings import LLMSettings
 from tests.fake_llm import FakeOpenAIServer
 
@@ -104,5 +106,47 @@ class TestLLMComposer:
     def test_timeout_raises(self) -> None:
         with FakeOpenAIServer([("sleep", 2.0)]) as server:
             composer = _composer(server.base_url, timeout=0.5)
-            with pytest.raises(Exception):  # noqa: B017 - any client timeout error
+            with pytest.raises(LLMTimeout) as info:
                 composer.compose("q", CITATIONS)
+        assert info.value.user_note == "Mô hình ngôn ngữ không phản hồi kịp trong 0,5 giây; hiển thị câu trả lời trích xuất."
+
+    def test_deadline_covers_the_whole_request_and_the_next_one_works(self) -> None:
+        reply = "Trí Quả đạt 84.54% [2]."
+        with FakeOpenAIServer([("trickle", 0.2), reply]) as server:
+            composer = _composer(server.base_url, timeout=1.0)
+            composer.warm_up()
+            t0 = time.perf_counter()
+            with pytest.raises(LLMTimeout):
+                composer.compose("q", CITATIONS)
+            elapsed = time.perf_counter() - t0
+            assert 0.9 <= elapsed < 2.0
+            assert server.trickled >= 3
+            # a fresh connection for the next question: the cut one is not reused
+            assert composer.compose("q", CITATIONS) == reply
+
+
+class TestStripUntracedMarkup:
+    PASSAGES = ("Cổng https://dichvucong.gov.vn/p/home.html đạt 91,71%.", "Ảnh <img src=\"/anh.png\"> trong báo cáo.")
+
+    def test_images_links_and_active_html_go(self) -> None:
+        text = ("Đạt 91,71% [1]. ![x](http://203.0.113.7/t.png) ![y][1] <IMG SRC=http://203.0.113.7/u.png>\n"
+                "Xem [trang](http://203.0.113.7/a), <a href=\"http://203.0.113.7/b\">trang khác</a>, "
+                "<http://203.0.113.7/c> và www.example.org/x [1].\n"
+                "<script>new Image().src='http://203.0.113.7/s'</script><iframe src=//203.0.113.7/f></iframe>"
+                "<svg onload=alert(1)><circle/></svg><!-- note -->\n"
+                "   [1]: http://203.0.113.7/ref.png")
+        out, removed = strip_untraced_markup(text, self.PASSAGES)
+        assert out == "Đạt 91,71% [1].\nXem trang, trang khác, và [1]."
+        assert removed == 13  # 3 active blocks, 2 images, 1 link, 1 reference, 4 tags, 2 URLs
+
+    def test_markup_a_passage_holds_is_kept(self) -> None:
+        text = "Cổng https://dichvucong.gov.vn/p/home.html [1]. Ảnh <img src=\"/anh.png\"> [2]."
+        assert strip_untraced_markup(text, self.PASSAGES) == (text, 0)
+
+    def test_links_on_markers_keep_the_marker(self) -> None:
+        out, removed = strip_untraced_markup("Đạt 91,71% [1](http://e.example/x) [[2]](http://e.example/y).", [])
+        assert (out, removed) == ("Đạt 91,71% [1] [2].", 2)
+
+    def test_comparisons_are_not_tags(self) -> None:
+        text = "Tỷ lệ < 50% ở 3 xã, 2<5 và a > b [1]."
+        assert strip_untraced_markup(text, []) == (text, 0)

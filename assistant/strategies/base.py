@@ -1,0 +1,385 @@
+"""What every answering strategy shares: the store snapshot, candidate reports, facts, matching.
+
+A strategy answers one kind of question (assistant/strategies/__init__.py keeps the registry). It
+gets an `Understanding` and a `Context` and returns an `Answer`, or None when the question is not
+its kind. The context caches per store generation: report metadata, facts and paragraphs per report,
+folded texts for label matching, and word weights.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.compose import CitationBook, quote, report_phrase
+from assistant.matching import Attribute, Matcher, MatchResult, WordWeights, folded_text
+from assistant.models import Answer, Citation
+from assistant.textutil import match_key, period_phrase, unit_label
+from index.query import narrow_by_period
+from ingest.parser import period_bounds, period_overlaps
+
+if TYPE_CHECKING:
+    from assistant.understand import Understanding
+    from ingest.models import Fact, Paragraph
+
+log = logging.getLogger(__name__)
+
+TERM_SAMPLE_PARAGRAPHS = 20_000  # word weights are estimated on at most this many paragraphs
+DOC_CACHE = 512  # reports whose facts and paragraphs are kept in memory
+TITLE_CHARS = 200  # a first line this short opens a news item as its title
+KEY_VALUE_CHARS = 160  # a "Label: value" line this short leans on its section title
+
+
+class Strategy(Protocol):
+    name: str
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None: ...
+
+
+@dataclass(slots=True)
+class FactView:
+    """A fact with the folded strings label matching reads, and its paragraph."""
+
+    fact: Fact
+    paragraph: Paragraph
+    label: str  # folded label (+ the measure words)
+    sentence: str  # folded sentence
+    context: str  # folded paragraph, the paragraph before it and the section titles
+
+    @property
+    def sentence_text(self) -> str:
+        return self.paragraph.text[self.fact.sentence_start:self.fact.sentence_end]
+
+
+@dataclass(slots=True)
+class DocData:
+    paragraphs: list[Paragraph]
+    by_id: dict[str, Paragraph]
+    facts: list[FactView]
+    contexts: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+
+
+class Context:
+    """Per-generation view of the store for the strategies."""
+
+    def __init__(self, store: Any, retriever: Any, aggregator: Any, generation: int,
+                 reports: dict[str, dict], unit_docs: dict[str, list[str]], dense: Any = None) -> None:
+        self.store = store
+        self.retriever = retriever
+        self.aggregator = aggregator
+        self.generation = generation
+        self.reports = reports
+        self.unit_docs = unit_docs
+        self.dense = dense
+        texts = store.sample_paragraph_texts(TERM_SAMPLE_PARAGRAPHS)
+        self.weights = WordWeights(texts)
+        self.matcher = Matcher(self.weights)
+        self._docs: OrderedDict[str, DocData] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- reports ----------------------------------------------------------------------------------
+    def book(self) -> CitationBook:
+        return CitationBook(self.reports)
+
+    def report_phrase(self, doc_id: str) -> str:
+        return report_phrase(self.reports.get(doc_id, {}))
+
+    def unit_label(self, doc_id: str) -> str:
+        meta = self.reports.get(doc_id, {})
+        return unit_label(meta.get("unit"), meta.get("unit_type"))
+
+    def docs_for(self, u: Understanding, all_if_none: bool = True) -> tuple[list[str], str | None]:
+        """Candidate reports of the question and, when the asked period has no report of the asked
+        unit, the Vietnamese sentence that says so (the caller abstains)."""
+        docs: list[str] = []
+        for unit in u.units:
+            docs.extend(self.unit_docs.get(unit, []))
+        if not docs and (all_if_none or not u.units):
+            docs = list(self.reports)
+            if u.provinces:
+                docs = [d for d in docs if self.reports[d].get("province") in u.provinces]
+        if u.scope is not None:
+            docs = [d for d in docs if d in u.scope]
+        if u.periods and docs:
+            covering = [d for d in docs if any(period_overlaps(self.reports[d].get("period"), p)
+                                               for p in u.periods)]
+            if not covering and u.units:
+                # A report may speak of another period ("Nhiệm vụ trọng tâm tháng 5" in the April
+                # report): it is read when it names the asked period.
+                covering = [d for d in docs if self._mentions_period(d, u)]
+            if not covering and u.units:
+                have = "; ".join(sorted({period_phrase(self.reports[d].get("period")) or "không rõ kỳ"
+                                         for d in docs}))
+                asked = ", ".join(period_phrase(p) or p for p in u.periods)
+                names = ", ".join(self.unit_label(d) for d in dict.fromkeys(
+                    self.unit_docs.get(u.units[0], docs)[:1]))
+                return [], (f"Chưa có báo cáo của {names} cho {asked} trong dữ liệu đã nạp "
+                            f"(báo cáo đã có: {have}), nên không trả lời được câu hỏi này.")
+            if covering:
+                docs = narrow_by_period(covering, lambda d: self.reports[d].get("period"), u.periods)
+        elif len(docs) > 1 and u.units and u.intent != "aggregate":
+            # A unit reports every month: without a period in the question, read its latest report.
+            latest = max(_period_end(self.reports[d].get("period")) for d in docs)
+            docs = [d for d in docs if _period_end(self.reports[d].get("period")) == latest]
+        return docs, None
+
+    def _mentions_period(self, doc_id: str, u: Understanding) -> bool:
+        """The report speaks of the asked period somewhere ("quý II năm 2026" in a Q1 report's tasks)."""
+        period = self.reports.get(doc_id, {}).get("period")
+        codes: set[str] = set()
+        for p in self.doc(doc_id).paragraphs:
+            for m in _ANY_PERIOD_RE.finditer(p.text):
+                code = _period_code(m, [period])
+                if code:
+                    codes.add(code)
+        return any(p in codes for p in u.periods)
+
+    def period_is_own(self, u: Understanding, docs: Sequence[str]) -> bool:
+        """The asked period is the period of the reports read (it names the report, not a sentence)."""
+        if not u.periods:
+            return True
+        periods = {self.reports[d].get("period") for d in docs if d in self.reports}
+        return bool(periods) and periods <= set(u.periods)
+
+    # -- documents ----------------------------------------------------------------------------------
+    def doc(self, doc_id: str) -> DocData:
+        with self._lock:
+            data = self._docs.get(doc_id)
+            if data is not None:
+                self._docs.move_to_end(doc_id)
+                return data
+        paragraphs = self.store.get_paragraphs(doc_id)
+        by_id = {p.id: p for p in paragraphs}
+        title = self.doc_title(doc_id, paragraphs)
+        data = DocData(paragraphs, by_id, [], title=title)
+        for i, p in enumerate(paragraphs):
+            prev = paragraphs[i - 1].text if i and paragraphs[i - 1].section_path == p.section_path else ""
+            header = " ".join(p.header or ()) if p.kind == "table_row" else ""
+            # The document's title frames every paragraph of a one-topic news item.
+            data.contexts[p.id] = folded_text(" ".join([p.text, prev, " ".join(p.section_path), header, title]))
+        for f in self.store.get_facts(doc_id):
+            p = by_id.get(f.paragraph_id)
+            if p is None:
+                continue
+            measure_words = p.text[f.start:f.end] if f.kind == "figure" else ""
+            data.facts.append(FactView(f, p, folded_text(f"{f.label} {measure_words}"),
+                                       folded_text(f"{p.text[f.sentence_start:f.sentence_end]} {_subject_of(p)}"),
+                                       data.contexts[p.id]))
+        with self._lock:
+            self._docs[doc_id] = data
+            while len(self._docs) > DOC_CACHE:
+                self._docs.popitem(last=False)
+        return data
+
+    def doc_title(self, doc_id: str, paragraphs: Sequence[Paragraph]) -> str:
+        """The report's title, or the first line of a document without sections (a news item)."""
+        title = self.reports.get(doc_id, {}).get("title") or ""
+        if title:
+            return title
+        if paragraphs and not any(p.section_path for p in paragraphs) and len(paragraphs[0].text) <= TITLE_CHARS:
+            return paragraphs[0].text
+        return ""
+
+    def facts(self, docs: Sequence[str], kind: str | None = None) -> list[FactView]:
+        out: list[FactView] = []
+        for d in docs:
+            out.extend(v for v in self.doc(d).facts if kind is None or v.fact.kind == kind)
+        return out
+
+    def paragraphs(self, docs: Sequence[str]) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        for d in docs:
+            out.extend(self.doc(d).paragraphs)
+        return out
+
+    def context_of(self, p: Paragraph) -> str:
+        return self.doc(p.doc_id).contexts.get(p.id) or folded_text(p.text)
+
+    # -- attributes -----------------------------------------------------------------------------------
+    def attribute(self, u: Understanding, docs: Sequence[str], extra_drop: Sequence[str] = (),
+                  keep_type_words: bool = True) -> Attribute:
+        """The asked attribute: the question without its subject (unit, province and, when it is the
+        period of the reports read, the period) and question words."""
+        return self.matcher.attribute(self.attribute_text(u, docs), extra_drop, keep_type_words=keep_type_words)
+
+    def attribute_text(self, u: Understanding, docs: Sequence[str]) -> str:
+        """The question without its subject (units, provinces, the period of the reports read)."""
+        from assistant.matching import text_for_segmenting
+
+        drop = [*u.units, *u.provinces]
+        drop += [s for s in u.subject_phrases if not _PERIOD_WORD_RE.search(s)]
+        for unit in u.units:
+            drop.extend(self._unit_spellings(unit))
+        drop += self.own_period_phrases(u.effective, docs)
+        return text_for_segmenting(u.effective, drop)
+
+    def own_period_phrases(self, text: str, docs: Sequence[str]) -> list[str]:
+        """Period phrases of the question that only repeat the period of the reports read ("tháng 4"
+        when reading the April report): they name the report, not a sentence. A period inside a
+        longer report ("năm 2025" in a 2025-2026 review) stays a word to match."""
+        periods = [self.reports[d].get("period") for d in docs if d in self.reports]
+        out = []
+        for m in _ANY_PERIOD_RE.finditer(text):
+            phrase = m.group(0)
+            code = _period_code(m, periods)
+            if code is not None and periods and all(p == code for p in periods):
+                out.append(phrase)
+        return out
+
+    def _unit_spellings(self, unit: str) -> list[str]:
+        out = []
+        for d in self.unit_docs.get(unit, []):
+            out.extend(self.reports[d].get("unit_variants") or [])
+        return out
+
+    def sentences(self, paragraphs: Sequence[Paragraph],
+                  headings: bool = False) -> list[tuple[Paragraph, int, int, str]]:
+        """(paragraph, start, end, folded sentence) of every sentence (headings only when asked)."""
+        from ingest.text import sentence_spans
+
+        out = []
+        for p in paragraphs:
+            if p.kind == "heading" and not headings:
+                continue
+            subject = _subject_of(p)
+            prev = ""
+            for s in sentence_spans(p.text):
+                # "Việc triển khai nhằm ...", "Qua đó, ...": the sentence before is its subject.
+                lead = prev if _ANAPHORIC_RE.match(s.text) else ""
+                out.append((p, s.start, s.end, folded_text(f"{s.text} {subject} {lead}")))
+                prev = s.text
+        return out
+
+    def nearest(self, attr: Attribute, paragraphs: Sequence[Paragraph],
+                min_score: float = 0.35) -> tuple[Paragraph, int, int, MatchResult] | None:
+        """The sentence that covers the attribute best (for an abstention's "nearby" passage)."""
+        best = None
+        for p, s, e, folded in self.sentences(paragraphs):
+            m = self.matcher.score(attr, folded, folded, self.context_of(p))
+            if best is None or m.score > best[3].score:
+                best = (p, s, e, m)
+        if best is None or best[3].score < min_score:
+            return None
+        return best
+
+
+# --------------------------------------------------------------------------- composition helpers
+def abstain(u: Understanding, text: str, citations: list[Citation] | None = None) -> Answer:
+    return Answer(question=u.question, answer=text, abstained=True, citations=citations or [], intent=u.intent)
+
+
+def answered(u: Understanding, text: str, book: CitationBook, intent: str | None = None) -> Answer:
+    return Answer(question=u.question, answer=text, abstained=False, citations=book.citations,
+                  intent=intent or u.intent)
+
+
+def cite_sentence(book: CitationBook, p: Paragraph, start: int, end: int) -> int:
+    return book.cite(p, highlight=(start, end))
+
+
+def quoted_sentence(p: Paragraph, start: int, end: int, focus: tuple[int, int] | None = None) -> str:
+    """The sentence quoted in the answer; a long one is windowed around `focus` (the value)."""
+    return quote(p.text[start:end], focus=None if focus is None else (focus[0] - start, focus[1] - start))
+
+
+def who_of(ctx: Context, docs: Sequence[str]) -> str:
+    phrases = [ctx.report_phrase(d) for d in dict.fromkeys(docs) if d in ctx.reports]
+    if not phrases:
+        return "các báo cáo đã nạp"
+    if len(phrases) > 3:
+        return f"{len(phrases)} báo cáo đã nạp"
+    return "; ".join(phrases)
+
+
+def missing_sentence(ctx: Context, u: Understanding, docs: Sequence[str], what: str,
+                     attr: Attribute | None = None, paragraphs: Sequence[Paragraph] | None = None) -> Answer:
+    """Abstain: "<báo cáo> không nêu <what>.", quoting the nearest passage when one is close."""
+    who = who_of(ctx, docs)
+    head = f"{who[:1].upper()}{who[1:]} không nêu {what}."
+    if attr is not None and attr.terms:
+        near = ctx.nearest(attr, paragraphs if paragraphs is not None else ctx.paragraphs(docs))
+        if near is not None:
+            p, s, e, _ = near
+            book = ctx.book()
+            n = cite_sentence(book, p, s, e)
+            return abstain(u, f"{head} Đoạn gần nhất trong báo cáo: {quoted_sentence(p, s, e)} [{n}]",
+                           book.citations)
+    return abstain(u, head)
+
+
+def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") -> str:
+    """The asked attribute in the question's own words, for an abstention sentence ("dân số",
+    "số hộ gia đình", "tỷ lệ hộ nghèo"); the fallback when it would not read as a noun phrase."""
+    text = u.effective
+    for s in sorted(u.subject_phrases, key=len, reverse=True):
+        text = re.sub(re.escape(s), " ", text, flags=re.IGNORECASE)
+    for unit in u.units:
+        text = re.sub(re.escape(unit), " ", text, flags=re.IGNORECASE)
+    if u.answer_type == "count" and u.noun_phrase:
+        return f"số {u.noun_phrase.lower()}" if not match_key(u.noun_phrase).startswith("so ") else u.noun_phrase
+    text = _QUESTION_WORDS_RE.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,;:?.!")
+    text = re.sub(r"(?i)^(?:(?:của|ở|tại|trong|cho|thuộc|đã|có|được|đang|hiện|là)\s+)+", "", text)
+    text = re.sub(r"(?i)(?:\s+(?:của|ở|tại|trong|cho|thuộc|là|đã|được|vào|theo))+$", "", text).strip(" ,;:")
+    words = text.split()
+    if not words or len(words) > 9 or any(w.lower() in _VERBISH for w in words[:1]):
+        return fallback
+    text = text[0].lower() + text[1:]
+    if u.answer_type == "percent" and not match_key(text).startswith(("ty le", "ti le")):
+        text = f"tỷ lệ {text}"
+    return text
+
+
+_QUESTION_WORDS_RE = re.compile(
+    r"(?i)(?<!\w)(?:là bao nhiêu|bao nhiêu|là gì|những gì|gồm những gì|thế nào|ra sao|như thế nào|"
+    r"khoảng|phần trăm|hiện nay|nào|gì|mấy|thứ mấy|trong kỳ báo cáo|hãy cho biết|cho biết|cho tôi hỏi|"
+    r"cho em hỏi|xin hỏi|anh/chị|anh chị|vui lòng|không\s*\?*$|chưa\s*\?*$|UBND|ủy ban nhân dân|"
+    r"phường|xã|thị trấn|báo cáo|theo|đạt|%)(?!\w)")
+_VERBISH = frozenset({"tổ", "lắp", "cấp", "triển", "tiếp", "giải", "thực", "ban", "phối", "ký", "lập", "hỗ",
+                      "nhận", "đăng", "xây", "tuyên", "ra", "thành", "ứng", "sử", "đưa", "nâng"})
+
+
+_PERIOD_PREFIX_RE = re.compile(r"(?i)^(?:trong|vào|vao)\s+")
+_PERIOD_WORD_RE = re.compile(r"(?i)\b(?:tháng|thang|quý|quy|năm|nam)\b")
+_ANY_PERIOD_RE = re.compile(
+    r"(?i)(?<!\w)(?:(?:kỳ|ky)\s+)?(?:(?:tháng|thang)\s+(?P<m>\d{1,2})|(?:quý|quy)\s+(?P<q>[IVX]{1,3}|[1-4]))"
+    r"(?:\s*/\s*|\s+(?:năm|nam)\s+)?(?P<y>\d{4})?(?!\w)|(?<!\w)(?:năm|nam)\s+(?P<y2>\d{4})(?!\w)")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _period_code(m: re.Match[str], periods: Sequence[str | None]) -> str | None:
+    """The period code of a mention, the year taken from the reports when the mention has none."""
+    years = {p[:4] for p in periods if p}
+    year = m.group("y") or m.group("y2") or (next(iter(years)) if len(years) == 1 else None)
+    if year is None:
+        return None
+    if m.group("m"):
+        return f"{year}-{int(m.group('m')):02d}"
+    if m.group("q"):
+        q = m.group("q").lower()
+        return f"{year}-Q{_ROMAN.get(q, q)}"
+    return year
+
+
+_ANAPHORIC_RE = re.compile(r"(?i)^\W*(?:việc (?:triển khai|này|lắp đặt|thực hiện|ứng dụng)|điều này|qua đó|nhờ đó|từ đó|"
+                           r"theo đó|mô hình (?:này|giúp|góp phần|tạo)|hoạt động này|kết quả (?:này|là)|các mô hình này)\b")
+_KEY_VALUE_RE = re.compile(r"^\W*[^:.;]{2,40}:\s*\S")
+
+
+def _subject_of(p: Paragraph) -> str:
+    """A short "Label: value" line ("Cơ quan chủ trì: Phòng Văn hóa - Xã hội.") takes its subject from
+    its section title: the title is read as part of the sentence."""
+    if p.section_path and len(p.text) <= KEY_VALUE_CHARS and _KEY_VALUE_RE.match(p.text):
+        return p.section_path[-1]
+    return ""
+
+
+def _period_end(period: str | None) -> str:
+    bounds = period_bounds(period)
+    return bounds[1] if bounds else ""

@@ -1,0 +1,98 @@
+"""Documents referenced in a report: "số hiệu của quyết định phê duyệt ...", "kế hoạch nào về ...",
+"kể tên các kế hoạch ... đã ban hành" — from the document-reference facts (kind, number, date,
+issuer, subject)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.matching import IN_SENTENCE
+from assistant.strategies.base import (
+    Context,
+    FactView,
+    abstain,
+    answered,
+    asked_phrase,
+    cite_sentence,
+    missing_sentence,
+    quoted_sentence,
+)
+from ingest.numbers import fold
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from assistant.understand import Understanding
+
+DOC_MIN_SCORE = 0.55
+MAX_DOCUMENTS = 12
+_KINDS = {"ke hoach": "ke hoach", "quyet dinh": "quyet dinh", "qd": "quyet dinh", "cong van": "cong van",
+          "nghi quyet": "nghi quyet", "thong bao": "thong bao", "chi thi": "chi thi", "chuong trinh": "chuong trinh",
+          "huong dan": "huong dan", "de an": "de an", "ke hoach so": "ke hoach"}
+_PLURAL_RE = re.compile(r"\b(?:ke ten|liet ke|nhung|cac)\b")
+_DOC_WORDS = ("so hieu", "so ky hieu", "ky hieu", "van ban nao", "so may", "la gi", "nao", "ke ten", "liet ke",
+              "ban hanh", "da ban hanh", "nhung", "cac", "van ban")
+
+
+class DocumentStrategy:
+    name = "document"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        if u.answer_type != "document":
+            return None
+        docs, problem = ctx.docs_for(u)
+        if problem:
+            return abstain(u, problem)
+        if not docs:
+            return None
+        fq = fold(u.effective)
+        kinds = {k2 for k, k2 in _KINDS.items() if re.search(rf"\b{k}\b", fq)}
+        attr = ctx.attribute(u, docs, extra_drop=[*_DOC_WORDS, *kinds], keep_type_words=False)
+        scored: list[tuple[float, FactView]] = []
+        for v in ctx.facts(docs, "docref"):
+            if kinds and fold(v.fact.measure or "") not in kinds:
+                continue
+            if attr.terms:
+                m = ctx.matcher.score(attr, _label(v), v.sentence, v.context)
+                if m.key_found < IN_SENTENCE * 0.9:
+                    continue
+                score = m.score
+            else:
+                score = 1.0 if kinds else 0.0
+            scored.append((score, v))
+        scored.sort(key=lambda x: (-x[0], x[1].fact.start))
+        good = [x for x in scored if x[0] >= DOC_MIN_SCORE]
+        if not good:
+            return missing_sentence(ctx, u, docs, asked_phrase(u, "văn bản được hỏi"), attr)
+        plural = bool(_PLURAL_RE.search(fq))
+        book = ctx.book()
+        lines: list[str] = []
+        seen: set[str] = set()
+        for score, v in good:
+            ident = fold(v.fact.ref or v.fact.text)
+            if ident in seen:
+                continue
+            if lines and (not plural or score < good[0][0] - 0.2):
+                break
+            seen.add(ident)
+            n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+            date = f" ngày {_dmy(v.fact.iso)}" if v.fact.iso and len(v.fact.iso) == 10 else ""
+            q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
+            lines.append(f"{v.fact.text}{date} — {q} [{n}]")
+            if len(lines) >= MAX_DOCUMENTS:
+                break
+        head = f"Theo {ctx.report_phrase(good[0][1].fact.doc_id)}:"
+        body = "\n".join(f"- {ln}" for ln in lines) if len(lines) > 1 else lines[0]
+        return answered(u, f"{head}\n{body}" if len(lines) > 1 else f"{body.split(' — ')[0]} — {head[:-1].lower()}: "
+                        f"{body.split(' — ', 1)[1]}", book, "lookup")
+
+
+def _label(v: FactView) -> str:
+    from assistant.matching import folded_text
+
+    return folded_text(f"{v.fact.measure or ''} {v.fact.label} {v.fact.role or ''}")
+
+
+def _dmy(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{int(d)}/{int(m)}/{y}"

@@ -1,0 +1,218 @@
+"""Figures: counts of any noun, percentages, money, ranks — the best figure fact whose label names
+the asked attribute, or an abstention.
+
+Candidates are the report's figure facts of the asked kind (a percentage for "tỷ lệ", an amount for
+"kinh phí", a count of the asked noun for "bao nhiêu camera"). Each is scored by how much of the
+asked attribute its label, sentence and paragraph contain (assistant/matching.py). The best one
+answers only when the score clears `FIGURE_MIN_SCORE` and the attribute's heaviest word is in its
+label or sentence; otherwise the report does not state the figure, and the answer says so, quoting
+the nearest passage. A value of another attribute is never given as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.matching import IN_SENTENCE, SYNONYM_FACTOR, MatchResult, contains_word, folded_text
+from assistant.strategies.base import (
+    Context,
+    FactView,
+    abstain,
+    answered,
+    asked_phrase,
+    cite_sentence,
+    missing_sentence,
+    quoted_sentence,
+)
+from ingest.numbers import fold
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from assistant.understand import Understanding
+
+# Calibrated on the development sets' tune files (eval/dev/*_tune.jsonl), never on the fixed set.
+FIGURE_MIN_SCORE = 0.62
+KEY_MIN = IN_SENTENCE * SYNONYM_FACTOR  # the heaviest word must be in the label or the sentence
+TARGET_FACTOR = 0.7  # a plan or target figure answers a question about results only when nothing else does
+OTHER_MEASURE_FIT = 0.15
+BARE_MEASURE_FIT = 0.75
+_RANK_WORDS = (" xep hang ", " hang ", " xep thu ", " dung thu ", " vi tri ")
+# "Trong đó tính riêng ... : 896 hồ sơ" is a part of a total; a question about the total prefers
+# the figure that is not introduced as a part.
+_SUBSET_RE = re.compile(r"^\s*(?:trong do|tinh rieng|rieng|gom|bao gom|cu the)\b| (?:trong do|tinh rieng) ")
+_TOTAL_RE = re.compile(r" (?:tong cong|tong so|tat ca|toan bo|tong) ")
+SUBSET_FACTOR = 0.8
+_SUPERLATIVE_RE = re.compile(r" (?P<dir>cao|nhieu|lon|dai) nhat | (?P<low>thap|it|nho|ngan) nhat ")
+_TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|ke hoach|phan dau|du kien|dat ra|de ra)\b")
+FIGURE_TYPES = frozenset({"count", "percent", "money", "rank"})
+
+
+INDICATOR_SIGNAL = 0.15  # the indicators table files the figure under the asked indicator (or another)
+PRECISION_BASE = 0.7  # ranking: recall x (PRECISION_BASE + (1 - PRECISION_BASE) x label precision)
+NEGATION_FACTOR = 0.3  # "chưa hoàn thành: 0 nhiệm vụ" does not answer "đã hoàn thành bao nhiêu"
+_NEGATION_RE = re.compile(r" (?:chua|khong|chang) ")
+
+
+@dataclass(slots=True)
+class ScoredFigure:
+    view: FactView
+    score: float  # how much of the asked attribute the fact states (decides whether to answer)
+    match: MatchResult
+    fit: float
+    rank: float = 0.0  # score weighed by the label's precision (decides which figure)
+
+
+def type_fit(u: Understanding, v: FactView) -> float:
+    """How well a figure's kind and measure fit what the question asks for (0 = not at all)."""
+    f = v.fact
+    kind = f.value_kind
+    t = u.answer_type
+    if t == "percent":
+        return 1.0 if kind == "percent" else 0.0
+    if t == "money":
+        return 1.0 if kind == "money" or f.measure == "đồng" else 0.0
+    if t == "rank":
+        if kind in ("fraction", "count") and any(w in v.sentence for w in _RANK_WORDS):
+            return 1.0
+        return 0.4 if kind == "fraction" else 0.0
+    # count
+    if kind in ("percent", "money"):
+        return 1.0 if u.measure == "đồng" and kind == "money" else 0.0
+    if kind not in ("count", "zero", "decimal", "fraction", "duration"):
+        return 0.0
+    if u.measure is None:
+        return 1.0
+    if f.measure == u.measure:
+        return 1.0
+    if f.measure is None:
+        noun = folded_text(u.noun_phrase or u.measure).strip()
+        return 1.0 if noun and contains_word(v.label, noun) else BARE_MEASURE_FIT
+    return OTHER_MEASURE_FIT
+
+
+class FigureStrategy:
+    name = "figure"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        if u.answer_type not in FIGURE_TYPES:
+            return None
+        docs, problem = ctx.docs_for(u)
+        if problem:
+            return abstain(u, problem)
+        if not docs:
+            return None
+        scoped = docs if (u.units or len(docs) == 1) else self._retrieved_docs(u, ctx)
+        attr = ctx.attribute(u, scoped)
+        ranked = rank_figures(u, ctx, scoped, attr)
+        best = next((s for s in ranked if accept(s)), None)
+        sup = _SUPERLATIVE_RE.search(folded_text(u.effective))
+        if sup is not None and u.units:
+            best = _extreme(ranked, attr, ctx, low=bool(sup.group("low"))) or best
+        if best is None:
+            return missing_sentence(ctx, u, scoped, asked_phrase(u, _fallback(u)), attr)
+        v = best.view
+        book = ctx.book()
+        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+        q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
+        note = " (số liệu kế hoạch, mục tiêu)" if v.fact.target else ""
+        text = f"{display_value(v)}{note} — theo {ctx.report_phrase(v.fact.doc_id)}: {q} [{n}]"
+        return answered(u, text, book, "lookup")
+
+    @staticmethod
+    def _retrieved_docs(u: Understanding, ctx: Context) -> list[str]:
+        """No unit named and several reports: the reports the retriever finds for the question."""
+        passages = ctx.retriever.retrieve(u.effective, 12, u.filters)
+        return list(dict.fromkeys(p.doc_id for p in passages))[:5] or list(ctx.reports)[:5]
+
+
+def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[ScoredFigure]:
+    fq = folded_text(u.effective)
+    wants_target = bool(_TARGET_WORDS.search(fq)) or _asks_future(u, ctx, docs)
+    asked_numbers = set(re.findall(r"\d+(?:[.,/]\d+)*", fq))
+    negated_q = bool(_NEGATION_RE.search(fq))
+    wanted, filed = _indicator_keys(u, ctx, docs)
+    asks_total = bool(_TOTAL_RE.search(fq))
+    out: list[ScoredFigure] = []
+    for v in ctx.facts(docs, "figure"):
+        fit = type_fit(u, v)
+        if fit == 0.0:
+            continue
+        if _raw_number(v) in asked_numbers:
+            continue  # "Chiến dịch 100 ngày", "Đề án 06": a number the question names is not its answer
+        m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
+        score = m.score * fit
+        if v.fact.target and not wants_target:
+            score *= TARGET_FACTOR
+        if not negated_q and _NEGATION_RE.search(v.label):
+            score *= NEGATION_FACTOR
+        precision = ctx.matcher.precision(attr, v.fact.label)
+        rank = score * (PRECISION_BASE + (1 - PRECISION_BASE) * precision)
+        if asks_total and _SUBSET_RE.search(folded_text(v.fact.label)):
+            rank *= SUBSET_FACTOR
+        keys = filed.get((v.fact.paragraph_id, round(v.fact.value or 0.0, 6)))
+        if wanted and keys:
+            # "Tỷ lệ hồ sơ trực tuyến" names the taxonomy's tiep_nhan_truc_tuyen: a figure the table
+            # filed under it beats one filed as truc_tuyen_toan_trinh, whatever words they share.
+            rank += INDICATOR_SIGNAL if keys & wanted else -INDICATOR_SIGNAL
+        out.append(ScoredFigure(v, score, m, fit, rank))
+    out.sort(key=lambda s: (-s.rank, -s.match.label_share, s.view.fact.start))
+    return out
+
+
+def _extreme(ranked: list[ScoredFigure], attr, ctx: Context, low: bool) -> ScoredFigure | None:
+    """ "Tiện ích nào đạt tỷ lệ cao nhất?" in one report: among the figures that state the asked
+    attribute (the superlative words aside), the largest (or smallest) value."""
+    sup_words = {"cao nhat", "nhieu nhat", "lon nhat", "dai nhat", "thap nhat", "it nhat", "nho nhat",
+                 "cao", "nhieu", "lon", "dai", "thap", "it", "nho", "ngan", "nhat"}
+    core = type(attr)(tuple(t for t in attr.terms if t.word not in sup_words), attr.phrase)
+    pool = []
+    for s in ranked:
+        m = ctx.matcher.score(core, s.view.label, s.view.sentence, s.view.context)
+        if m.score * s.fit >= FIGURE_MIN_SCORE and m.key_found >= KEY_MIN:
+            pool.append(s)
+    if len(pool) < 2:
+        return None
+    return (min if low else max)(pool, key=lambda s: s.view.fact.value or 0.0)
+
+
+def _raw_number(v: FactView) -> str:
+    m = re.search(r"\d+(?:[.,/]\d+)*", v.paragraph.text[v.fact.start:v.fact.end])
+    return folded_text(m.group(0)).strip() if m else ""
+
+
+def _asks_future(u: Understanding, ctx: Context, docs: list[str]) -> bool:
+    """ "Đến năm 2030, ... bao nhiêu %?": a year after the reports' periods asks for a target."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", u.effective)]
+    ends = [int(p.rsplit("..", 1)[-1][:4]) for d in docs if (p := ctx.reports.get(d, {}).get("period"))]
+    return bool(years and ends and max(years) > max(ends))
+
+
+def _indicator_keys(u: Understanding, ctx: Context,
+                    docs: list[str]) -> tuple[frozenset[str], dict[tuple[str, float], set[str]]]:
+    """(indicator keys the question names, (paragraph, value) -> keys the indicators table filed)."""
+    if ctx.aggregator is None:
+        return frozenset(), {}
+    taxonomy = ctx.aggregator.taxonomy
+    wanted = frozenset(lb.key for lb in taxonomy.find_labels(fold(" ".join(u.effective.split())), question=True))
+    filed: dict[tuple[str, float], set[str]] = {}
+    if wanted:
+        for d in docs:
+            for ind in ctx.store.query_indicators(doc_id=d):
+                filed.setdefault((ind.paragraph_id, round(ind.value, 6)), set()).add(ind.key)
+    return wanted, filed
+
+
+def accept(s: ScoredFigure) -> bool:
+    return s.score >= FIGURE_MIN_SCORE and s.match.key_found >= KEY_MIN
+
+
+def display_value(v: FactView) -> str:
+    """The value as the report writes it, with its qualifier ("trên 95%", "2,710 hồ sơ")."""
+    return v.fact.text
+
+
+def _fallback(u: Understanding) -> str:
+    return {"percent": "tỷ lệ được hỏi", "money": "số tiền được hỏi", "rank": "thứ hạng được hỏi"}.get(
+        u.answer_type, "số liệu được hỏi")

@@ -1,0 +1,164 @@
+"""Lists: difficulties, causes, proposals, tasks, lessons, models, advantages — the items of every
+section whose title names the topic (a report may spread proposals over several sections and
+tables), each item cited; sub-headings inside the section do not end the list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant.compose import quote
+from assistant.matching import contains_word, folded_text, load_question_words
+from assistant.strategies.base import Context, abstain, answered
+from assistant.textutil import contains_phrase, match_key
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from assistant.understand import Understanding
+    from ingest.models import Paragraph
+
+MAX_LIST_ITEMS = 15
+MAX_SECTIONS = 3
+LIST_MIN_COVERAGE = 0.5  # share of the question's own terms (beyond the topic) the section must hold
+# Closing formulas and distribution lists at the end of a report are never list items.
+_CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)
+
+
+class ListStrategy:
+    name = "list"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        if not u.units or not (u.list_topic or _asks_for_list(u)):
+            return None
+        docs, problem = ctx.docs_for(u)
+        if problem:
+            return abstain(u, problem)
+        book = ctx.book()
+        blocks: list[str] = []
+        for doc_id in docs:
+            paras = ctx.doc(doc_id).paragraphs
+            sections = section_items(ctx, paras, u)
+            for path, items in sections:
+                heading = _section_heading(paras, path)
+                if heading is not None:
+                    title = quote(heading.text).strip("“”")
+                    lines = [f"Theo {ctx.report_phrase(doc_id)}, mục “{title}” [{book.cite(heading)}]:"]
+                else:
+                    lines = [f"Theo {ctx.report_phrase(doc_id)}:"]
+                for p in items[:MAX_LIST_ITEMS]:
+                    lines.append(f"- {quote(p.text)} [{book.cite(p, highlight=(0, len(p.text)))}]")
+                if len(items) > MAX_LIST_ITEMS:
+                    lines.append(f"(và {len(items) - MAX_LIST_ITEMS} nội dung khác trong mục này)")
+                blocks.append("\n".join(lines))
+        if not blocks:
+            return None  # no section names the topic: the sentences that state it answer (TextStrategy)
+        return answered(u, "\n\n".join(blocks), book, "list")
+
+
+def _asks_for_list(u: Understanding) -> bool:
+    """ "... ở những việc gì?", "đã hình thành những mô hình mới nào?": a plural question."""
+    return bool(_PLURAL_RE.search(u.key)) and u.answer_type in ("text", "list", "why")
+
+
+def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
+                  u: Understanding) -> list[tuple[tuple[str, ...], list[Paragraph]]]:
+    """Sections whose title names the list topic and whose text is about the question, with their
+    items (most specific section first; a section inside another chosen one is not repeated).
+    Without a topic, a section whose own title states the question ("Về ứng dụng CNTT trong nội
+    bộ các cơ quan") lists its items."""
+    if not u.list_topic:
+        return _titled_section(ctx, paragraphs, u)
+    words = load_question_words().list_topics.get(u.list_topic or "", ())
+    paths: dict[tuple[str, ...], int] = {}
+    for i, p in enumerate(paragraphs):
+        for depth in range(1, len(p.section_path) + 1):
+            paths.setdefault(p.section_path[:depth], i)
+    topic_words = [w for w in words if contains_phrase(u.key, w)] or list(words)
+    # Every topic word the question uses frames it ("nguyên nhân của những tồn tại, hạn chế"): the
+    # rest of the question must be found in the section.
+    framing = [w for ws in load_question_words().list_topics.values() for w in ws if contains_phrase(u.key, w)]
+    attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [],
+                         extra_drop=[*framing, *_LIST_QUESTION_WORDS], keep_type_words=False)
+    scored: list[tuple[float, tuple[str, ...]]] = []
+    for path in paths:
+        title_key = match_key(path[-1])
+        if not any(contains_phrase(title_key, w) for w in words):
+            continue
+        items = _items(paragraphs, path)
+        if not items:
+            continue
+        body = folded_text(" ".join([*path, *(p.text for p in items)]))
+        cov = ctx.matcher.score(attr, body, body).score if attr.terms else 1.0
+        if cov < LIST_MIN_COVERAGE:
+            continue
+        # The topic word the question uses, in the title itself, wins over a sibling topic word;
+        # and the section whose own title states the question (its period, its subject) wins over
+        # its sub-sections, which share its words only through the path.
+        title = folded_text(path[-1])
+        exact = any(contains_word(title, folded_text(w).strip()) for w in topic_words)
+        own = ctx.matcher.score(attr, title, title).score if attr.terms else 0.0
+        scored.append((cov + (0.2 if exact else 0.0) + 0.3 * own, path))
+    scored.sort(key=lambda x: -x[0])
+    chosen: list[tuple[tuple[str, ...], list[Paragraph]]] = []
+    for score, path in scored:
+        if chosen and score < scored[0][0] - 0.25:
+            break
+        if any(path[:len(c)] == c or c[:len(path)] == path for c, _ in chosen):
+            continue
+        chosen.append((path, _items(paragraphs, path)))
+        if len(chosen) >= MAX_SECTIONS:
+            break
+    return chosen
+
+
+TITLE_MIN_SCORE = 0.75  # a section title this close to the question answers a plural question by its items
+_PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\b(?:nao|gi)\b|\bnhung gi\b|\bke ten\b|\bliet ke\b|\bgom nhung\b")
+
+
+def _titled_section(ctx: Context, paragraphs: Sequence[Paragraph],
+                    u: Understanding) -> list[tuple[tuple[str, ...], list[Paragraph]]]:
+    attr = ctx.attribute(u, [paragraphs[0].doc_id] if paragraphs else [], extra_drop=_LIST_QUESTION_WORDS,
+                         keep_type_words=False)
+    if not attr.terms:
+        return []
+    best: tuple[float, tuple[str, ...]] | None = None
+    seen: set[tuple[str, ...]] = set()
+    for p in paragraphs:
+        if p.kind != "heading" or not p.section_path or p.section_path in seen:
+            continue
+        seen.add(p.section_path)
+        title = folded_text(p.section_path[-1])
+        m = ctx.matcher.score(attr, title, title)
+        if m.score >= TITLE_MIN_SCORE and (best is None or m.score > best[0]):
+            best = (m.score, p.section_path)
+    if best is None:
+        return []
+    items = _items(paragraphs, best[1])
+    return [(best[1], items)] if items else []
+
+
+_LIST_QUESTION_WORDS = ("những gì", "gồm những gì", "là gì", "nào", "kể tên", "liệt kê", "nêu", "có những",
+                        "những", "các", "gì")
+
+
+def _items(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> list[Paragraph]:
+    """The section's items: its sub-section headings when it has sub-sections (each is one item,
+    "1. Tiếp tục nâng cao hiệu quả ...", with the paragraphs before the first one), else its
+    paragraphs."""
+    depth = len(path)
+    inside = [p for p in paragraphs
+              if p.section_path[:depth] == path and not _CLOSING_RE.match(p.text)
+              and not (p.kind == "heading" and p.section_path == path) and p.text.strip()]
+    subs = [p for p in inside if p.kind == "heading" and len(p.section_path) == depth + 1]
+    if len(subs) >= 2:
+        return [p for p in inside if p.section_path == path or p in subs]
+    return inside
+
+
+def _section_heading(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> Paragraph | None:
+    """The heading paragraph that opens the section of the listed items (None when unnumbered)."""
+    for p in paragraphs:
+        if p.kind == "heading" and p.section_path == path:
+            return p
+    return None

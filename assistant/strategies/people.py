@@ -1,0 +1,119 @@
+"""People and roles: "Ai là <chức vụ> của ...?", "Ai chủ trì ...?", "<tên> giữ chức vụ gì?" — from
+the person facts (names with the role written next to them, and the signature block)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.matching import IN_SENTENCE, contains_word, folded_text
+from assistant.strategies.base import (
+    Context,
+    FactView,
+    abstain,
+    answered,
+    asked_phrase,
+    cite_sentence,
+    missing_sentence,
+    quoted_sentence,
+)
+from ingest.facts import load_vocabulary
+from ingest.numbers import fold
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from assistant.understand import Understanding
+
+PERSON_MIN_SCORE = 0.5
+_ROLE_QUESTION_RE = re.compile(r"\b(?:chuc danh|chuc vu|vai tro|giu chuc|cuong vi|lam gi)\b")
+_WHO_WORDS = ("ai", "nguoi nao", "dong chi nao", "ho ten", "ten la gi", "ten gi", "ai la", "la ai", "ten")
+
+
+def _roles() -> list[str]:
+    return sorted({folded_text(r).strip() for r in load_vocabulary().roles}, key=len, reverse=True)
+
+
+def asked_role(key_folded: str) -> str | None:
+    """The longest role title named in the question ("pho chu tich", "chu tich")."""
+    padded = f" {key_folded} "
+    for r in _roles():
+        if f" {r} " in padded:
+            return r
+    return None
+
+
+def holds_role(v: FactView, role: str) -> bool:
+    """The person's own role is the asked one: "Phó Chủ tịch" does not hold "Chủ tịch"."""
+    own = folded_text(v.fact.role or "").strip()
+    if not own:
+        return False
+    return own == role or own.startswith(role + " ")
+
+
+class PersonStrategy:
+    name = "person"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        fq = folded_text(u.effective).strip()
+        asks_role = bool(_ROLE_QUESTION_RE.search(fq))
+        if u.answer_type != "who" and not asks_role:
+            return None
+        docs, problem = ctx.docs_for(u)
+        if problem:
+            return abstain(u, problem)
+        if not docs:
+            return None
+        people = ctx.facts(docs, "person")
+        if asks_role:
+            ans = self._role_of(u, ctx, people)
+            if ans is not None or u.answer_type != "who":
+                return ans
+        role = asked_role(fq)
+        attr = ctx.attribute(u, docs, extra_drop=[*_WHO_WORDS, *([role] if role else [])], keep_type_words=False)
+        best: tuple[float, FactView] | None = None
+        for v in people:
+            if role is not None and not holds_role(v, role):
+                continue
+            m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
+            score = m.score if attr.terms else (1.0 if role else 0.0)
+            if attr.terms and m.key_found < IN_SENTENCE * 0.9 and role is None:
+                continue
+            if best is None or score > best[0]:
+                best = (score, v)
+        need = PERSON_MIN_SCORE if role is None else 0.0
+        if best is None or best[0] < need:
+            if role is None:
+                return None  # "Ai chủ trì ...?" may be answered by a body or a role: the text says
+            what = asked_phrase(u, "người được hỏi")
+            if role:
+                what = f"họ tên {role_display(role)}"
+            return missing_sentence(ctx, u, docs, what, attr)
+        v = best[1]
+        book = ctx.book()
+        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+        role_text = f" ({v.fact.role})" if v.fact.role else ""
+        q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
+        text = f"{v.fact.text}{role_text} — theo {ctx.report_phrase(v.fact.doc_id)}: {q} [{n}]"
+        return answered(u, text, book, "lookup")
+
+    @staticmethod
+    def _role_of(u: Understanding, ctx: Context, people: list[FactView]) -> Answer | None:
+        """"Nguyễn Chính Bảo ký với chức danh gì?": the role of the named person."""
+        fq = folded_text(u.effective)
+        for v in people:
+            name = folded_text(v.fact.text).strip()
+            if name and contains_word(fq, name) and v.fact.role:
+                book = ctx.book()
+                n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+                behalf = f", ký thay {v.fact.qualifier.removeprefix('KT.').strip().lower()}" \
+                    if (v.fact.qualifier or "").startswith("KT.") else ""
+                text = (f"{v.fact.text} — {v.fact.role}{behalf}, theo {ctx.report_phrase(v.fact.doc_id)} [{n}].")
+                return answered(u, text, book, "lookup")
+        return None
+
+
+def role_display(role_folded: str) -> str:
+    for r in load_vocabulary().roles:
+        if fold(r) == role_folded:
+            return r[:1].lower() + r[1:]
+    return role_folded

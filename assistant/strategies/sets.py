@@ -1,0 +1,185 @@
+"""Questions over all reports: which units state X, reach a value, rank first; how many do.
+
+Indicator conditions ("đạt 100% số hóa hồ sơ", "nhiều hồ sơ nhất") are answered from the
+indicators table over every report (assistant/aggregate.py). Any other "which units ..." question
+is a text aggregate: a unit belongs to the set only when one sentence of its report states the
+asked fact — the attribute's heaviest word in that sentence and most of its weight there — never
+because the report shares a few words with the question. The list is complete over the reports
+read (every report up to `MENTION_FULL_SCAN_REPORTS`, beyond that every report the lexical index
+finds for the question).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from assistant.matching import contains_word, folded_text, load_question_words
+from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
+from assistant.textutil import contains_phrase
+from ingest.numbers import find_numbers, fold
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from assistant.understand import Understanding
+    from ingest.models import Paragraph
+
+log = logging.getLogger(__name__)
+
+MENTION_MIN_SCORE = 0.6  # calibrated on the development sets' tune files
+MENTION_FULL_SCAN_REPORTS = 200
+MIN_SENTENCE_LETTERS = 8
+_LETTERS_RE = re.compile(r"[^\W\d_]")
+MENTION_CANDIDATES = 400
+_DIFFICULTY_WORDS = ("con thieu", "thieu", "han che", "kho khan", "chua", "yeu", "kem", "kiem nhiem", "bat cap",
+                     "vuong mac", "cham", "khong dap ung", "con it", "ton tai", "diem nghen", "chua dong deu",
+                     "con yeu", "con han che", "thap", "cu", "xuong cap", "lac hau", "khong du")
+_SET_FRAME = ("nhung don vi nao", "don vi nao", "dia phuong nao", "phuong nao", "xa nao", "bao cao nao",
+              "nhung bao cao nao", "nhung phuong nao", "nhung xa nao", "cac don vi nao", "noi nao",
+              "co bao nhieu don vi", "bao nhieu don vi", "bao nhieu phuong", "bao nhieu xa", "bao nhieu bao cao",
+              "nhung dia phuong nao", "trong bo bao cao", "o dau co",
+              "neu", "de cap", "nhac toi", "nhac den", "noi ve", "bao cao ve", "co noi dung", "co")
+# "trong 5 báo cáo", "trong các báo cáo đã nạp": the collection, not the asked fact.
+_FRAME_RE = re.compile(r"(?i)(?<!\w)(?:trong|trên|của)\s+(?:\d+|các|những|tất cả)\s+(?:báo cáo|bao cao|đơn vị|don vi)"
+                       r"(?:\s+(?:đã nạp|da nap))?")
+_COUNT_UNITS_RE = re.compile(r"\b(?:co )?(?:bao nhieu|may) (?:don vi|dia phuong|phuong|xa|bao cao)\b")
+
+
+class AggregateStrategy:
+    """Indicator conditions over every report (the indicators table)."""
+
+    name = "aggregate"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        agg = ctx.aggregator
+        if agg is None or (u.units and len(u.units) == 1):
+            return None
+        if u.intent not in ("aggregate", "compare") and u.units:
+            return None
+        if u.scope is not None:
+            agg = type(agg)(_ScopedStore(ctx.store, u.scope), taxonomy=agg.taxonomy)
+        try:
+            query = agg.match(u.effective)
+            if query is None:
+                return None
+            ans = agg.answer(u.effective, query)
+        except Exception:
+            log.exception("aggregate answerer failed on %r", u.effective)
+            return None
+        if ans is not None:
+            ans.intent = "aggregate"
+        return ans
+
+
+class TextAggregateStrategy:
+    """"Which units state X": every report read, a unit listed with the sentence that states it."""
+
+    name = "text_aggregate"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        if u.intent != "aggregate" and not (u.list_topic and not u.units):
+            return None
+        docs, _ = ctx.docs_for(u)
+        words = load_question_words()
+        # Topic words ("khó khăn", "kiến nghị") frame the question: the sentence or its section
+        # must be of that topic; the rest of the question must be stated by the sentence itself.
+        topics = [t for t, ws in words.list_topics.items() if any(contains_phrase(u.key, w) for w in ws)]
+        framing = [w for t in topics for w in words.list_topics[t]]
+        drop = [*_SET_FRAME, *framing]
+        if "han_che" in topics:
+            drop += list(_DIFFICULTY_WORDS)
+        text = _FRAME_RE.sub(" ", ctx.attribute_text(u, docs))
+        aspects = ctx.matcher.aspects(text, drop)
+        if not aspects:
+            return None
+        by_doc = self._paragraphs(u, ctx, docs)
+        book = ctx.book()
+        lines: list[str] = []
+        topic_words = [folded_text(w).strip() for t in topics for w in words.list_topics[t]]
+        if "han_che" in topics:
+            topic_words += list(_DIFFICULTY_WORDS)
+        needs = _asked_quantity(fold(text))
+        for doc_id in docs:
+            paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
+            best = self._best_sentence(ctx, aspects, paragraphs, topic_words, needs)
+            if best is None:
+                continue
+            p, s, e = best
+            n = cite_sentence(book, p, s, e)
+            lines.append(f"- {ctx.unit_label(doc_id)}: {quoted_sentence(p, s, e)} [{n}]")
+        counting = bool(_COUNT_UNITS_RE.search(u.key))
+        if not lines:
+            return abstain(u, f"Không báo cáo nào trong {len(docs)} báo cáo đã nạp nêu nội dung này." if len(docs) > 1
+                           else "Báo cáo đã nạp không nêu nội dung này.")
+        units = len({ln.split(":")[0] for ln in lines})
+        head = (f"Có {units} đơn vị có nội dung này trong báo cáo:" if not counting else
+                f"Có {units} đơn vị (trong {len(docs)} báo cáo đã nạp) có nội dung này:")
+        return answered(u, "\n".join([head, *lines]), book, "text_aggregate")
+
+    @staticmethod
+    def _paragraphs(u: Understanding, ctx: Context, docs: list[str]) -> dict[str, list[Paragraph]] | None:
+        if len(docs) <= MENTION_FULL_SCAN_REPORTS:
+            return None
+        # Large stores: read only the paragraphs the lexical index finds for the question.
+        by_doc: dict[str, list[Paragraph]] = {d: [] for d in docs}
+        for passage in ctx.retriever.retrieve(u.effective, MENTION_CANDIDATES, u.filters):
+            for pid in passage.paragraph_ids:
+                if passage.doc_id in by_doc and (p := ctx.store.get_paragraph(pid)) is not None:
+                    by_doc[passage.doc_id].append(p)
+        return by_doc
+
+    @staticmethod
+    def _best_sentence(ctx: Context, aspects: list[Any], paragraphs: list[Paragraph],
+                       topic_words: list[str], needs: str | None) -> tuple[Paragraph, int, int] | None:
+        best = None
+        best_score = 0.0
+        for p, s, e, folded in ctx.sentences(paragraphs, headings=True):
+            if len(_LETTERS_RE.findall(p.text[s:e])) < MIN_SENTENCE_LETTERS:
+                continue  # a numbering-only heading ("6.") states nothing
+            if needs is not None and not _has_quantity(p.text[s:e], needs):
+                continue  # "đơn vị nào báo cáo số thủ tục ...": the sentence must give the figure
+            if topic_words:
+                section = folded_text(" ".join(p.section_path))
+                if not any(contains_word(folded, w) or contains_word(section, w) for w in topic_words):
+                    continue
+            score = max(ctx.matcher.states(a, folded) for a in aspects)
+            if score >= MENTION_MIN_SCORE and score > best_score:
+                best, best_score = (p, s, e), score
+        return best
+
+
+_QUANTITY_RE = re.compile(r"(?<![a-z])(?:so lieu|con so|so luong|ty le|ti le|cu the so|neu so)(?![a-z])")
+
+
+def _asked_quantity(folded: str) -> str | None:
+    """ "percent" / "figure" when a "which units" question asks who states a quantity, else None."""
+    m = _QUANTITY_RE.search(folded)
+    if not m:
+        return None
+    return "percent" if m.group(0) in ("ty le", "ti le") else "figure"
+
+
+def _has_quantity(sentence: str, needs: str) -> bool:
+    nums = find_numbers(sentence)
+    if needs == "percent":
+        return any(n.kind == "percent" for n in nums)
+    return any(n.kind in ("count", "percent", "fraction", "money", "decimal", "zero") for n in nums)
+
+
+class _ScopedStore:
+    """The store seen through the user's filters: only the allowed reports exist."""
+
+    def __init__(self, store: Any, doc_ids: frozenset[str]) -> None:
+        self._store = store
+        self._docs = doc_ids
+
+    def list_reports(self) -> list[dict]:
+        return [r for r in self._store.list_reports() if r["doc_id"] in self._docs]
+
+    def query_indicators(self, key: str | None = None, unit: str | None = None,
+                         doc_id: str | None = None) -> list:
+        return [i for i in self._store.query_indicators(key=key, unit=unit, doc_id=doc_id) if i.doc_id in self._docs]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)

@@ -1,0 +1,154 @@
+"""Descriptive answers (what, which, how, where, why) and yes/no questions, from the sentences of the
+report that state the asked attribute; an abstention when no sentence does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.matching import IN_SENTENCE, MatchResult, folded_text
+from assistant.strategies.base import (
+    Context,
+    abstain,
+    answered,
+    asked_phrase,
+    cite_sentence,
+    missing_sentence,
+    quoted_sentence,
+)
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from assistant.understand import Understanding
+    from ingest.models import Paragraph
+
+TEXT_MIN_SCORE = 0.6  # calibrated on the development sets' tune files
+MAX_SENTENCES = 3
+MAX_SENTENCES_PLURAL = 6  # "những mô hình nào": every sentence that states one
+CLOSE_TO_BEST = 0.85  # further sentences are quoted when they score this close to the best
+CLOSE_TO_BEST_PLURAL = 0.7
+_PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\bnao\b|\bnhung gi\b|\bke ten\b|\bliet ke\b")
+FOCUS_MISSING = 0.75
+_PLACE_WORDS = (" tai ", " o ", " to dan pho ", " thon ", " khu ", " dia ban ")
+_PURPOSE_WORDS = (" nham ", " de ", " giup ", " phuc vu ", " muc dich ", " vi ", " do ", " gop phan ")
+_NEGATED_RE = re.compile(r" (?:khong|chua|khong co|khong phat sinh|chua co) ")
+
+
+@dataclass(slots=True)
+class ScoredSentence:
+    paragraph: Paragraph
+    start: int
+    end: int
+    match: MatchResult
+    score: float
+
+
+def focus_word(ctx: Context, u: Understanding, attr) -> str | None:
+    """The asked entity of "… nhiệm kỳ nào?", "… thiết bị gì?": the last attribute word before the
+    question word (None when the question has no such word or it names nothing specific)."""
+    folded = folded_text(ctx.matcher.weights.restore_accents(u.effective))
+    m = re.search(r" (?:nao|gi) ", folded)
+    if not m:
+        return None
+    before = folded[: m.start()].split()
+    words = {t.word for t in attr.terms}
+    for n in (3, 2, 1):
+        cand = " ".join(before[-n:])
+        if cand in words:
+            return cand
+    return None
+
+
+def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> list[ScoredSentence]:
+    focus = focus_word(ctx, u, attr)
+    out: list[ScoredSentence] = []
+    for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
+        m = ctx.matcher.score(attr, folded, folded, ctx.context_of(p))
+        score = m.score
+        if focus is not None and f" {focus} " not in folded:
+            score *= FOCUS_MISSING  # the sentence does not name the asked entity
+        if u.answer_type == "where" and any(w in folded for w in _PLACE_WORDS):
+            score += 0.05
+        if u.answer_type == "why" and any(w in folded for w in _PURPOSE_WORDS):
+            score += 0.05
+        out.append(ScoredSentence(p, s, e, m, score))
+    out.sort(key=lambda x: (-x.score, x.end - x.start))
+    return out
+
+
+MAX_LIST_AFTER = 10
+
+
+def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
+    """The items a sentence ending in ":" introduces: the rest of its paragraph's lines are in the
+    paragraph itself; the following bullet paragraphs of the same section are returned."""
+    if not s.paragraph.text[s.start:s.end].rstrip().endswith(":"):
+        return []
+    paras = ctx.doc(s.paragraph.doc_id).paragraphs
+    idx = next((i for i, p in enumerate(paras) if p.id == s.paragraph.id), None)
+    if idx is None:
+        return []
+    out: list[Paragraph] = []
+    for p in paras[idx + 1:]:
+        if p.kind not in ("bullet", "text") or p.section_path != s.paragraph.section_path:
+            break
+        if p.kind == "text" and not p.text.lstrip().startswith(("-", "+", "•", "*")):
+            break
+        out.append(p)
+        if len(out) >= MAX_LIST_AFTER:
+            break
+    return out
+
+
+class TextStrategy:
+    name = "text"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        docs, problem = ctx.docs_for(u)
+        if problem:
+            return abstain(u, problem)
+        if not docs:
+            return None
+        if not u.units and len(docs) > 1:
+            passages = ctx.retriever.retrieve(u.effective, 12, u.filters)
+            docs = list(dict.fromkeys(p.doc_id for p in passages))[:3] or docs[:3]
+        attr = ctx.attribute(u, docs, keep_type_words=False)
+        if not attr.terms:
+            return missing_sentence(ctx, u, docs, asked_phrase(u))
+        ranked = rank_sentences(ctx, u, docs, attr)
+        good = [s for s in ranked if s.score >= TEXT_MIN_SCORE and s.match.key_found >= IN_SENTENCE * 0.9]
+        if not good:
+            return missing_sentence(ctx, u, docs, asked_phrase(u), attr)
+        best = good[0]
+        book = ctx.book()
+        if u.answer_type == "yesno":
+            negated = bool(_NEGATED_RE.search(folded_text(best.paragraph.text[best.start:best.end])))
+            n = cite_sentence(book, best.paragraph, best.start, best.end)
+            verdict = "Không" if negated else "Có"
+            text = (f"{verdict}. Theo {ctx.report_phrase(best.paragraph.doc_id)}: "
+                    f"{quoted_sentence(best.paragraph, best.start, best.end)} [{n}]")
+            return answered(u, text, book, "lookup")
+        plural = bool(_PLURAL_RE.search(u.key))
+        most = MAX_SENTENCES_PLURAL if plural else MAX_SENTENCES
+        close = CLOSE_TO_BEST_PLURAL if plural else CLOSE_TO_BEST
+        lines = []
+        seen: set[tuple[str, int]] = set()
+        for s in good:
+            if len(lines) >= most or s.score < best.score * close:
+                break
+            key = (s.paragraph.id, s.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            n = cite_sentence(book, s.paragraph, s.start, s.end)
+            q = quoted_sentence(s.paragraph, s.start, s.end)
+            if not lines:
+                lines.append(f"Theo {ctx.report_phrase(s.paragraph.doc_id)}: {q} [{n}]")
+            else:
+                lines.append(f"- {q} [{n}]")
+            # "Các nội dung trọng tâm ... gồm:" introduces a list: its items answer too.
+            for item in _list_after(ctx, s):
+                seen.add((item.id, 0))
+                lines.append(f"- {quoted_sentence(item, 0, len(item.text))} [{cite_sentence(book, item, 0, len(item.text))}]")
+        return answered(u, "\n".join(lines), book, "lookup")

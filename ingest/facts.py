@@ -1,0 +1,488 @@
+"""Typed facts of a report, extracted per sentence with exact offsets.
+
+Every sentence of a report yields the facts an official may ask about:
+
+* **figure**: a quantity ("2,710 hồ sơ", "trên 95%", "120.000.000 đồng", "26/99") with its *label*,
+  the words that name what is measured ("Tiếp nhận trực tuyến"), its measure ("hồ sơ", "%",
+  "đồng"), its qualifier ("trên", "gần", "khoảng") and its kind (count, percent, money, ...);
+* **date**: a date stated in the text ("ngày 10/3/2026", "30/03/2026", "ngày 22 tháng 12 năm 2024",
+  "tháng 5/2026") with what it dates (the document reference it follows, or the words around it) and
+  whether it opens or closes a range ("từ ngày ... đến ngày ...");
+* **person**: a person's name with role and organisation ("ông Nguyễn Văn A, Chủ tịch UBND phường",
+  the signature block "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Nguyễn Chính Bảo");
+* **docref**: a document reference ("Kế hoạch số 129/KH-UBND ngày 30/3/2026 về chuyển đổi số ...")
+  with its kind, number/symbol, date, issuer and subject.
+
+Offsets (`start`, `end`, `sentence_start`, `sentence_end`) point into the paragraph text, so an
+answer can quote and highlight exactly the sentence that holds its value. The indicators table
+(ingest/indicators.py) is the taxonomy-normalised special case of the figures.
+
+Vocabulary (surnames, roles, organisations, document kinds) lives in ingest/vocabulary.toml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.indicators import Taxonomy, load_taxonomy
+from ingest.models import Fact, Paragraph, Report
+from ingest.numbers import NumberMatch, find_numbers, fold
+from ingest.text import Span, sentence_spans
+
+VOCABULARY = Path(__file__).with_name("vocabulary.toml")
+# Stored facts are re-extracted when this module or its vocabulary changes.
+FACTS_VERSION = "facts-" + hashlib.sha1(b"".join(
+    (Path(__file__).parent / name).read_bytes()
+    for name in ("facts.py", "vocabulary.toml", "text.py", "numbers.py", "taxonomy.toml"))).hexdigest()[:10]
+
+LABEL_BEFORE_CHARS = 90  # a figure's label: at most this many characters before it
+LABEL_AFTER_CHARS = 60  # ... and after its measure
+DATE_CONTEXT_CHARS = 120  # the words around a date that say what it dates
+ROLE_MAX_WORDS = 9
+ROW_LABEL_CHARS = 60
+
+_CLAUSE_LEFT_RE = re.compile(r"[;]|\.\s|\n")
+_CLAUSE_RIGHT_RE = re.compile(r"[;,:.()\n]|\s[-–]\s")
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    surnames: frozenset[str]
+    honorifics: tuple[str, ...]
+    roles: tuple[str, ...]
+    organisations: tuple[str, ...]
+    signature_prefixes: tuple[str, ...]
+    document_kinds: tuple[str, ...]
+    connector_words: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    data = tomllib.loads(Path(path or VOCABULARY).read_text(encoding="utf-8"))
+    people, docs = data["people"], data["documents"]
+    by_len = lambda xs: tuple(sorted(xs, key=len, reverse=True))  # noqa: E731 - longest first
+    return Vocabulary(
+        surnames=frozenset(s.split()[0] for s in people["surnames"]),
+        honorifics=by_len(people["honorifics"]), roles=by_len(people["roles"]),
+        organisations=by_len(people["organisations"]),
+        signature_prefixes=tuple(people["signature_prefixes"]), document_kinds=by_len(docs["kinds"]),
+        connector_words=frozenset(data["figures"]["connector_words"]))
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """Regex alternation over folded phrases, flexible whitespace, longest first."""
+    parts = sorted({fold(p) for p in phrases}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+
+
+class FactExtractor:
+    """`run(report) -> list[Fact]`; `paragraph_facts(paragraph, year)` for one paragraph."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None, taxonomy: Taxonomy | None = None) -> None:
+        v = vocabulary or load_vocabulary()
+        self.vocabulary = v
+        self.taxonomy = taxonomy or load_taxonomy()
+        kinds = _alternation(v.document_kinds)
+        # Over folded text (same offsets as the original).
+        self._docref_re = re.compile(
+            rf"(?<![a-z])(?P<kind>{kinds})\s+(?:so\s*:?\s*)?"
+            r"(?P<num>\d[\w.&]*(?:[/-][\w.&-]*[\w])+|\d{1,3}(?![\w/.,-]))")
+        self._role_re = re.compile(rf"(?<![a-z])(?:{_alternation(v.roles)})(?![a-z])")
+        self._org_re = re.compile(rf"\s*(?:{_alternation(v.organisations)})(?![a-z])")
+        self._honorific_re = re.compile(rf"(?<![a-z])(?:{_alternation(v.honorifics)})\s*$")
+        upper = "A-ZÀ-ỸĐ"
+        self._name_re = re.compile(rf"(?<![\w])([{upper}][\wÀ-ỹ]*)((?:\s+[{upper}][\wÀ-ỹ]*){{1,3}})")
+
+    # ------------------------------------------------------------------ report
+    def run(self, report: Report) -> list[Fact]:
+        year = int(report.date[:4]) if report.date else _year_of(report.period)
+        facts: list[Fact] = []
+        for p in report.paragraphs:
+            facts.extend(self.paragraph_facts(p, year))
+        facts.extend(self._signer_facts(report))
+        return facts
+
+    def paragraph_facts(self, p: Paragraph, year: int | None = None) -> list[Fact]:
+        # Headings too: a news title holds its key figure ("... thu 5.000 tỷ từ bán hàng online"), a
+        # photo caption its people ("Chủ tịch UBND xã ... Phạm Kiều Hưng báo cáo ...").
+        out: list[Fact] = []
+        if p.kind == "table_row" and p.cells:
+            out.extend(self._table_figures(p))
+        for span in sentence_spans(p.text):
+            folded = fold(span.text)
+            if p.kind != "table_row":
+                out.extend(self._figures(p, span, folded))
+            docrefs = self._docrefs(p, span, folded, year)
+            out.extend(docrefs)
+            dates = self._dates(p, span, folded, year, docrefs)
+            out.extend(dates)
+            # "Sáng 7.11, ..." is a date, not the figure 7.11.
+            spans = [(d.start, d.end) for d in dates]
+            out[:] = [f for f in out if f.kind != "figure" or not any(a < f.end and f.start < b for a, b in spans)]
+            out.extend(self._people(p, span, folded))
+        for f in out:
+            if f.kind == "figure" and self.taxonomy.is_target(
+                    p.section_path, p.text[f.sentence_start:f.sentence_end]):
+                f.target = True
+        return out
+
+    # ------------------------------------------------------------------ figures
+    def _figures(self, p: Paragraph, span: Span, folded: str) -> list[Fact]:
+        text = span.text
+        nums = find_numbers(text, folded)
+        out: list[Fact] = []
+        labels: list[str] = []
+        after_ends: list[int] = []
+        for i, n in enumerate(nums):
+            left = _clause_start(text, n.start)
+            prev = nums[i - 1] if i else None
+            lo = max(left, _word_start(text, n.start - LABEL_BEFORE_CHARS))
+            if prev is not None and prev.measure_end <= n.start:
+                lo = max(lo, prev.measure_end)
+                # The words after the figure before, up to its comma, are its label, not this one's:
+                # "98 hồ sơ kỳ trước chuyển sang, 1.615 hồ sơ tiếp nhận trực tiếp".
+                if after_ends[i - 1] < n.start:
+                    lo = max(lo, after_ends[i - 1])
+            before = text[lo:n.start]
+            # "Trực tuyến 465 hồ sơ đạt 84.54%": a figure linked to the one before by a connector
+            # ("đạt", "chiếm") or a bare rate after a count shares its label; a count after a comma
+            # ("98 hồ sơ ..., 1.615 hồ sơ tiếp nhận trực tiếp") does not.
+            linked = bool(_WORD_RE.search(fold(before))) or n.kind == "percent"
+            if prev is not None and linked and self._is_connector(fold(before)) and left <= prev.start:
+                before = f"{labels[i - 1]} {before}"  # inherit the label of the figure before
+            nxt = nums[i + 1].start if i + 1 < len(nums) else len(text)
+            after_from = max(n.end, n.measure_end)
+            after_end = _clause_end(text, after_from, min(nxt, after_from + LABEL_AFTER_CHARS))
+            after = text[after_from:after_end]
+            after_ends.append(after_end)
+            measure_words = text[n.end:after_from] if n.measure_end > n.end else ""
+            label = _squash(f"{before.strip(' :-–,')} {measure_words} {after}")
+            labels.append(_squash(before.strip(" :-–,")) or label)
+            out.append(self._figure_fact(p, span, n, label))
+        return out
+
+    def _is_connector(self, folded: str) -> bool:
+        return all(w in self.vocabulary.connector_words for w in _WORD_RE.findall(folded))
+
+    def _figure_fact(self, p: Paragraph, span: Span, n: NumberMatch, label: str,
+                     offset: int | None = None) -> Fact:
+        base = span.start if offset is None else offset
+        value_end = max(n.end, n.measure_end) if n.measure and n.measure != "%" else n.end
+        shown = span.text[n.start:value_end].strip() if offset is None else p.text[base + n.start:base + value_end].strip()
+        if n.qualifier and n.qualifier not in ("đạt",):
+            shown = f"{n.qualifier} {shown}"
+        return Fact(doc_id=p.doc_id, paragraph_id=p.id, kind="figure", start=base + n.start,
+                    end=base + value_end, text=shown, label=label,
+                    sentence_start=span.start, sentence_end=span.end, value=n.value, value_kind=n.kind,
+                    measure=n.measure, qualifier=n.qualifier, denominator=n.denominator)
+
+    def _table_figures(self, p: Paragraph) -> list[Fact]:
+        """Table rows: each figure is labelled by its column header and the row's text cells."""
+        cells = list(p.cells or ())
+        header = list(p.header or ())
+        offsets: list[int] = []
+        pos = 0
+        for c in cells:
+            at = p.text.find(c, pos) if c else -1
+            offsets.append(at)
+            if at >= 0:
+                pos = at + len(c)
+        # The row's own label: its short text cells ("Cấp xã", "Bộ Tư pháp"); long cells are content.
+        row_label = " ".join(c for c in cells if c and not find_numbers(c) and len(c) <= ROW_LABEL_CHARS
+                             and not re.fullmatch(r"[\dIVX.]+", c.strip()))
+        row_span = Span(p.text, 0, len(p.text))
+        out: list[Fact] = []
+        for j, c in enumerate(cells):
+            if not c or offsets[j] < 0:
+                continue
+            col = header[j] if j < len(header) else ""
+            for n in find_numbers(c):
+                label = _squash(f"{row_label} {col} {c[:n.start]} {c[n.end:n.end + LABEL_AFTER_CHARS]}")
+                f = self._figure_fact(p, row_span, n, label, offset=offsets[j])
+                out.append(f)
+        return out
+
+    # ------------------------------------------------------------------ documents
+    def _docrefs(self, p: Paragraph, span: Span, folded: str, year: int | None) -> list[Fact]:
+        out: list[Fact] = []
+        text = span.text
+        for m in self._docref_re.finditer(folded):
+            num = text[m.start("num"):m.end("num")]
+            if "/" not in num and "-" not in num and not folded[m.start("kind"):].startswith(
+                    ("de an", "nghi quyet", "chuong trinh", "luat", "ke hoach", "quyet dinh")):
+                continue
+            end = m.end()
+            tail = text[end:end + 300]
+            ftail = folded[end:end + 300]
+            iso = None
+            dm = _DATE_AFTER_REF_RE.match(ftail)
+            if dm:
+                iso = _iso(dm, year)
+            issuer = None
+            im = re.match(r"\s*(?:,\s*)?(?:ngay\s+[\d/ ]+(?:thang\s+\d+\s+nam\s+\d{4})?\s*)?cua\s+", ftail)
+            if im:
+                stop = re.search(r"\s(?:ve|veviec|ve viec)\s|[;,:(]|$", ftail[im.end():])
+                issuer = _squash(tail[im.end():im.end() + (stop.start() if stop else 0)]) or None
+            subject = ""
+            sm = re.search(r"(?<![a-z])ve(?: viec)?\s+", ftail[:200])
+            if sm:
+                stop = re.search(r"[;]|\.\s|$", ftail[sm.end():])
+                subject = _squash(tail[sm.end():sm.end() + (stop.start() if stop else 200)])
+            kind_text = _squash(text[m.start("kind"):m.end("kind")])
+            out.append(Fact(doc_id=p.doc_id, paragraph_id=p.id, kind="docref", start=span.start + m.start(),
+                            end=span.start + m.end(), text=_squash(text[m.start():m.end()]),
+                            label=subject, sentence_start=span.start, sentence_end=span.end,
+                            measure=kind_text, ref=num, iso=iso, role=issuer))
+        return out
+
+    # ------------------------------------------------------------------ dates
+    def _dates(self, p: Paragraph, span: Span, folded: str, year: int | None,
+               docrefs: Sequence[Fact]) -> list[Fact]:
+        text = span.text
+        out: list[Fact] = []
+        taken: list[tuple[int, int]] = []
+        for rx in _DATE_PATTERNS:
+            for m in rx.finditer(folded):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                iso = _iso(m, year)
+                if iso is None:
+                    continue
+                taken.append((m.start(), m.end()))
+                s, e = m.start(), m.end()
+                before = folded[max(0, s - 12):s] + folded[s:m.start("d") if m.groupdict().get("d") else s]
+                role = "from" if re.search(r"(?:tu|ke tu)\s*(?:ngay\s*)?$", before) else (
+                    "to" if re.search(r"(?:den|toi)\s*(?:het\s*)?(?:ngay\s*)?$", before) else None)
+                if folded[s:e].startswith(("tu ", "den ", "toi ")):  # the preposition is not the date
+                    s = s + folded[s:e].index(" ") + 1
+                ref = next((d.text for d in docrefs if 0 <= s - (d.end - span.start) <= 8), None)
+                lo = max(_clause_start(text, s), s - DATE_CONTEXT_CHARS)
+                hi = _clause_end(text, e, min(len(text), e + DATE_CONTEXT_CHARS), commas=False)
+                label = _squash(f"{text[lo:s]} {text[e:hi]}")
+                out.append(Fact(doc_id=p.doc_id, paragraph_id=p.id, kind="date", start=span.start + s,
+                                end=span.start + e, text=_squash(text[s:e]), label=label,
+                                sentence_start=span.start, sentence_end=span.end, iso=iso, role=role, ref=ref))
+        out.sort(key=lambda f: f.start)
+        return out
+
+    # ------------------------------------------------------------------ people
+    def _people(self, p: Paragraph, span: Span, folded: str) -> list[Fact]:
+        """Person names: a family name followed by one to three title-case syllables, found at every
+        position of a run of title-case words ("Chủ tịch UBND xã Củ Chi Phạm Kiều Hưng", "Bà Trần Thị
+        Huyền Thanh"). A two-syllable name needs a role or an honorific next to it; a longer one
+        ("Nguyễn Thu Trang – đoàn viên ...") is a name unless a place word comes before it."""
+        text = span.text
+        out: list[Fact] = []
+        words = list(_TITLE_WORD_RE.finditer(text))
+        i = 0
+        while i < len(words):
+            w = words[i]
+            if w.group(0) not in self.vocabulary.surnames or (i and _same_run(text, words[i - 1], w)
+                                                               and words[i - 1].group(0) in self.vocabulary.surnames):
+                i += 1
+                continue
+            run = [w]
+            while len(run) < 4 and i + len(run) < len(words) and _same_run(text, run[-1], words[i + len(run)]):
+                run.append(words[i + len(run)])
+            if len(run) < 2:
+                i += 1
+                continue
+            s, e = run[0].start(), run[-1].end()
+            before_f = folded[max(0, s - 40):s]
+            if _PLACE_BEFORE_RE.search(before_f):
+                i += len(run)
+                continue  # a place, not a person
+            role = self._role_near(text, folded, s, e)
+            honorific = bool(self._honorific_re.search(before_f))
+            if role is None and not honorific and len(run) < 3:
+                i += 1
+                continue
+            out.append(Fact(doc_id=p.doc_id, paragraph_id=p.id, kind="person", start=span.start + s,
+                            end=span.start + e, text=_squash(text[s:e]), label=_squash(text),
+                            sentence_start=span.start, sentence_end=span.end, role=role))
+            i += len(run)
+        return out
+
+    def _role_near(self, text: str, folded: str, s: int, e: int) -> str | None:
+        """The role written right after the name, as an apposition ("Nguyễn Văn A, Phó Chủ tịch UBND
+        phường", "Vũ Đại Thắng - Phó Giám đốc Sở ...", "Trần Đức Huế, Bí thư Chi bộ, kiêm Tổ trưởng
+        ..."), or right before it ("Chủ tịch UBND xã Củ Chi Phạm Kiều Hưng")."""
+        after = folded[e:e + 200]
+        am = re.match(r"\s*(?:[,(–-]|\s)\s*", after)
+        if am:
+            rm = self._role_re.match(after, am.end())
+            if rm:
+                start = e + rm.start()
+                stop = _APPOSITION_END_RE.search(folded, e + rm.end())
+                end = stop.start() if stop else min(len(text), e + 200)
+                return _squash(text[start:end]).strip(" ,;:-–()") or None
+        window_from = max(0, s - 90)
+        best = None
+        for rm in self._role_re.finditer(folded, window_from, s):
+            best = rm
+        if best is not None:
+            role = self._role_text(text, folded, best.start(), best.end(), stop=s)
+            between = folded[best.start() + len(fold(role)):s]
+            if len(between.split()) <= 3 and not re.search(r"[;.]", between):
+                return _squash(text[best.start():s]).strip(" ,;:-–") or role
+        return None
+
+    def _role_text(self, text: str, folded: str, start: int, end: int, stop: int | None = None) -> str:
+        """The role and the organisation that follows it, up to punctuation or `stop`."""
+        limit = stop if stop is not None else min(len(text), end + 80)
+        pos = end
+        while True:
+            om = self._org_re.match(folded, pos, limit)
+            if not om or om.end() == pos:
+                break
+            pos = om.end()
+            nm = re.match(r"\s+[A-ZÀ-ỸĐ][\wÀ-ỹ]*(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹ]*){0,3}", text[pos:limit])
+            if nm and stop is None:  # the organisation's own name ("phường Trí Quả")
+                pos += nm.end()
+        words = text[start:pos].split()
+        return " ".join(words[:ROLE_MAX_WORDS]).strip(" ,;:-–")
+
+    def _signer_facts(self, report: Report) -> list[Fact]:
+        """The signature block: the signer with the role written above the name."""
+        if not report.signer:
+            return []
+        for p in reversed(report.paragraphs):
+            at = p.text.find(report.signer)
+            if at < 0:
+                continue
+            block_text = _signature_block_above(report, p)
+            role, on_behalf = _signature_role(block_text, self.vocabulary.signature_prefixes)
+            label = _squash(f"người ký báo cáo {block_text}")
+            return [Fact(doc_id=p.doc_id, paragraph_id=p.id, kind="person", start=at,
+                         end=at + len(report.signer), text=report.signer, label=label,
+                         sentence_start=0, sentence_end=len(p.text), role=role, ref="signer",
+                         qualifier=on_behalf)]
+        return []
+
+
+# --------------------------------------------------------------------------- helpers
+_DATE_PATTERNS = (
+    # ngày 22 tháng 12 năm 2024
+    re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})"),
+    # 10/3/2026, 30-03-2026, ngày 10/3/2026
+    re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})(?![\d/])"),
+    # ngày 15/4, sáng 7.11, chiều 9-1 (the year from context; news write "." and "-" too)
+    re.compile(r"(?<![\w/])(?:ngay|tu|den|toi|sang|chieu|trua|hom|dem|dip)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*"
+               r"(?P<m>\d{1,2})(?![\d/])"),
+    re.compile(r"(?<![\w/])(?:ngay|sang|chieu|toi|trua|hom|dem)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*[.-]\s*"
+               r"(?P<m>\d{1,2})(?![\d/.-])"),
+    # tháng 5/2026, tháng 5 năm 2026
+    re.compile(r"(?<![\w/])thang\s+(?P<m>\d{1,2})\s*(?:/|nam)\s*(?P<y>\d{4})(?![\d/])"),
+)
+_DATE_AFTER_REF_RE = re.compile(
+    r"\s*,?\s*ngay\s+(?:(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})|"
+    r"(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})\s+nam\s+(?P<y2>\d{4}))")
+
+
+def _iso(m: re.Match[str], year: int | None) -> str | None:
+    g = m.groupdict()
+    d = g.get("d") or g.get("d2")
+    mo = g.get("m") or g.get("m2")
+    y = g.get("y") or g.get("y2")
+    try:
+        month = int(mo) if mo else None
+        day = int(d) if d else None
+        yr = int(y) if y else year
+    except ValueError:
+        return None
+    if month is None or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    if yr is None:
+        return f"????-{month:02d}-{day:02d}" if day else None
+    if not 1900 <= yr <= 2100:
+        return None
+    return f"{yr:04d}-{month:02d}-{day:02d}" if day else f"{yr:04d}-{month:02d}"
+
+
+def _year_of(period: str | None) -> int | None:
+    if period and re.match(r"\d{4}", period):
+        # a range "2025-01..2026-06": dates without a year belong to its last year
+        return int(period.rsplit("..", 1)[-1][:4])
+    return None
+
+
+def _clause_start(text: str, pos: int) -> int:
+    start = 0
+    for m in _CLAUSE_LEFT_RE.finditer(text, 0, pos):
+        start = m.end()
+    return start
+
+
+def _clause_end(text: str, pos: int, limit: int, commas: bool = True) -> int:
+    rx = _CLAUSE_RIGHT_RE if commas else re.compile(r"[;:.()\n]|\s[-–]\s")
+    m = rx.search(text, pos, limit)
+    return m.start() if m else limit
+
+
+def _word_start(text: str, pos: int) -> int:
+    """`pos`, moved forward to the start of the next word when it falls inside one."""
+    if pos <= 0:
+        return 0
+    while pos < len(text) and not text[pos - 1].isspace():
+        pos += 1
+    return pos
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.replace("**", " ").split())
+
+
+_TITLE_WORD_RE = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?![\w])")
+_PLACE_BEFORE_RE = re.compile(
+    r"(?:phuong|xa|thi tran|tinh|thanh pho|tp\.?|huyen|thon|to dan pho|tdp|khu pho|duong|pho|quan|truong|cau|"
+    r"cho|tu tuong|ap|lang|nha van hoa|bao|song|nui|thpt|thcs|dai hoc|cong ty|benh vien)\s*$")
+# An apposition ends at the verb that follows it ("..., Bí thư Đảng ủy phường, cho biết ...").
+_APPOSITION_END_RE = re.compile(
+    r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"
+    r"de nghi|yeu cau|la nguoi|duoc|tham du|lam truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
+    r"chia se|tra loi|phat dong|trao|tang)(?:\s|$)")
+
+
+def _same_run(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
+    """Two title-case words next to each other, separated by plain spaces."""
+    return text[a.end():b.start()].strip(" ") == "" and "\n" not in text[a.end():b.start()]
+
+
+def _title_word(w: str) -> bool:
+    return len(w) > 1 and w[0].isupper() and (w[1:].islower() or not w[1:].isalpha())
+
+
+def _signature_block_above(report: Report, p: Paragraph) -> str:
+    """The text between the end of the distribution list ("Nơi nhận: ...") and the signer's name."""
+    idx = report.paragraphs.index(p)
+    parts = [p.text[: p.text.find(report.signer or "")]]
+    for q in reversed(report.paragraphs[max(0, idx - 3):idx]):
+        if re.search(r"(?i)\b(?:TM|KT|TL|TUQ)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG", q.text) and len(q.text) < 120:
+            parts.insert(0, q.text)
+        else:
+            break
+    return _squash(" ".join(parts))
+
+
+def _signature_role(block: str, prefixes: Sequence[str]) -> tuple[str | None, str | None]:
+    """("Phó Chủ tịch", "KT. Chủ tịch") from "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"."""
+    b = block.replace("*", " ").strip()
+    on_behalf = None
+    for pre in prefixes:
+        m = re.match(rf"{re.escape(pre)}\s*(.+?)(?=\s+(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ)\b|$)", b)
+        if m:
+            on_behalf = f"{pre} {m.group(1).strip().capitalize()}"
+            b = b[m.end():].strip()
+            break
+    role = " ".join(b.split()).strip(" :") or None
+    if role:
+        role = role[:1].upper() + role[1:].lower()
+        role = re.sub(r"\bubnd\b", "UBND", role)
+    return role, on_behalf
