@@ -157,3 +157,16 @@ def test_chat_stop_keeps_the_streamed_text(tmp_path: Path) -> None:
         assert rest[-1] is None and turn.answer["citations"] == []
         chat.start(lib, QUESTION, {})  # the next question is its own turn
         assert len(chat.current(lib).turns) == 2
+
+
+def test_a_trickling_model_gives_the_extractive_answer_in_time(tmp_path: Path) -> None:
+    with FakeStreamingServer(REPLY, pieces=2, delay_s=0.01) as server:
+        backend = _backend(tmp_path, server.base_url, timeout=1.5)
+        assert list(backend.ask_stream(QUESTION, [], None, threading.Event()))[-1].mode == "llm"  # warm
+        server.trickle_s = 0.3  # from now on: one byte every 0.3 s, never the end
+        t0 = time.monotonic()
+        final = list(backend.ask_stream(QUESTION, [], None, threading.Event()))[-1]
+        took = time.monotonic() - t0
+    assert took < 1.5 + 2, took
+    assert final.mode == "extractive" and final.answer.startswith("87,5%")
+    assert "Mô hình ngôn ngữ không trả lời kịp trong 1,5 giây; hiển thị câu trả lời trích xuất." in final.notes
