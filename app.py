@@ -397,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings().with_store(args.store)
     backend = AppBackend(settings, build_services(settings), upload_cache_dir=Path(get_upload_folder()))
-    backend.resume_in_background()
+    backend.start_background()
     demo = build_ui(backend, browser_secret(settings.store))
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:

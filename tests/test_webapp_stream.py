@@ -170,3 +170,13 @@ def test_a_trickling_model_gives_the_extractive_answer_in_time(tmp_path: Path) -
     assert took < 1.5 + 2, took
     assert final.mode == "extractive" and final.answer.startswith("87,5%")
     assert "Mô hình ngôn ngữ không trả lời kịp trong 1,5 giây; hiển thị câu trả lời trích xuất." in final.notes
+
+
+def test_start_up_warms_the_answerer_without_asking_the_model(tmp_path: Path) -> None:
+    with FakeStreamingServer(REPLY, pieces=2, delay_s=0.01) as server:
+        backend = _backend(tmp_path, server.base_url)
+        backend.start_background().join(timeout=120)
+        assert server.requests == []
+        t0 = time.monotonic()
+        final = list(backend.ask_stream(QUESTION, [], None, threading.Event()))[-1]
+        assert final.mode == "llm" and time.monotonic() - t0 < 2.0

@@ -156,6 +156,8 @@ class StreamingComposer:
         or the HTTP error (the answerer then keeps its extractive answer)."""
         import httpx
 
+        if stop.is_set():
+            raise StreamStopped()
         url, headers, payload = self._request(question, citations)
         limit = float(self.settings.timeout_s)
         cutter = _Cutter()
