@@ -1,16 +1,18 @@
-"""Gradio web app: chat with clickable citations, reports, indicators, evaluation (Vietnamese UI).
+"""Gradio web app (Vietnamese): chat with cited answers, reports, indicators, evaluation.
 
     python app.py [--host 127.0.0.1] [--port 7860] [--store DIR] [--auth user:password]
 
-Safe by default: binds 127.0.0.1, `--auth` (or APP_AUTH="user:password") puts a login in front of
-every page and API route, uploads are size-limited and copied under <store>/uploads with generated
-names, Gradio analytics are off and the page loads no remote fonts. The callbacks below only map UI
-events to `assistant.ui_helpers.AppBackend`; all logic lives behind it.
+The only module that imports gradio. Callbacks map UI events to `webapp` (AppBackend over
+`assistant.services`, ChatController for the conversation) and show what comes back; the logic
+lives there. Safe by default: binds 127.0.0.1; `--auth` (or APP_AUTH="user:password") puts a
+throttled login in front of every page and API route; uploads are checked and copied under
+<store>/uploads; Gradio analytics are off and the page loads no remote resources.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -22,98 +24,24 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-import gradio as gr
-import pandas as pd
-
-from assistant.ui_helpers import (
-    ALLOWED_SUFFIXES,
-    CHART_X,
-    CHART_Y,
-    CITE_ANCHOR,
-    AppBackend,
-    CitationView,
-    escape_markdown,
-    link_markers,
-    render_answer_markdown,
-    render_passage_html,
-    render_sources_html,
-    unlink_markers,
-)
+from webapp.auth import LoginThrottle, parse_auth
+from webapp.web import busy_port_message, port_in_use
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
-# Chats run in parallel; ingest and evaluation are one at a time (the backend also locks).
-CHAT_CONCURRENCY = 8
-MAX_TABLE_ROWS = 2000  # rows sent to the browser; the CSV export has them all
+TITLE = "Trợ lý báo cáo chuyển đổi số"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
+CHAT_CONCURRENCY = 8  # chats run in parallel; ingest and evaluation one at a time (the backend locks too)
+STORAGE_KEY = "tro-ly-bao-cao-cds-hoi-thoai"
+STATIC = Path(__file__).resolve().parent / "webapp" / "static"
 STATIC_EXAMPLES = [
     "Những phường, xã nào báo cáo tỷ lệ số hóa hồ sơ đạt 100%?",
     "Những báo cáo nào thuộc tỉnh Bắc Ninh?",
     "Đơn vị nào còn hồ sơ thủ tục hành chính quá hạn?",
 ]
-ERROR_REPLY = ("⚠️ Không trả lời được câu hỏi này do lỗi hệ thống. Vui lòng thử lại; "
-               "quản trị viên xem chi tiết trong nhật ký máy chủ.")
 FONT_STACK = ["Noto Sans", "DejaVu Sans", "Arial", "sans-serif"]  # local fonts only
 MONO_STACK = ["DejaVu Sans Mono", "monospace"]
-
-# Gradio ships no Vietnamese strings: its own labels (upload area, ...) are translated here
-# and served for every browser locale, as the whole interface is Vietnamese.
-UI_STRINGS = {
-    "upload_text.drop_file": "Kéo thả tệp vào đây",
-    "upload_text.click_to_upload": "Bấm để chọn tệp",
-    "common.or": "hoặc",
-    "common.clear": "Xóa",
-    "common.download": "Tải xuống",
-    "common.error": "Lỗi",
-    "common.loading": "Đang tải",
-    "common.remove": "Bỏ",
-    "common.empty": "Trống",
-    "common.submit": "Gửi",
-}
-
-# Clicking a [n] marker in the chat selects citation n in the sources panel (same as the radio).
-HEAD_JS = f"""<script>
-document.addEventListener("click", (ev) => {{
-  const a = ev.target.closest && ev.target.closest('#chatbot a[href^="#{CITE_ANCHOR}"]');
-  if (!a) return;
-  ev.preventDefault();
-  ev.stopPropagation();
-  const n = a.getAttribute("href").slice({len(CITE_ANCHOR) + 1});
-  const label = Array.from(document.querySelectorAll("#citation-pick label"))
-    .find((l) => l.textContent.trim().startsWith("[" + n + "]"));
-  if (label) {{
-    label.click();
-    document.getElementById("passage")?.scrollIntoView({{behavior: "smooth", block: "nearest"}});
-  }}
-}}, true);
-</script>"""
-
-CSS = """
-.source-list { padding-left: 1.2em; margin: 0; }
-.source-item { margin-bottom: .6em; }
-.source-meta, .source-section, .passage-meta, .passage-section { color: var(--body-text-color-subdued);
-  font-size: .9em; }
-.source-snippet { font-size: .92em; }
-.passage { border-left: 3px solid var(--color-accent); padding: .4em .8em; }
-.passage mark { background: #ffe58a; color: inherit; padding: 0 .1em; }
-.mode-badge { font-size: .9em; color: var(--body-text-color-subdued); }
-/* Tables in the sans font: the monospace fallback draws Vietnamese tone marks apart. */
-#reports-table *, #indicator-table *, #eval-failed * { font-family: var(--font) !important; }
-"""
-
-
-# --------------------------------------------------------------------------------------------
-# Arguments
-# --------------------------------------------------------------------------------------------
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """"user:password" -> (user, password); the password may contain ':'."""
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user or not password:
-        raise ValueError("--auth / APP_AUTH phải có dạng user:password")
-    return user, password
+__all__ = ["build_ui", "main", "parse_args", "parse_auth"]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -121,218 +49,329 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--host", default=DEFAULT_HOST, help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help="cổng (mặc định 7860)")
     p.add_argument("--store", default=None, help="thư mục kho dữ liệu (mặc định RAG_STORE hoặc storage/)")
-    p.add_argument("--auth", default=None, help="user:password (hoặc biến môi trường APP_AUTH)")
+    p.add_argument("--auth", default=None, help="tên:mật_khẩu (hoặc biến môi trường APP_AUTH)")
     return p.parse_args(argv)
 
 
-# --------------------------------------------------------------------------------------------
-# UI
-# --------------------------------------------------------------------------------------------
-def _passage_for(views: list[CitationView], n: Any) -> str:
-    chosen = next((v for v in views or [] if str(v.n) == str(n)), None)
-    return render_passage_html(chosen)
+def page_head(backend: Any) -> str:
+    from webapp.i18n import DOM_STRINGS, TOAST_PATTERNS
+    from webapp.uploads import ALLOWED_SUFFIXES
+
+    cfg = {"dom": DOM_STRINGS, "toasts": TOAST_PATTERNS, "maxBytes": backend.max_bytes,
+           "suffixes": list(ALLOWED_SUFFIXES)}
+    js = (STATIC / "app.js").read_text(encoding="utf-8")
+    return (f"<script>window.APP_CFG = {json.dumps(cfg, ensure_ascii=False)};</script>\n<script>{js}</script>"
+            '\n<meta name="google" content="notranslate">')
 
 
-def _map_text(content: Any, fn: Any) -> Any:
-    """Apply fn to a chat message's text (a string, or gradio 6's list of content parts)."""
-    if isinstance(content, str):
-        return fn(content)
-    if isinstance(content, list):
-        return [{**part, "text": fn(part["text"])} if isinstance(part, dict) and part.get("type") == "text"
-                and isinstance(part.get("text"), str) else part for part in content]
-    return content
+def build_ui(backend: Any, secret: str | None = None) -> Any:
+    """The four tabs; `secret` encrypts the conversations kept in the browser (random when None)."""
+    import gradio as gr
 
+    from webapp import evaluation, fmt
+    from webapp.backend import REPORT_COLUMNS
+    from webapp.chat import ChatController, filters_dict, library_of
+    from webapp.conversation import Library
+    from webapp.indicators import TABLE_COLUMNS, trend_chart, unit_chart
+    from webapp.render import rows_table_html, sources_panel_html
+    from webapp.uploads import ALLOWED_SUFFIXES
 
-def build_ui(backend: AppBackend) -> gr.Blocks:
-    """The four tabs. Every callback is a thin mapping to a backend method."""
+    chat = ChatController(backend)
     choices = backend.filter_choices()
     examples = STATIC_EXAMPLES + backend.example_questions(limit=2)
+    hidden = {"show_progress": "hidden", "api_name": False}
 
-    with gr.Blocks(title="Trợ lý báo cáo chuyển đổi số", analytics_enabled=False) as demo:
-        gr.Markdown("## Trợ lý hỏi đáp báo cáo chuyển đổi số\n"
-                    "Hỏi bằng tiếng Việt; mỗi ý trong câu trả lời dẫn nguồn [n] tới đoạn văn trong báo cáo.")
-        asked = gr.State([])  # earlier questions of this conversation (history for follow-ups)
-        views_state = gr.State([])  # CitationView list of the last answer
+    # Files uploaded but never ingested leave Gradio's cache after an hour (ingested ones at once).
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+        lib_store = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=secret)
+        lib = gr.State(Library())  # this page's conversations (copied per session; replaced on load)
+        with gr.Row(elem_id="app-header", equal_height=True):
+            gr.Markdown("## Trợ lý hỏi đáp báo cáo chuyển đổi số\nHỏi bằng tiếng Việt; mỗi ý trả lời dẫn nguồn [n] "
+                        "tới đoạn văn trong báo cáo.")
+            badge = gr.HTML(chat.badge(), elem_id="status-badge")
 
-        # ---------------- Chat ----------------
-        with gr.Tab("Hỏi đáp", id="chat"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Hội thoại", height=460, elem_id="chatbot", buttons=["copy"],
-                                         feedback_options=None, sanitize_html=True)
-                    with gr.Row():
-                        question = gr.Textbox(label="Câu hỏi", placeholder="Nhập câu hỏi về các báo cáo…",
-                                              scale=5, lines=1, max_lines=4, elem_id="question")
-                        send = gr.Button("Gửi", variant="primary", scale=1, elem_id="send")
-                    with gr.Accordion("Bộ lọc: tỉnh, đơn vị, kỳ báo cáo", open=False), gr.Row():
+        with gr.Tab("Hỏi đáp", id="chat"), gr.Row():
+            with gr.Column(scale=1, min_width=180, elem_id="conv-col"):
+                new_btn = gr.Button("+ Cuộc hội thoại mới", elem_id="new-chat", size="sm")
+                conv_list = gr.Radio([], label="Các cuộc hội thoại trước (lưu trên trình duyệt này)",
+                                     elem_id="conversations")
+                del_btn = gr.Button("Xóa cuộc hội thoại đang mở", size="sm", elem_id="delete-chat")
+            with gr.Column(scale=4, min_width=320, elem_id="chat-col"):
+                chips = gr.HTML(chat.chips([], [], []), elem_id="filter-chips")
+                chatbot = gr.Chatbot(label="Hội thoại", height=480, elem_id="chatbot", buttons=[],
+                                     feedback_options=None, sanitize_html=True, latex_delimiters=[],
+                                     allow_tags=False, placeholder="Đặt câu hỏi về các báo cáo đã nạp.")
+                with gr.Row(equal_height=True):
+                    # Off until the page's conversations are loaded from the browser (on_load).
+                    question = gr.Textbox(label="Câu hỏi", placeholder="Đang tải…", scale=5, interactive=False,
+                                          lines=1, max_lines=4, elem_id="question")
+                    send = gr.Button("Gửi", variant="primary", scale=1, min_width=80, elem_id="send")
+                    stop = gr.Button("Dừng", variant="stop", scale=1, min_width=80, visible=False, elem_id="stop")
+                with gr.Row(elem_id="answer-actions"):
+                    copy_btn = gr.Button("Sao chép câu trả lời", size="sm", interactive=False, elem_id="copy-answer")
+                    docx_one = gr.DownloadButton("Tải câu trả lời (.docx)", size="sm", interactive=False,
+                                                 elem_id="docx-answer")
+                    docx_all = gr.DownloadButton("Tải cả hội thoại (.docx)", size="sm", interactive=False,
+                                                 elem_id="docx-conversation")
+                    gr.Button("Xem nguồn trích dẫn", size="sm", elem_id="open-sources")
+                    refilter = gr.Button("Bỏ bộ lọc và hỏi lại", size="sm", variant="primary", visible=False,
+                                         elem_id="refilter")
+                with gr.Accordion("Bộ lọc: tỉnh, đơn vị, kỳ báo cáo", open=False, elem_id="filters"):
+                    with gr.Row(elem_id="filters-row"):
                         f_prov = gr.Dropdown(choices["provinces"], multiselect=True, label="Tỉnh",
                                              elem_id="filter-province")
-                        f_unit = gr.Dropdown(choices["units"], multiselect=True, label="Đơn vị",
-                                             elem_id="filter-unit")
+                        f_unit = gr.Dropdown(choices["units"], multiselect=True, label="Đơn vị", elem_id="filter-unit")
                         f_period = gr.Dropdown(choices["periods"], multiselect=True, label="Kỳ báo cáo",
                                                elem_id="filter-period")
-                    clear = gr.Button("Cuộc hội thoại mới", size="sm")
-                    gr.Examples(examples=[[q] for q in examples], inputs=[question], label="Câu hỏi mẫu")
-                with gr.Column(scale=2):
-                    gr.Markdown("### Nguồn trích dẫn")
-                    mode_md = gr.Markdown("", elem_classes=["mode-badge"])
-                    pick = gr.Radio(choices=[], label="Chọn trích dẫn để xem đoạn văn gốc", elem_id="citation-pick")
-                    passage = gr.HTML(render_passage_html(None), elem_id="passage")
-                    with gr.Accordion("Danh sách nguồn (đơn vị, báo cáo, kỳ, mục)", open=True):
-                        sources = gr.HTML(render_sources_html([]), elem_id="sources")
+                    clear_filters = gr.Button("Bỏ mọi bộ lọc", size="sm", elem_id="clear-filters")
+                example_set = gr.Dataset(components=[gr.Textbox(visible=False, label="Câu hỏi")],
+                                         samples=[[q] for q in examples], label="Câu hỏi mẫu (bấm để hỏi)",
+                                         elem_id="examples")
+                plain = gr.Textbox(visible="hidden", label="Câu trả lời dạng văn bản", elem_id="plain-text")
+                turn_req = gr.Textbox(visible="hidden", label="Nguồn của câu trả lời", elem_id="turn-request")
+            with gr.Column(scale=3, min_width=280, elem_id="sources-col"):
+                panel = gr.HTML(sources_panel_html([], None), elem_id="sources-panel")
 
-            pending = gr.State("")  # the question being answered
+        filters = [f_prov, f_unit, f_period]
+        chat_out = [chatbot, panel, plain, refilter, docx_one, docx_all, conv_list, lib_store, copy_btn]
 
-            def on_submit(q: str, chat: list) -> tuple:
-                """Show the question at once; the answer follows in `on_answer`."""
-                q = (q or "").strip()
-                if not q:
-                    return gr.update(), chat, ""
-                return "", [*chat, {"role": "user", "content": escape_markdown(q)}], q
+        def show(library: Library) -> tuple:
+            """The chat area for the conversation on screen (and its copy in the browser)."""
+            conv = chat.current(library)
+            v = chat.view(conv)
+            one, whole = chat.export(conv, True), chat.export(conv, False)
+            return (v.messages, v.panel_html, v.plain_text, gr.update(visible=v.refilter),
+                    gr.update(value=str(one) if one else None, interactive=one is not None),
+                    gr.update(value=str(whole) if whole else None, interactive=whole is not None),
+                    gr.update(choices=library.choices(), value=library.current if conv.turns else None),
+                    library.to_value(), gr.update(interactive=bool(v.plain_text)))
 
-            def on_answer(q: str, chat: list, hist: list[str], provs: list[str], units: list[str],
-                          periods: list[str]) -> tuple:
-                if not q:
-                    return chat, hist, gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
-                try:
-                    answer = backend.ask(q, history=list(hist), filters=backend.make_filters(provs, units, periods))
-                    views = backend.citation_views(answer)
-                except Exception:  # the page must stay usable; details go to the server log
-                    log.exception("question failed: %r", q)
-                    chat = [*chat, {"role": "assistant", "content": ERROR_REPLY}]
-                    return chat, hist, [], render_sources_html([]), gr.update(choices=[], value=None), \
-                        render_passage_html(None), ""
-                # Only the latest answer's markers open citations: the panel shows its sources.
-                chat = [{**m, "content": _map_text(m.get("content"), unlink_markers)}
-                        if m.get("role") == "assistant" else m for m in chat]
-                body = link_markers(render_answer_markdown(answer), (v.n for v in views))
-                chat = [*chat, {"role": "assistant", "content": body}]
-                return (chat, [*hist, q], views, render_sources_html(views),
-                        gr.update(choices=[(v.label, v.n) for v in views], value=None),
-                        render_passage_html(None), backend.mode_text(answer))
+        # ---- asking: input is off while an answer is pending; Dừng stops it ----
+        busy = (gr.update(interactive=False, placeholder="Đang trả lời… bấm Dừng để hủy"),
+                gr.update(visible=False), gr.update(visible=True))
+        idle = (gr.update(interactive=True, placeholder="Nhập câu hỏi về các báo cáo…"),
+                gr.update(visible=True), gr.update(visible=False))
 
-            answer_inputs = [pending, chatbot, asked, f_prov, f_unit, f_period]
-            answer_outputs = [chatbot, asked, views_state, sources, pick, passage, mode_md]
-            for trigger in (send.click, question.submit):
-                trigger(on_submit, [question, chatbot], [question, chatbot, pending], queue=False,
-                        api_name=False).then(on_answer, answer_inputs, answer_outputs, api_name=False)
-            pick.change(_passage_for, [views_state, pick], [passage], api_name=False)
-            clear.click(lambda: ([], [], [], render_sources_html([]), gr.update(choices=[], value=None),
-                                 render_passage_html(None), ""),
-                        None, [chatbot, asked, views_state, sources, pick, passage, mode_md], api_name=False)
+        def on_load(stored: Any) -> tuple:
+            library = library_of(stored)
+            return (library, *show(library), chat.badge(), *idle)
+
+        demo.load(on_load, [lib_store], [lib, *chat_out, badge, question, send, stop], **hidden)
+
+        def on_start(q: str, library: Library, provs: list, units: list, periods: list) -> tuple:
+            conv = chat.start(library, q, filters_dict(provs, units, periods))
+            if conv is None:
+                return (gr.update(), gr.update(), gr.update(), gr.update())
+            return (gr.update(value="", **busy[0]), busy[1], busy[2], chat.messages(conv))
+
+        def on_answer(library: Library) -> Any:
+            for partial in chat.answer(library):
+                if partial is not None:
+                    conv = chat.current(library)
+                    yield (chat.messages(conv, partial), *(gr.update() for _ in chat_out[1:]), gr.update())
+            conv = chat.current(library)
+            a = conv.turns[-1].answer if conv.turns else None
+            yield (*show(library), chat.badge(a.get("retrieval") if a else None))
+
+        def ask_chain(trigger: Any) -> Any:
+            """question -> pending turn (input off) -> streamed answer -> input on; returns the answer event."""
+            ev = trigger(on_start, [question, lib, *filters], [question, send, stop, chatbot], queue=False, **hidden)
+            ev = ev.then(on_answer, [lib], [*chat_out, badge], **hidden)
+            ev.then(lambda library: busy if chat.busy(library) else idle, [lib], [question, send, stop], queue=False,
+                    **hidden)
+            return ev
+
+        answer_events = [ask_chain(send.click), ask_chain(question.submit)]
+
+        def on_example(sample: list) -> str:
+            return sample[0] if sample else ""
+
+        ex = example_set.click(on_example, [example_set], [question], queue=False, **hidden)
+        answer_events.append(ask_chain(ex.then))
+
+        def on_stop(library: Library) -> tuple:
+            chat.stop(chat.current(library))
+            return (*show(library), *idle)
+
+        stop.click(on_stop, [lib], [*chat_out, question, send, stop], cancels=answer_events, queue=False, **hidden)
+
+        # ---- one "new conversation" behaviour for the button and the chat's own clear icon ----
+        def on_new(library: Library) -> tuple:
+            chat.new_conversation(library)
+            return (*show(library), *idle)
+
+        for trigger in (new_btn.click, chatbot.clear):
+            trigger(on_new, [lib], [*chat_out, question, send, stop], cancels=answer_events, **hidden)
+        conv_list.input(lambda cid, library: (chat.open(library, cid), show(library))[1], [conv_list, lib],
+                        chat_out, cancels=answer_events, **hidden)
+        del_btn.click(lambda library: (chat.delete(library, library.current), show(library))[1], [lib], chat_out,
+                      cancels=answer_events, **hidden)
+
+        def on_turn(req: str, library: Library) -> str:
+            try:
+                return chat.panel(chat.current(library), int((req or "").split(":")[0]))
+            except ValueError:
+                return gr.update()
+
+        turn_req.change(on_turn, [turn_req, lib], [panel], **hidden)
+
+        # ---- filters: chips above the chat; an abstention under filters offers to clear them ----
+        for f in filters:
+            f.change(chat.chips, filters, [chips], **hidden)
+        no_filters = lambda: ([], [], [])  # noqa: E731
+        clear_filters.click(no_filters, None, filters, queue=False, **hidden)
+
+        def last_question(library: Library) -> str:
+            conv = chat.current(library)
+            return conv.turns[-1].question if conv.turns else ""
+
+        rf = refilter.click(no_filters, None, filters, queue=False, **hidden)
+        rf = rf.then(last_question, [lib], [question], queue=False, **hidden)
+        answer_events.append(ask_chain(rf.then))
 
         # ---------------- Reports ----------------
         with gr.Tab("Báo cáo", id="reports"):
-            reports_df = gr.Dataframe(backend.reports_frame(), label="Các báo cáo đã nạp", interactive=False,
-                                      wrap=True, elem_id="reports-table")
+            resume_md = gr.Markdown("", elem_id="resume-notice")
+            reports_df = gr.Dataframe(backend.reports_rows(), headers=list(REPORT_COLUMNS), label="Các báo cáo đã nạp",
+                                      interactive=False, wrap=True, elem_id="reports-table")
             with gr.Row():
                 with gr.Column(scale=3):
-                    uploads = gr.File(label=f"Tải lên báo cáo ({', '.join(ALLOWED_SUFFIXES)}; "
-                                            f"tối đa {backend.settings.max_file_mb:g} MB/tệp)",
-                                      file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
-                                      elem_id="upload")
+                    uploads = gr.File(label=f"Tải lên báo cáo ({', '.join(ALLOWED_SUFFIXES)}; tối đa "
+                                            f"{fmt.number(backend.settings.max_file_mb)} MB mỗi tệp)",
+                                      file_count="multiple", file_types=list(ALLOWED_SUFFIXES), elem_id="upload")
+                    gr.HTML('<div hidden><ul class="upload-notice"></ul></div>', elem_id="upload-notice")
                     ingest_btn = gr.Button("Nạp các tệp đã chọn", variant="primary", elem_id="ingest")
-                    ingest_md = gr.Markdown("", elem_id="ingest-result")
+                    ingest_rows = gr.HTML("", elem_id="ingest-result")
                 with gr.Column(scale=2):
-                    remove_dd = gr.Dropdown(backend.doc_ids(), label="Chọn báo cáo cần xóa", elem_id="remove-doc")
-                    remove_btn = gr.Button("Xóa báo cáo", variant="stop", elem_id="remove")
-                    remove_md = gr.Markdown("")
+                    remove_dd = gr.Dropdown(backend.report_choices(), label="Chọn báo cáo cần xóa", value=None,
+                                            elem_id="remove-doc")
+                    remove_btn = gr.Button("Xóa báo cáo…", variant="stop", elem_id="remove")
+                    with gr.Column(visible=False, elem_id="remove-confirm") as confirm_box:
+                        confirm_md = gr.Markdown("", elem_id="remove-what")
+                        with gr.Row():
+                            yes = gr.Button("Xác nhận xóa", variant="stop", size="sm", elem_id="remove-yes")
+                            no = gr.Button("Hủy", size="sm", elem_id="remove-no")
+                    remove_md = gr.Markdown("", elem_id="remove-result")
 
         # ---------------- Indicators ----------------
         with gr.Tab("Chỉ tiêu", id="indicators"):
             with gr.Row():
-                ind_key = gr.Dropdown(backend.indicator_choices(), label="Chỉ tiêu", value=None,
-                                      elem_id="indicator-key")
-                ind_unit = gr.Dropdown(choices["units"], label="Đơn vị", value=None, elem_id="indicator-unit")
+                ind_key = gr.Dropdown(backend.indicator_choices(), label="Chỉ tiêu", value=None, elem_id="indicator-key")
+                ind_measure = gr.Radio([], label="Đo bằng", elem_id="indicator-measure")
+                ind_unit = gr.Dropdown(choices["units"], label="Đơn vị (để trống: tất cả)", value=None,
+                                       elem_id="indicator-unit")
                 with gr.Column(scale=1):
                     csv_btn = gr.Button("Xuất CSV (bảng đang xem)", elem_id="indicator-csv-btn")
-                    ind_csv = gr.File(label="Tệp CSV", interactive=False, elem_id="indicator-csv")
-            ind_df = gr.Dataframe(pd.DataFrame(), label="Bảng chỉ tiêu", interactive=False, wrap=True,
+                    ind_csv = gr.File(label="Tệp CSV", interactive=False, height=90, elem_id="indicator-csv")
+            ind_note = gr.Markdown("Chọn một chỉ tiêu để xem số liệu của các đơn vị.", elem_id="indicator-note")
+            ind_df = gr.Dataframe(headers=list(TABLE_COLUMNS), label="Bảng chỉ tiêu", interactive=False, wrap=True,
                                   elem_id="indicator-table")
-            # NOTE: starts empty with None; a plot created with an empty frame never redraws in gradio 6.
-            ind_chart = gr.BarPlot(None, x=CHART_X, y=CHART_Y, y_lim=[0, None],
-                                   label="Biểu đồ theo đơn vị (chọn một chỉ tiêu)", sort="-y",
-                                   elem_id="indicator-chart")
+            with gr.Row():
+                chart_unit = gr.Plot(label="Theo đơn vị", elem_id="indicator-chart")
+                chart_trend = gr.Plot(label="Theo kỳ báo cáo", visible=False, elem_id="indicator-trend")
 
-            def on_indicators(key: str | None, unit: str | None) -> tuple:
-                table = backend.indicator_table(key or None, unit or None)
-                shown = table.head(MAX_TABLE_ROWS)
-                label = "Bảng chỉ tiêu" if len(table) <= MAX_TABLE_ROWS else \
-                    f"Bảng chỉ tiêu (hiển thị {MAX_TABLE_ROWS}/{len(table)} dòng; xuất CSV để lấy đủ)"
-                chart, measure = backend.indicator_chart(key or None)
-                return (gr.update(value=shown, label=label),
-                        gr.update(value=chart if len(chart) else None, y_title=measure or CHART_Y), None)
+            def on_indicator(key: str | None, measure: str | None, unit: str | None) -> tuple:
+                view = backend.indicator_view(key, measure, unit or None)
+                if view is None:
+                    return (gr.update(choices=[], value=None), "Chọn một chỉ tiêu để xem số liệu của các đơn vị.",
+                            [], None, gr.update(value=None, visible=False), None)
+                note = f"**{view.name}** — {len(view.rows)} số liệu, đơn vị đo: {view.measure or 'không có'}."
+                trend = trend_chart(view)
+                return (gr.update(choices=backend.measure_choices(key), value=view.measure), note, view.rows,
+                        unit_chart(view), gr.update(value=trend, visible=trend is not None), None)
 
-            for comp in (ind_key, ind_unit):
-                comp.change(on_indicators, [ind_key, ind_unit], [ind_df, ind_chart, ind_csv], api_name=False)
-            demo.load(on_indicators, [ind_key, ind_unit], [ind_df, ind_chart, ind_csv], api_name=False)
+            ind_out = [ind_measure, ind_note, ind_df, chart_unit, chart_trend, ind_csv]
+            ind_key.change(lambda k, u: on_indicator(k, None, u), [ind_key, ind_unit], ind_out, **hidden)
+            ind_measure.input(on_indicator, [ind_key, ind_measure, ind_unit], ind_out, **hidden)
+            ind_unit.change(on_indicator, [ind_key, ind_measure, ind_unit], ind_out, **hidden)
 
-            def on_export(key: str | None, unit: str | None) -> str | None:
-                table = backend.indicator_table(key or None, unit or None)
-                if not len(table):
+            def on_export(key: str | None, measure: str | None, unit: str | None) -> Any:
+                view = backend.indicator_view(key, measure, unit or None)
+                if view is None or not view.csv_rows:
                     gr.Info("Bảng chỉ tiêu đang trống, không có gì để xuất.")
                     return None
-                return str(backend.export_indicators_csv(table))
+                return str(backend.export_indicators_csv(view))
 
-            csv_btn.click(on_export, [ind_key, ind_unit], [ind_csv], api_name=False)
+            csv_btn.click(on_export, [ind_key, ind_measure, ind_unit], [ind_csv], **hidden)
 
         # ---------------- Evaluation ----------------
         with gr.Tab("Đánh giá", id="eval"):
-            gr.Markdown("Chạy bộ câu hỏi cố định (`eval/questions.jsonl`) trên bộ báo cáo mẫu và chấm điểm "
-                        "các câu trả lời. Lượt đánh giá dùng kho dữ liệu riêng, không ảnh hưởng các báo cáo "
-                        "đang dùng; có thể mất vài phút.")
+            gr.Markdown("Chạy bộ câu hỏi cố định trên các báo cáo mẫu và chấm từng câu trả lời, để biết trợ lý "
+                        "trả lời đúng đến đâu. Lượt đánh giá dùng kho dữ liệu riêng, không ảnh hưởng các báo cáo "
+                        "đang dùng.")
             with gr.Row():
-                eval_scope = gr.Radio([("Nhanh: cấu hình chính", "quick"),
-                                       ("Đầy đủ: so sánh mọi cấu hình và LlamaIndex", "full")],
+                eval_scope = gr.Radio([("Nhanh: cách tìm kiếm chính", "quick"),
+                                       ("Đầy đủ: so sánh mọi cách tìm kiếm và LlamaIndex gốc", "full")],
                                       value="quick", label="Phạm vi", scale=3)
                 eval_btn = gr.Button("Chạy đánh giá", variant="primary", elem_id="eval-run", scale=1)
+            eval_progress = gr.Markdown("", elem_id="eval-progress", elem_classes=["eval-progress"])
             eval_md = gr.Markdown("", elem_id="eval-summary")
-            eval_charts = gr.Gallery(label="Biểu đồ", columns=2, height="auto", object_fit="contain",
-                                     elem_id="eval-charts")
-            eval_failed = gr.Dataframe(pd.DataFrame(), label="Câu hỏi chưa đạt", interactive=False, wrap=True,
-                                       elem_id="eval-failed")
+            with gr.Accordion("Chi tiết kỹ thuật (dành cho quản trị viên)", open=False, elem_id="eval-details"):
+                eval_details = gr.Markdown("")
+                eval_charts = gr.Gallery(label="Biểu đồ", columns=2, height="auto", object_fit="contain",
+                                         elem_id="eval-charts")
+                eval_failed = gr.Dataframe(headers=list(evaluation.FAILED_COLUMNS), label="Câu hỏi chưa đạt",
+                                           interactive=False, wrap=True, elem_id="eval-failed")
 
-            def on_eval(scope: str, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
-                run = backend.run_eval(lambda f, d: progress(f, desc=d), full=scope == "full")
-                return run.summary_markdown, [str(p) for p in run.charts], run.failed_frame
+            def on_eval(scope: str) -> Any:
+                for step in evaluation.run_eval(Path(backend.settings.store), full=scope == "full"):
+                    if isinstance(step, evaluation.EvalProgress):
+                        yield step.text, gr.update(), gr.update(), gr.update(), gr.update()
+                    else:
+                        yield ("Đã chấm xong." if step.ok else "", step.summary_markdown, step.details_markdown,
+                               [str(p) for p in step.charts], step.failed_rows)
 
-            eval_btn.click(on_eval, [eval_scope], [eval_md, eval_charts, eval_failed], concurrency_limit=1,
-                           api_name=False)
+            eval_btn.click(on_eval, [eval_scope], [eval_progress, eval_md, eval_details, eval_charts, eval_failed],
+                           concurrency_limit=1, **hidden)
 
         # ---------------- cross-tab refresh after ingest / removal ----------------
         def refreshed() -> tuple:
             c = backend.filter_choices()
-            return (backend.reports_frame(), gr.update(choices=backend.doc_ids(), value=None),
-                    gr.update(choices=c["provinces"]), gr.update(choices=c["units"]),
-                    gr.update(choices=c["periods"]), gr.update(choices=backend.indicator_choices()),
-                    gr.update(choices=c["units"]))
+            return (backend.reports_rows(), gr.update(choices=backend.report_choices(), value=None),
+                    gr.update(choices=c["provinces"]), gr.update(choices=c["units"]), gr.update(choices=c["periods"]),
+                    gr.update(choices=backend.indicator_choices()), gr.update(choices=c["units"]))
 
-        refresh_outputs = [reports_df, remove_dd, f_prov, f_unit, f_period, ind_key, ind_unit]
+        refresh_out = [reports_df, remove_dd, f_prov, f_unit, f_period, ind_key, ind_unit]
 
-        def on_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
-            outcomes = backend.ingest_uploads(_uploaded(files), lambda f, d: progress(f, desc=d))
-            return (backend.outcomes_markdown(outcomes), None, *refreshed())
+        def on_ingest(files: list[Any] | None) -> Any:
+            pairs = [(Path(f), Path(f).name) for f in files or []]
+            state: list = []
+            headers = ("Tệp", "Trạng thái", "Chi tiết")
+            for state in backend.ingest_uploads_iter(pairs):
+                rows = backend.upload_rows(state)
+                done = sum(r.css in ("ok", "err") for r in rows)
+                html = (f'<div class="upload-progress">Đã xử lý {done}/{len(rows)} tệp</div>'
+                        + rows_table_html(headers, [(r.name, r.state, r.detail) for r in rows], "upload-rows",
+                                          [r.css for r in rows]))
+                yield html, gr.update(), *(gr.update() for _ in refresh_out)
+            ok = sum(o.ok for o in state)
+            summary = f'<div class="upload-summary"><b>Kết quả:</b> {ok}/{len(state)} tệp nạp thành công.</div>'
+            yield summary + html, None, *refreshed()
 
-        ingest_btn.click(on_ingest, [uploads], [ingest_md, uploads, *refresh_outputs], concurrency_limit=1,
-                         api_name=False)
+        ingest_btn.click(on_ingest, [uploads], [ingest_rows, uploads, *refresh_out], concurrency_limit=1, **hidden)
 
-        def on_remove(doc_id: str | None) -> tuple:
-            return (backend.remove_report(doc_id), *refreshed())
+        def on_ask_remove(doc_id: str | None) -> tuple:
+            what = backend.removal_summary(doc_id)
+            if what is None:
+                return gr.update(visible=False), "", "Chưa chọn báo cáo cần xóa." if not doc_id else \
+                    "Không còn báo cáo này trong kho."
+            return gr.update(visible=True), what, ""
 
-        remove_btn.click(on_remove, [remove_dd], [remove_md, *refresh_outputs], concurrency_limit=1,
-                         api_name=False)
+        remove_btn.click(on_ask_remove, [remove_dd], [confirm_box, confirm_md, remove_md], **hidden)
+        no.click(lambda: (gr.update(visible=False), "Đã hủy, không xóa gì."), None, [confirm_box, remove_md], **hidden)
+        yes.click(lambda d: (gr.update(visible=False), backend.remove_report(d), *refreshed()), [remove_dd],
+                  [confirm_box, remove_md, *refresh_out], concurrency_limit=1, **hidden)
+
+        def on_page_load() -> tuple:
+            notice = ""
+            if backend.resumed:
+                names = "; ".join(f"{o.name} ({'đã nạp' if o.ok else 'lỗi: ' + o.message})" for o in backend.resumed)
+                notice = f"Khi khởi động, đã nạp tiếp các tệp tải lên còn dang dở: {names}"
+            return (notice, *refreshed())
+
         # Reports ingested by the CLI while the app runs show up on reload.
-        demo.load(refreshed, None, refresh_outputs, api_name=False)
+        demo.load(on_page_load, None, [resume_md, *refresh_out], **hidden)
     return demo
-
-
-def _uploaded(files: list[Any] | None) -> list[tuple[Path, str]]:
-    """(server temp path, client file name) pairs; gradio keeps the client's name as the basename."""
-    out = []
-    for f in files or []:
-        path = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
-        out.append((path, path.name))
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -343,32 +382,50 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    if port_in_use(args.host, args.port):
+        print(busy_port_message(args.host, args.port), file=sys.stderr)
+        return 1
+    import gradio as gr
+    from gradio.utils import get_upload_folder
+    from starlette.middleware import Middleware
+
     from assistant.services import build_services
     from index.settings import Settings
+    from webapp.backend import AppBackend
+    from webapp.i18n import GRADIO_STRINGS
+    from webapp.web import HtmlPageMiddleware, browser_secret
 
     settings = Settings().with_store(args.store)
-    backend = AppBackend(settings, build_services(settings))
-    demo = build_ui(backend)
+    backend = AppBackend(settings, build_services(settings), upload_cache_dir=Path(get_upload_folder()))
+    backend.start_background()
+    demo = build_ui(backend, browser_secret(settings.store))
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         log.warning("app listens on %s without --auth: anyone on the network can use it", args.host)
-    demo.launch(
-        server_name=args.host,
-        server_port=args.port,
-        auth=auth,
-        auth_message="Đăng nhập để sử dụng trợ lý báo cáo." if auth else None,
-        max_file_size=f"{int(settings.max_file_mb * 1024)}kb",
-        allowed_paths=[str(p) for p in backend.served_dirs()],
-        blocked_paths=[str(backend.uploads_dir)],
-        share=False,
-        ssr_mode=False,
-        footer_links=[],
-        theme=gr.themes.Soft(font=FONT_STACK, font_mono=MONO_STACK),
-        css=CSS,
-        i18n=gr.I18n(en=UI_STRINGS, vi=UI_STRINGS),
-        head=HEAD_JS,
-        show_error=False,
-    )
+    login = None
+    if auth is not None:
+        throttle = LoginThrottle(*auth)
+
+        async def login(username: str, password: str) -> bool:  # an async function: gradio awaits it
+            return await throttle.check(username, password)
+
+    try:
+        demo.launch(
+            server_name=args.host, server_port=args.port, auth=login,
+            auth_message="Đăng nhập để sử dụng trợ lý báo cáo." if auth else None,
+            max_file_size=f"{int(settings.max_file_mb * 1024)}kb",
+            allowed_paths=[str(p) for p in backend.served_dirs()], blocked_paths=[str(backend.uploads_dir)],
+            share=False, ssr_mode=False, footer_links=[],
+            theme=gr.themes.Soft(font=FONT_STACK, font_mono=MONO_STACK),
+            css=(STATIC / "app.css").read_text(encoding="utf-8"),
+            i18n=gr.I18n(en=GRADIO_STRINGS, vi=GRADIO_STRINGS), show_error=False,
+            app_kwargs={"middleware": [Middleware(HtmlPageMiddleware, lang="vi", head=page_head(backend))]},
+        )
+    except OSError as exc:  # the port was taken between the check and the start
+        log.debug("launch failed", exc_info=True)
+        print(busy_port_message(args.host, args.port) if "port" in str(exc).lower() else
+              f"Không mở được ứng dụng: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -20,6 +20,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -76,6 +77,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-ingest", action="store_true", help="use --store as it is (no ingest)")
     p.add_argument("--write-results", action="store_true", help="also regenerate eval/RESULTS.md")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--progress-file", type=Path, default=None,
+                   help="write 'done total' (questions answered) to this file as the run goes (for the app)")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"),
                    help="list questions that got better/worse between two results.json")
     p.add_argument("--config", default=None, help="with --compare: configuration to compare (default: main)")
@@ -259,6 +262,8 @@ def _run_file(entry: SuiteEntry, questions: list[dict[str, Any]], corpus: Corpus
 
         def tick() -> None:
             progress.advance(task)
+            if args.progress_file is not None:
+                _write_progress(args.progress_file, int(progress.tasks[0].completed), n * len(wanted))
 
         main_mode: str | None = None
         for name in wanted:
@@ -281,6 +286,8 @@ def _run_file(entry: SuiteEntry, questions: list[dict[str, Any]], corpus: Corpus
                     main_mode = name
             runs.append(run)
             progress.update(task, completed=done_before + n)
+            if args.progress_file is not None:
+                _write_progress(args.progress_file, done_before + n, n * len(wanted))
 
     meta = {
         "run": {"started_at": started_at, "seconds": round(time.perf_counter() - started, 1),
@@ -332,6 +339,12 @@ def suite_overview(suite: Suite, all_results: Sequence[tuple[SuiteEntry, dict[st
                     "suite": _display_path(suite.source) if suite.source else None, "configs": list(configs),
                     "n_files": len(files), "n_questions": sum(f["n_questions"] for f in files)},
             "files": files, "by_role": by_role}
+
+
+def _write_progress(path: Path, done: int, total: int) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(f"{done} {total}", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _probe_main_mode(settings: Any, runs: Sequence[runner.ConfigRun]) -> str:
