@@ -34,6 +34,7 @@ from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_t
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import find_numbers, fold, format_number, measure_at
 from ingest.parser import period_bounds, period_overlaps
+from ingest.text import clause_span
 
 log = logging.getLogger(__name__)
 
@@ -455,7 +456,13 @@ class _Book:
         p = self._paragraphs.get(ind.paragraph_id) or _get_paragraph(self.store, ind.paragraph_id)
         if p is None:
             return self._add(report, ind.paragraph_id, (), ind.sentence)
-        return self._add(report, p.id, p.section_path, p.text)
+        # The clause that holds the figure, as offsets in the paragraph (for the app's highlight).
+        lo, hi = ind.start - p.start, ind.end - p.start
+        highlight = None
+        if 0 <= lo < hi <= len(p.text):
+            at = p.text.find(ind.label, lo, hi) if ind.label else -1
+            highlight = clause_span(p.text, lo, hi, at, at + len(ind.label)) if at >= 0 else (lo, hi)
+        return self._add(report, p.id, p.section_path, p.text, highlight)
 
     def used(self, text: str) -> list[Citation]:
         """Citations whose marker survived trimming."""
@@ -464,12 +471,14 @@ class _Book:
     def cite_paragraph(self, report: dict, p: Paragraph) -> str:
         return self._add(report, p.id, p.section_path, p.text)
 
-    def _add(self, report: dict, pid: str, section: Iterable[str], text: str) -> str:
+    def _add(self, report: dict, pid: str, section: Iterable[str], text: str,
+             highlight: tuple[int, int] | None = None) -> str:
         if pid not in self._by_pid:
             n = len(self.citations) + 1
             self._by_pid[pid] = n
             self.citations.append(Citation(n=n, doc_id=report["doc_id"], unit=report.get("unit") or "",
-                                           section=" > ".join(section), paragraph_ids=[pid], text=text))
+                                           section=" > ".join(section), paragraph_ids=[pid], text=text,
+                                           highlight=highlight))
         return f"[{self._by_pid[pid]}]"
 
 

@@ -99,6 +99,14 @@ class Answerer:
                              "total": (time.perf_counter() - t0) * 1000}
         return answer
 
+    def warm_up(self) -> None:
+        """Pay the first-use costs before the first question: the store snapshot (word weights,
+        accent statistics) and the part-of-speech tagger's import."""
+        from assistant.matching import pos_tags
+
+        self._refresh()
+        pos_tags("Phường Trí Quả tiếp nhận bao nhiêu hồ sơ?")
+
     # -- state ------------------------------------------------------------------------------------
     def _refresh(self) -> Context:
         gen = self.store.generation()

@@ -107,7 +107,7 @@ _ABBR_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(map(re.escape, _ABBR),
 
 def _norm_token(tok: str) -> str:
     tok = tok.strip(".,")
-    if re.fullmatch(r"\d+(?:[.,]\d+)+%?", tok):  # "2,955" == "2.955", "99,75%" == "99.75%"
+    if re.fullmatch(r"\d+(?:[.,]\d+)+", tok):  # "2,955" == "2.955", "99,75" == "99.75"
         return tok.replace(",", ".")
     if "/" in tok and tok.replace("/", "").isdigit():  # "01/7/2025" == "1/7/2025"
         return "/".join(part.lstrip("0") or "0" for part in tok.split("/"))
@@ -130,7 +130,7 @@ class FoldedText(str):
 @lru_cache(maxsize=100_000)
 def folded_text(text: str) -> FoldedText:
     """Folded, abbreviations expanded, punctuation as spaces, padded with one space each side."""
-    f = _ABBR_RE.sub(lambda m: f"{m.group(0)} {_ABBR[m.group(0)]}", fold(text).replace("&", ""))
+    f = _ABBR_RE.sub(lambda m: f"{m.group(0)} {_ABBR[m.group(0)]}", fold(text).replace("&", "").replace("%", " % "))
     toks = [_norm_token(t) for t in _PUNCT_RE.split(f) if t]
     out = FoldedText(" " + " ".join(toks) + " ")
     out.source = text
@@ -140,7 +140,7 @@ def folded_text(text: str) -> FoldedText:
 @lru_cache(maxsize=50_000)
 def accented_text(text: str) -> str:
     """Lower case with canonical tone placement and accents kept, tokens as in `folded_text`."""
-    low = _ABBR_ACCENTED_RE.sub(lambda m: f"{m.group(0)} {ABBREVIATIONS[m.group(0)][0]}", text.lower())
+    low = _ABBR_ACCENTED_RE.sub(lambda m: f"{m.group(0)} {ABBREVIATIONS[m.group(0)][0]}", text.lower().replace("%", " % "))
     toks = [canonical_syllable(_norm_token(t)) for t in _PUNCT_RE.split(low) if t]
     return " " + " ".join(toks) + " "
 

@@ -176,7 +176,9 @@ class QuestionUnderstander:
             rest = self._without_units(fragment)
             return (self._replace_slot(swapped, rest) if self._has_content(rest) else swapped), prev_eff
         if own_units:
-            return f"{prev_eff.rstrip(' ?.')} của {own_units[0]}?", prev_eff
+            # After "Những phường nào đạt 100% số hóa hồ sơ?", "Còn phường X thì sao?" asks X's figure.
+            core = _WHICH_FRAME_RE.sub("", prev_eff.rstrip(" ?.")).strip(" ,")
+            return f"{core} của {own_units[0]}?", prev_eff
         return self._replace_slot(prev_eff, fragment), prev_eff
 
     def _replace_slot(self, previous: str, fragment: str) -> str:
@@ -403,6 +405,9 @@ class QuestionUnderstander:
         return out
 
 
+_WHICH_FRAME_RE = re.compile(
+    r"(?i)^\s*(?:trong\s+(?:các|những)\s+báo cáo,?\s*)?(?:những|các)?\s*(?:phường|xã|đơn vị|địa phương|báo cáo|thị trấn)"
+    r"(?:\s*,\s*(?:phường|xã))?\s+nào\s+(?:(?:có|đã|được|báo cáo|nêu|đạt)\s+)?")
 _LIST_WORD_BEFORE_CUE = frozenset({"nhung", "cac", "la", "gom", "co", "nhu", "duoc", "ra", "neu", "viec", "noi", "dung"})
 _SAME_PERIOD_SUB_RE = re.compile(r"(?i)(?:trong\s+)?(?:cùng\s+)?(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)\s+(?:đó|này|ấy)|"
                                  r"(?:trong\s+)?cùng\s+(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)")

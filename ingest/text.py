@@ -43,3 +43,15 @@ def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
         end -= 1
     if end > start:
         spans.append(Span(text[start:end], start, end))
+
+
+def clause_span(text: str, start: int, end: int, focus_start: int, focus_end: int) -> tuple[int, int]:
+    """The part of the sentence `text[start:end]` between the ";" around `focus` (the value): the
+    clause that holds it ("…; số hóa hồ sơ đạt 100%."), for a highlight that shows the value."""
+    lo = text.rfind(";", start, focus_start)
+    lo = start if lo < 0 else lo + 1
+    hi = text.find(";", focus_end, end)
+    hi = end if hi < 0 else hi + 1
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    return lo, hi

@@ -44,7 +44,6 @@ EXPORTS_DIRNAME = "exports"
 NO_MATCH_REPLY = "Không có báo cáo nào khớp bộ lọc đã chọn (tỉnh, đơn vị, kỳ báo cáo)."
 # The answerer's note about lexical-only retrieval: the app shows the mode in its status badge.
 RETRIEVAL_NOTE_PREFIX = "Tìm kiếm chỉ dùng chỉ mục từ vựng"
-WARM_UP_QUESTION = "Những phường, xã nào báo cáo tỷ lệ số hóa hồ sơ đạt 100%?"
 REPORT_COLUMNS: tuple[str, ...] = ("Đơn vị", "Tỉnh", "Kỳ báo cáo", "Số hiệu", "Ngày báo cáo", "Tệp gốc",
                                    "Nạp lúc", "Số đoạn", "Số chỉ tiêu", "Cảnh báo")
 
@@ -280,19 +279,13 @@ class AppBackend(UploadFlow):
         return f"Đã xóa báo cáo {label}."
 
     def start_background(self) -> threading.Thread:
-        """At app start: ingest leftover uploads, then answer one question nobody sees, so the
-        answerer's first-use set-up (seconds on a large store) is not paid by the first official."""
+        """At app start: ingest leftover uploads, then warm the answerer up, so its first-use
+        set-up (seconds on a large store) is not paid by the first official."""
         def run() -> None:
             self.resume_leftovers()
             t0 = time.perf_counter()
-            stopped = threading.Event()
-            stopped.set()  # an LLM is not asked: its stream stops before it starts
             try:
-                if self.streamer is not None:
-                    with self.streamer.routed(lambda _piece: None, stopped):
-                        self.ask(WARM_UP_QUESTION)
-                else:
-                    self.ask(WARM_UP_QUESTION)
+                self.services.answerer.warm_up()
             except Exception:  # only a warm-up: the first real question will show any error
                 log.warning("answerer warm-up failed", exc_info=True)
             log.info("answerer ready in %.1f s", time.perf_counter() - t0)

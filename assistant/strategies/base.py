@@ -297,8 +297,13 @@ def answered(u: Understanding, text: str, book: CitationBook, intent: str | None
                   intent=intent or u.intent)
 
 
-def cite_sentence(book: CitationBook, p: Paragraph, start: int, end: int) -> int:
-    return book.cite(p, highlight=(start, end))
+def cite_sentence(book: CitationBook, p: Paragraph, start: int, end: int,
+                  focus: tuple[int, int] | None = None) -> int:
+    """Cite a paragraph, highlighting the sentence (or, with `focus`, the clause of the value)."""
+    from ingest.text import clause_span
+
+    span = clause_span(p.text, start, end, *focus) if focus is not None else (start, end)
+    return book.cite(p, highlight=span)
 
 
 def quoted_sentence(p: Paragraph, start: int, end: int, focus: tuple[int, int] | None = None) -> str:

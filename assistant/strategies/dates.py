@@ -92,7 +92,7 @@ class DateStrategy:
             return missing_sentence(ctx, u, docs, asked_phrase(u, "ngày tháng được hỏi"), attr)
         v = best[1]
         book = ctx.book()
-        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
         q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
         shown = _show(v.fact.text)
         what = f"{v.fact.ref}: " if v.fact.ref else ""

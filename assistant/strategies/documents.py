@@ -75,7 +75,7 @@ class DocumentStrategy:
             if lines and (not plural or score < good[0][0] - 0.2):
                 break
             seen.add(ident)
-            n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+            n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
             date = f" ngày {_dmy(v.fact.iso)}" if v.fact.iso and len(v.fact.iso) == 10 else ""
             q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
             lines.append(f"{v.fact.text}{date} — {q} [{n}]")

@@ -113,7 +113,7 @@ class FigureStrategy:
             return missing_sentence(ctx, u, scoped, asked_phrase(u, _fallback(u)), attr)
         v = best.view
         book = ctx.book()
-        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
         q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
         note = " (số liệu kế hoạch, mục tiêu)" if v.fact.target else ""
         text = f"{display_value(v)}{note} — theo {ctx.report_phrase(v.fact.doc_id)}: {q} [{n}]"
@@ -129,7 +129,7 @@ class FigureStrategy:
 def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[ScoredFigure]:
     fq = folded_text(u.effective)
     wants_target = bool(_TARGET_WORDS.search(fq)) or _asks_future(u, ctx, docs)
-    asked_numbers = set(re.findall(r"\d+(?:[.,/]\d+)*", fq))
+    asked_numbers = _named_numbers(u.effective)
     negated_q = bool(_NEGATION_RE.search(fq))
     wanted, filed = _indicator_keys(u, ctx, docs)
     asks_total = bool(_TOTAL_RE.search(fq))
@@ -174,6 +174,18 @@ def _extreme(ranked: list[ScoredFigure], attr, ctx: Context, low: bool) -> Score
     if len(pool) < 2:
         return None
     return (min if low else max)(pool, key=lambda s: s.view.fact.value or 0.0)
+
+
+_NAME_BEFORE_NUMBER_RE = re.compile(
+    r"(?i)(?:chiến dịch|chien dich|đề án|de an|nghị quyết|nghi quyet|kế hoạch|ke hoach|chương trình|chuong trinh|"
+    r"phong trào|phong trao|quyết định|quyet dinh|công văn|cong van|thông báo|thong bao|chỉ thị|chi thi|"
+    r"văn bản|van ban|số hiệu|so hieu|nq|qđ|kh)\s*(?:số\s*)?(\d+(?:[.,/]\d+)*)")
+
+
+def _named_numbers(question: str) -> set[str]:
+    """Numbers that are part of a name in the question ("Chiến dịch 100 ngày", "Đề án 06"): never
+    the answer. A number in a condition ("đạt 100%") is not one of them."""
+    return {folded_text(m.group(1)).strip() for m in _NAME_BEFORE_NUMBER_RE.finditer(question)}
 
 
 def _raw_number(v: FactView) -> str:

@@ -94,7 +94,7 @@ class PersonStrategy:
             return missing_sentence(ctx, u, docs, what, attr)
         v = best[1]
         book = ctx.book()
-        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
         # "Những ai ...?": everyone the same sentence names.
         same = [w for w in people if w.fact.paragraph_id == v.fact.paragraph_id
                 and w.fact.sentence_start == v.fact.sentence_start] if _PLURAL_WHO_RE.search(fq) else [v]
@@ -115,7 +115,7 @@ class PersonStrategy:
             name = folded_text(v.fact.text).strip()
             if name and contains_word(fq, name) and v.fact.role:
                 book = ctx.book()
-                n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end)
+                n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
                 behalf = f", ký thay {v.fact.qualifier.removeprefix('KT.').strip().lower()}" \
                     if (v.fact.qualifier or "").startswith("KT.") else ""
                 text = (f"{v.fact.text} — {v.fact.role}{behalf}, theo {ctx.report_phrase(v.fact.doc_id)} [{n}].")
