@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from assistant.understand import Understanding
     from ingest.models import Paragraph
 
-KEY_FIGURES = 12
+KEY_FIGURES = 15
 INDICATOR_SALIENCE = 3.0
 ITEMS_PER_PART = 4
 _PARTS = (("ket_qua", "Kết quả nổi bật"), ("han_che", "Khó khăn, hạn chế"), ("de_xuat", "Đề xuất, kiến nghị"), ("nhiem_vu", "Nhiệm vụ thời gian tới"))
