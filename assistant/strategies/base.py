@@ -165,13 +165,15 @@ class Context:
             header = " ".join(p.header or ()) if p.kind == "table_row" else ""
             # The document's title frames every paragraph of a one-topic news item.
             data.contexts[p.id] = folded_text(" ".join([p.text, prev, " ".join(p.section_path), header, title]))
+        leads = _lead_ins(paragraphs)
         for f in self.store.get_facts(doc_id):
             p = by_id.get(f.paragraph_id)
             if p is None:
                 continue
             measure_words = p.text[f.start:f.end] if f.kind == "figure" else ""
             data.facts.append(FactView(f, p, folded_text(f"{f.label} {measure_words}"),
-                                       folded_text(f"{p.text[f.sentence_start:f.sentence_end]} {_subject_of(p)}"),
+                                       folded_text(f"{p.text[f.sentence_start:f.sentence_end]} {_subject_of(p)} "
+                                                   f"{leads.get(p.id, '')}"),
                                        data.contexts[p.id]))
         with self._lock:
             self._docs[doc_id] = data
@@ -398,7 +400,9 @@ _VERBISH = frozenset({"lắp", "lắp đặt", "triển khai", "tiếp nhận", 
 _PERIOD_PREFIX_RE = re.compile(r"(?i)^(?:trong|vào|vao)\s+")
 _PERIOD_WORD_RE = re.compile(r"(?i)\b(?:tháng|thang|quý|quy|năm|nam)\b")
 _ANY_PERIOD_RE = re.compile(
-    r"(?i)(?<!\w)(?:(?:kỳ|ky)\s+)?(?:(?:tháng|thang)\s+(?P<m>\d{1,2})|(?:quý|quy)\s+(?P<q>[IVX]{1,3}|[1-4]))"
+    r"(?i)(?<!\w)(?:(?:kỳ|ky)\s+)?(?P<h>(?:6|sáu|sau)\s+(?:tháng|thang)(?:\s+(?:đầu|dau))?|(?:nửa|nua)\s+(?:đầu|dau))"
+    r"\s+(?:năm|nam)\s+(?P<hy>\d{4})(?!\w)|"
+    r"(?<!\w)(?:(?:kỳ|ky)\s+)?(?:(?:tháng|thang)\s+(?P<m>\d{1,2})|(?:quý|quy)\s+(?P<q>[IVX]{1,3}|[1-4]))"
     r"(?:\s*/\s*|\s+(?:năm|nam)\s+)?(?P<y>\d{4})?(?!\w)|(?<!\w)(?:năm|nam)\s+(?P<y2>\d{4})(?!\w)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -406,6 +410,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 def _period_code(m: re.Match[str], periods: Sequence[str | None]) -> str | None:
     """The period code of a mention, the year taken from the reports when the mention has none."""
     years = {p[:4] for p in periods if p}
+    if m.group("h"):
+        return f"{m.group('hy')}-H1"
     year = m.group("y") or m.group("y2") or (next(iter(years)) if len(years) == 1 else None)
     if year is None:
         return None
@@ -423,6 +429,39 @@ _LOCATOR_RE = re.compile(r"(?i)(?:(?:theo|tại|trong|ở|ghi trong)\s+)?(?P<wha
 _ANAPHORIC_RE = re.compile(r"(?i)^\W*(?:việc (?:triển khai|này|lắp đặt|thực hiện|ứng dụng)|điều này|qua đó|nhờ đó|từ đó|"
                            r"theo đó|mô hình (?:này|giúp|góp phần|tạo)|hoạt động này|kết quả (?:này|là)|các mô hình này)\b")
 _KEY_VALUE_RE = re.compile(r"^\W*[^:.;]{2,40}:\s*\S")
+
+
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}[.)])\s*")
+LEAD_IN_ITEMS = 12  # a lead-in frames at most this many items after it
+
+
+def _lead_ins(paragraphs: Sequence[Paragraph]) -> dict[str, str]:
+    """List items and the sentence that introduces them ("... tổng số: 322 hồ sơ, trong đó:" then
+    "+ Số hồ sơ trực tuyến: 240 hồ sơ; tỷ lệ đạt: 74.53%"): the item continues the lead-in's
+    sentence, so the lead-in's words belong to the item's sentence."""
+    out: dict[str, str] = {}
+    lead, lead_marker, lead_section, items = "", "", None, 0
+    for p in paragraphs:
+        text = p.text.strip()
+        m = _LIST_ITEM_RE.match(text)
+        marker = text[:1] if m else ""
+        if (lead and m and p.section_path == lead_section and items < LEAD_IN_ITEMS
+                and marker != lead_marker):  # "- lead:" then "+ item"; the next "- " is the lead's sibling
+            out[p.id] = lead
+            items += 1
+            continue
+        lead, items = "", 0
+        if text.endswith(":") and p.kind != "table_row":
+            lead, lead_marker, lead_section = sentence_spans_last(text), marker, p.section_path
+    return out
+
+
+def sentence_spans_last(text: str) -> str:
+    """The last sentence of a paragraph (the one that ends with the colon)."""
+    from ingest.text import sentence_spans
+
+    spans = sentence_spans(text)
+    return text[spans[-1].start:spans[-1].end] if spans else text
 
 
 def _subject_of(p: Paragraph) -> str:
