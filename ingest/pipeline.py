@@ -49,6 +49,30 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
 
 
+EMBED_MODEL_META = "embed_model"  # store meta: identity of the model the last ingest embedded with
+
+
+@dataclass
+class EmbedStats:
+    """Embedding work of one `ingest_paths` call (for the CLI and the logs)."""
+
+    model: str | None = None  # label of the embedding model, None when dense is off
+    chunks: int = 0  # chunks embedded (new or changed files, and vectors missing for the model)
+    seconds: float = 0.0
+    switched_from: str | None = None  # identity of the previous model when it changed
+
+    def message(self) -> str | None:
+        """One Vietnamese line for the ingest output."""
+        if self.model is None:
+            return None
+        rate = f", {self.chunks / self.seconds:.1f} khối/giây" if self.chunks and self.seconds else ""
+        line = f"Mô hình nhúng: {self.model}; đã nhúng {self.chunks} khối ({self.seconds:.1f} giây{rate})."
+        if self.switched_from:
+            line += (f" Mô hình đã đổi (trước: {self.switched_from}): các khối được nhúng lại vào bộ sưu tập "
+                     "riêng của mô hình mới.")
+        return line
+
+
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult]]:
     """Files to ingest (folders expanded recursively, supported suffixes only) and missing paths."""
     files: list[Path] = []
@@ -95,6 +119,7 @@ class Ingestor:
         self.extractor = extractor
         self.analyzer = analyzer or lexical.analyzer
         self._known_vectors: set[str] | None = None  # vector ids listed at the start of a batch
+        self.embed_stats = EmbedStats()  # what the last ingest_paths call embedded
 
     # -- lazily built ingest components -----------------------------------------------------------
     @property
@@ -122,6 +147,7 @@ class Ingestor:
                 on_result(r)
         gen_before = self.store.generation()
         self._known_vectors = None
+        self._start_embed_stats()
         if self.vector is not None and files:
             try:  # one listing instead of one Chroma round trip per unchanged file
                 self._known_vectors = self.vector.all_ids()
@@ -153,7 +179,30 @@ class Ingestor:
                 bar.stop()
         if self.store.generation() != gen_before or self.lexical.generation != self.store.generation():
             self.lexical.rebuild(self.store)
+        self._finish_embed_stats()
         return results
+
+    def _start_embed_stats(self) -> None:
+        self.embed_stats = EmbedStats()
+        if self.embedder is None:
+            return
+        self.embed_stats.model = self.embedder.label
+        previous = self.store.get_meta(EMBED_MODEL_META)
+        if previous and previous != self.embedder.identity and self.store.count_chunks():
+            self.embed_stats.switched_from = previous
+            log.warning("Mô hình nhúng đã đổi từ %s sang %s: các khối chưa có vector của mô hình mới sẽ "
+                        "được nhúng lại (vector của hai mô hình nằm ở hai bộ sưu tập riêng, không trộn lẫn)",
+                        previous, self.embedder.identity)
+
+    def _finish_embed_stats(self) -> None:
+        if self.embedder is None:
+            return
+        st = self.embed_stats
+        if st.chunks:
+            log.info("embedded %d chunks with %s in %.1f s (%.1f chunks/s)", st.chunks, st.model, st.seconds,
+                     st.chunks / st.seconds if st.seconds else 0.0)
+        if self.store.get_meta(EMBED_MODEL_META) != self.embedder.identity:
+            self.store.set_meta(EMBED_MODEL_META, self.embedder.identity)
 
     def ingest_file(self, path: Path) -> IngestResult:
         t0 = time.perf_counter()
@@ -227,7 +276,10 @@ class Ingestor:
         todo = [(c, v) for c, v in zip(chunks, vids, strict=True) if v not in existing]
         if not todo:
             return
+        t0 = time.perf_counter()
         embs = self.embedder.embed_passages([c.text for c, _ in todo])
+        self.embed_stats.chunks += len(todo)
+        self.embed_stats.seconds += time.perf_counter() - t0
         metas = [{"doc_id": report.doc_id, "chunk_id": c.id, "unit": report.unit,
                   "unit_type": report.unit_type, "province": report.province, "period": report.period,
                   "section": " > ".join(c.section_path)} for c, _ in todo]

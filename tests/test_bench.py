@@ -117,7 +117,7 @@ class TestChromaServer:
             settings = ChromaClientSettings(anonymized_telemetry=False)
             local = chromadb.PersistentClient(path=str(tmp_path / "embedded" / "store" / "chroma"), settings=settings)
             http = chromadb.HttpClient(host=server.host, port=server.port, settings=settings)
-            name = collection_name("report_chunks", str(model))
+            name = collection_name("report_chunks", f"sentence-transformers:{model}", 16)
             assert local.get_collection(name).count() == http.get_collection(name).count() == embedded["chunks"]
             questions = [json.loads(line)["question"]
                          for line in (tmp_path / "embedded" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
