@@ -8,8 +8,9 @@ Per file:
 4. ONE SQLite transaction replaces the report, paragraphs, chunks, indicators and manifest row.
 5. delete the file's stale vectors (old ids). Readers map vector hits through SQLite, so a crash
    between steps leaves either the old or the new state visible, never a mix.
-The BM25 index is rebuilt from cached terms once per batch (and by readers whenever the store
-generation moved), then swapped in atomically.
+The BM25 index is updated from cached terms once per batch (and by readers whenever the store
+generation moved): changed reports go to a small delta segment, which is merged into the base when it
+grows large; every version is swapped in atomically.
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ class Ingestor:
             if bar:
                 bar.stop()
         if self.store.generation() != gen_before or self.lexical.generation != self.store.generation():
-            self.lexical.rebuild(self.store)
+            self.lexical.update(self.store)  # O(changed reports): a delta segment, merged when large
         self._finish_embed_stats()
         return results
 
@@ -232,7 +233,7 @@ class Ingestor:
             except Exception as exc:
                 log.warning("could not delete vectors of %s: %s", doc_id, exc)
         if existed or self.lexical.generation != self.store.generation():
-            self.lexical.rebuild(self.store)
+            self.lexical.update(self.store)  # a tombstone, no rebuild
         return existed
 
     # -- internals --------------------------------------------------------------------------------
