@@ -109,8 +109,10 @@ class Segment:
     # query-time state, refreshed when the set of live documents changes
     chunk_dead: np.ndarray | None = None
     line_dead: np.ndarray | None = None
-    chunk_norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
-    line_norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # per posting tf / (tf + k1 * (1 - b + b * len / avgdl)): recomputed when avgdl moves (every
+    # update; O(postings) of vectorised numpy), so a query only gathers and adds, like bm25s
+    chunk_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    line_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def __post_init__(self) -> None:
         n = len(self.chunk_ids)
@@ -184,11 +186,21 @@ class Segment:
                    Postings(a["l_indptr"], a["l_docs"], a["l_tf"], a["l_len"]), a["l_owner"])
 
 
+def tf_weights(p: Postings, k1: float, b: float, avgdl: float) -> np.ndarray:
+    """Per posting: tf / (tf + k1 * (1 - b + b * len / avgdl)) (Lucene BM25 without the idf)."""
+    norm = (k1 * ((1 - b) + b * p.lengths / max(avgdl, 1e-9))).astype(np.float32)
+    tf = p.tf.astype(np.float32)
+    out = norm[p.docs]
+    out += tf
+    np.divide(tf, out, out=out)
+    return out
+
+
 def _level_scores(levels: Sequence[tuple[Postings, np.ndarray | None, np.ndarray]],
                   term_ids: Sequence[Sequence[int | None]]) -> list[np.ndarray]:
     """BM25 scores of one level across segments, statistics over the live documents only.
 
-    `levels[s]` = (postings, dead mask or None, per-document norm k1 * (1 - b + b * len / avgdl));
+    `levels[s]` = (postings, dead mask or None, per-posting `tf_weights` at the live average length);
     `term_ids[q][s]` = id of the q-th query term in segment s's vocabulary (None: absent)."""
     n_live = sum(p.n_docs - (int(dead.sum()) if dead is not None else 0) for p, dead, _ in levels)
     scores = [np.zeros(p.n_docs, dtype=np.float32) for p, _, _ in levels]
@@ -208,12 +220,10 @@ def _level_scores(levels: Sequence[tuple[Postings, np.ndarray | None, np.ndarray
         if df == 0:
             continue
         idf = np.float32(math.log(1.0 + (n_live - df + 0.5) / (df + 0.5)))
-        for (p, _, norm), sl, out in zip(levels, slices, scores, strict=True):
+        for (p, _, weights), sl, out in zip(levels, slices, scores, strict=True):
             if sl is None or sl[0] == sl[1]:
                 continue
-            docs = p.docs[sl[0] : sl[1]]
-            tf = p.tf[sl[0] : sl[1]].astype(np.float32)
-            out[docs] += idf * tf / (norm[docs] + tf)  # docs are unique within a term's postings
+            out[p.docs[sl[0] : sl[1]]] += idf * weights[sl[0] : sl[1]]  # docs are unique within a term
     return scores
 
 
@@ -346,12 +356,11 @@ class LexicalIndex:
                 total += int(live.sum(dtype=np.int64))
             avg = total / n if n else 1.0
             for s in segs:
-                p = getattr(s, level)
-                norm = (self.k1 * ((1 - self.b) + self.b * p.lengths / max(avg, 1e-9))).astype(np.float32)
+                weights = tf_weights(getattr(s, level), self.k1, self.b, avg)
                 if level == "chunks":
-                    s.chunk_norm = norm
+                    s.chunk_weights = weights
                 else:
-                    s.line_norm = norm
+                    s.line_weights = weights
 
     def _segments(self) -> list[Segment]:
         return [s for s in (self.base, self.delta) if s is not None]
@@ -450,11 +459,11 @@ class LexicalIndex:
             ids = [per for per in ids if any(i is not None for i in per)]
             if not ids:
                 return []
-            chunk_parts = _level_scores([(s.chunks, s.chunk_dead, s.chunk_norm) for s in segs], ids)
+            chunk_parts = _level_scores([(s.chunks, s.chunk_dead, s.chunk_weights) for s in segs], ids)
             scores = np.concatenate(chunk_parts).astype(np.float64)
             if self.line_weight > 0:
                 # Chunk score blended with its best line's score (rewards query terms close together).
-                line_parts = _level_scores([(s.lines, s.line_dead, s.line_norm) for s in segs], ids)
+                line_parts = _level_scores([(s.lines, s.line_dead, s.line_weights) for s in segs], ids)
                 bests = []
                 for s, ls in zip(segs, line_parts, strict=True):
                     if s.line_starts is not None and len(ls):

@@ -175,7 +175,7 @@ def test_postings_score_like_bm25s(monkeypatch: pytest.MonkeyPatch, batch: int) 
     seg = lexical.Segment.build((f"c{i}", "d", d) for i, d in enumerate(docs))
     index._set(seg, None, set(), {}, 0)
     for q in (["1", "2", "3"], ["7"], ["39", "0", "0"]):
-        mine = lexical._level_scores([(seg.chunks, None, seg.chunk_norm)], [[seg.vocab.get(t)] for t in q])[0]
+        mine = lexical._level_scores([(seg.chunks, None, seg.chunk_weights)], [[seg.vocab.get(t)] for t in q])[0]
         assert np.allclose(ref.get_scores(q), mine, atol=1e-5)
 
 
