@@ -50,6 +50,7 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
 
 
+LIST_VECTORS_MIN_FILES = 20
 EMBED_MODEL_META = "embed_model"  # store meta: identity of the model the last ingest embedded with
 
 
@@ -149,8 +150,10 @@ class Ingestor:
         gen_before = self.store.generation()
         self._known_vectors = None
         self._start_embed_stats()
-        if self.vector is not None and files:
-            try:  # one listing instead of one Chroma round trip per unchanged file
+        # One listing instead of one Chroma round trip per unchanged file; a few files (adding one report
+        # to a large store) are cheaper checked one by one than listing every vector id of the store.
+        if self.vector is not None and len(files) >= LIST_VECTORS_MIN_FILES:
+            try:
                 self._known_vectors = self.vector.all_ids()
             except Exception as exc:
                 log.warning("could not list Chroma vectors: %s", exc)
