@@ -66,6 +66,9 @@ def test_add_change_remove_match_full_rebuild(tmp_path: Path, svc) -> None:
     assert _results(lex, [DOCS[1]]) == _results(full, [DOCS[1]])
     assert all(not cid.startswith(DOCS[0]) for hits in _results(lex) for cid in hits)
     assert any("12 camera" in c.text for c in svc.store.get_chunks(list(_results(lex)[2])[:3]))
+    lex.line_weight = full.line_weight = 0.2  # the line level too (off by default)
+    assert _results(lex) == _results(full) and _results(lex) != _results(_full(svc, tmp_path, "full3"))
+    lex.line_weight = full.line_weight = 0.0
 
     # a fresh reader (another process) loads base + delta + tombstones from disk
     reader = LexicalIndex(tmp_path / "store" / "lexical", svc.analyzer)
