@@ -158,7 +158,10 @@ class OpenAIEmbedder(Embedder):
     def __init__(self, base_url: str, model: str, api_key: str = "not-needed", timeout_s: float = 60.0,
                  input_type: bool = True, batch_size: int = 32) -> None:
         self.base_url = base_url.rstrip("/")
-        self.url = self.base_url + ("/embeddings" if self.base_url.endswith("/v1") else "/v1/embeddings")
+        if self.base_url.endswith("/embeddings"):
+            self.url = self.base_url
+        else:
+            self.url = self.base_url + ("/embeddings" if self.base_url.endswith("/v1") else "/v1/embeddings")
         self.requested_model = model
         self.api_key = api_key
         self.timeout_s = timeout_s

@@ -277,6 +277,12 @@ class TestOpenAIBackend:
         emb, reason = load_embedder(EmbedSettings(EMBED_BACKEND="openai"))
         assert emb is None and "EMBED_BASE_URL" in reason
 
+    def test_endpoint_url_forms(self) -> None:
+        from index.embeddings import OpenAIEmbedder
+
+        for base in ("http://h:1", "http://h:1/", "http://h:1/v1", "http://h:1/v1/", "http://h:1/v1/embeddings"):
+            assert OpenAIEmbedder(base, "m").url == "http://h:1/v1/embeddings"
+
     def test_a_server_that_never_answers_times_out(self) -> None:
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
