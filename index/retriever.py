@@ -175,6 +175,8 @@ class HybridRetriever:
         keep = [i for i, v in enumerate(vids) if v in got]
         mat = np.stack([got[vids[i]] for i in keep]) if keep else np.zeros((0, 1), dtype=np.float32)
         entry = (content_hash, mat, [list(chunks[i].paragraph_ids) for i in keep])
+        if len(keep) < len(chunks):  # vectors still missing (not embedded yet): do not cache the gap
+            return entry
         with self._cache_lock:
             self._doc_vecs[doc_id] = entry
             while len(self._doc_vecs) > DOC_VECTOR_CACHE_SIZE:
