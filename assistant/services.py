@@ -66,7 +66,23 @@ def _load_extractor() -> Any:
         return None
 
 
-def build_services(settings: Settings | None = None, *, load_dense: bool = True) -> Services:
+def _log_dense(store: ReportStore, embedder: Embedder, vector: VectorIndex, ingesting: bool) -> None:
+    """Say which model runs, and when its collection lacks vectors for stored chunks (a model switch
+    before `python -m ingest` re-embedded them)."""
+    log.info("Truy hồi ngữ nghĩa: mô hình %s, bộ sưu tập Chroma %s", embedder.label, vector.name)
+    try:
+        have, chunks = vector.count(), store.count_chunks()
+    except Exception as exc:  # a count failure is not worth failing the start
+        log.debug("vector count unavailable: %s", exc)
+        return
+    if have < chunks and not ingesting:  # an ingest run says itself what it (re-)embeds
+        log.warning("Bộ sưu tập %s của mô hình %s mới có %d/%d vector khối; chạy `python -m ingest` để "
+                    "nhúng phần còn lại (truy hồi ngữ nghĩa chỉ thấy các khối đã nhúng)",
+                    vector.name, embedder.label, have, chunks)
+
+
+def build_services(settings: Settings | None = None, *, load_dense: bool = True,
+                   ingesting: bool = False) -> Services:
     settings = settings or Settings()
     settings.store.mkdir(parents=True, exist_ok=True)
     store = ReportStore(settings.store)
@@ -84,12 +100,14 @@ def build_services(settings: Settings | None = None, *, load_dense: bool = True)
         embedder, reason = load_embedder(settings.embed)
         if embedder is not None:
             try:
-                vector = VectorIndex(settings, embedder.name)
+                vector = VectorIndex(settings, embedder.identity, embedder.dim)
             except Exception as exc:
                 where = (f"{settings.chroma.host}:{settings.chroma.port}" if settings.chroma.host
                          else str(settings.store / "chroma"))
                 reason = f"không kết nối được Chroma ({where}): {type(exc).__name__}: {exc}"
                 embedder = None
+            else:
+                _log_dense(store, embedder, vector, ingesting)
         if embedder is None and settings.embed.model.lower() != "none":
             log.warning("Truy hồi ngữ nghĩa tắt, chỉ dùng truy hồi từ khoá (lexical): %s", reason)
     query_analyzer = QueryAnalyzer(store)
@@ -106,4 +124,4 @@ def build_services(settings: Settings | None = None, *, load_dense: bool = True)
 
 def build_ingest_services(settings: Settings | None = None) -> Services:
     """Services for `python -m ingest` (same wiring: vectors are written when the model loads)."""
-    return build_services(settings)
+    return build_services(settings, ingesting=True)

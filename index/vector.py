@@ -1,7 +1,10 @@
 """Chroma vector store for chunk vectors, through LlamaIndex's ChromaVectorStore.
 
 Embedded `PersistentClient(<store>/chroma)` with telemetry off by default; `HttpClient` when
-`CHROMA_HOST` is set. One collection per embedding model (vectors of different models never mix).
+`CHROMA_HOST` is set. One collection per embedding model and dimension (vectors of different models
+never mix): the name carries a slug of the model, a hash of its full identity (backend, model, prefixes)
+and the dimension, e.g. `report_chunks--multilingual-e5-small-q4-1a2b3c4d-384d`; the collection metadata
+records the identity and dimension too, and a collection whose metadata disagrees is refused.
 Vector ids are `vector_id(chunk_id, content_hash)`: a new version of a file writes new ids first,
 SQLite then switches to them in one transaction, and the stale ids are deleted afterwards. Readers
 map hits back through SQLite, so a vector without a current chunk row is ignored.
@@ -9,6 +12,7 @@ map hits back through SQLite, so a vector without a current chunk row is ignored
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -22,10 +26,17 @@ from index.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def collection_name(base: str, model_name: str) -> str:
-    slug = re.sub(r"[^a-zA-Z0-9]+", "-", Path(model_name).name if Path(model_name).is_dir() else model_name)
-    name = f"{base}--{slug}".strip("-")[:60].rstrip("-")
-    return name if len(name) >= 3 else f"{name}-col"
+def collection_name(base: str, identity: str, dim: int) -> str:
+    """Chroma collection of one embedding model: `<base>--<model slug>-<hash of identity>-<dim>d`."""
+    model = identity.split("|", 1)[0].split(":", 1)[-1]
+    tail = Path(model).name if Path(model).is_absolute() else model.rsplit("/", 1)[-1]
+    slug = re.sub(r"[^a-zA-Z0-9]+", "-", tail).strip("-")[:40].rstrip("-") or "model"
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8]
+    return f"{re.sub(r'[^a-zA-Z0-9_-]+', '-', base).strip('-_') or 'chunks'}--{slug}-{digest}-{int(dim)}d"
+
+
+class CollectionMismatch(RuntimeError):
+    """The collection exists with vectors of another model or dimension."""
 
 
 def make_client(settings: Settings) -> Any:
@@ -44,13 +55,19 @@ def make_client(settings: Settings) -> Any:
 class VectorIndex:
     """Chunk vectors in Chroma (LlamaIndex ChromaVectorStore wrapper)."""
 
-    def __init__(self, settings: Settings, model_name: str, client: Any | None = None) -> None:
+    def __init__(self, settings: Settings, identity: str, dim: int, client: Any | None = None) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.client = client if client is not None else make_client(settings)
-        self.name = collection_name(settings.chroma.collection, model_name)
+        self.identity, self.dim = identity, int(dim)
+        self.name = collection_name(settings.chroma.collection, identity, dim)
         self.collection = self.client.get_or_create_collection(
-            self.name, metadata={"hnsw:space": "cosine", "embed_model": model_name})
+            self.name, metadata={"hnsw:space": "cosine", "embed_model": identity, "embed_dim": self.dim})
+        meta = self.collection.metadata or {}
+        if meta.get("embed_model", identity) != identity or int(meta.get("embed_dim", dim)) != self.dim:
+            raise CollectionMismatch(f"bộ sưu tập Chroma {self.name} chứa vector của mô hình "
+                                     f"{meta.get('embed_model')} ({meta.get('embed_dim')} chiều), không phải "
+                                     f"{identity} ({dim} chiều)")
         self.store = ChromaVectorStore(chroma_collection=self.collection)
 
     def add(self, vector_ids: Sequence[str], texts: Sequence[str], embeddings: np.ndarray,
@@ -96,6 +113,19 @@ class VectorIndex:
     def stale_ids(self, doc_id: str, keep: set[str]) -> list[str]:
         got = self.collection.get(where={"document_id": doc_id}, include=[])["ids"]
         return [i for i in got if i not in keep]
+
+    def get_vectors(self, vector_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by id (ids not in the collection are left out); no re-embedding."""
+        ids = list(dict.fromkeys(vector_ids))
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ids), 1000):
+            got = self.collection.get(ids=ids[i : i + 1000], include=["embeddings"])
+            embs = got.get("embeddings")
+            if embs is None:
+                continue
+            for vid, emb in zip(got["ids"], embs, strict=True):
+                out[vid] = np.asarray(emb, dtype=np.float32)
+        return out
 
     def count(self) -> int:
         return int(self.collection.count())

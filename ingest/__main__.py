@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = failed or any(r.status in NOT_INGESTED for r in results)
     if not args.json:
         _summary_table(results, services.retrieval_mode)
+    embed_line = ingestor.embed_stats.message()
+    if embed_line:  # --json keeps stdout for report objects only
+        print(embed_line, file=sys.stderr if args.json else sys.stdout)
     return 1 if failed else 0
 
 

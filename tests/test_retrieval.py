@@ -130,7 +130,8 @@ def test_gold_quote_recall_at_5(services) -> None:
 
 
 def test_model_unavailable_falls_back_to_lexical(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    settings = Settings(embed=EmbedSettings(EMBED_MODEL="example-org/model-not-in-cache")).with_store(tmp_path)
+    settings = Settings(embed=EmbedSettings(EMBED_BACKEND="sentence-transformers",
+                                            EMBED_MODEL="example-org/model-not-in-cache")).with_store(tmp_path)
     with caplog.at_level(logging.WARNING):
         svc = build_services(settings)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "lexical" in r.getMessage()]
@@ -147,7 +148,8 @@ def test_model_unavailable_falls_back_to_lexical(tmp_path: Path, caplog: pytest.
 def test_missing_local_model_dir_fails_fast(tmp_path: Path) -> None:
     from index.embeddings import load_embedder
 
-    emb, reason = load_embedder(EmbedSettings(EMBED_MODEL=str(tmp_path / "no-such-model")))
+    emb, reason = load_embedder(EmbedSettings(EMBED_BACKEND="sentence-transformers",
+                                              EMBED_MODEL=str(tmp_path / "no-such-model")))
     assert emb is None and "no-such-model" in reason
     emb, reason = load_embedder(EmbedSettings(EMBED_MODEL="none"))
     assert emb is None and "EMBED_MODEL=none" in reason

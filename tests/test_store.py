@@ -138,11 +138,12 @@ def test_lexical_search_filter_and_atomic_swap(tmp_path: Path, store: ReportStor
     store.remove_report("b")
     other.ensure_fresh(store)
     assert other.search("wifi", k=3) == []
-    new = (tmp_path / "lexical" / "CURRENT").read_text()
-    assert new != current and not (tmp_path / "lexical" / current).exists()
-    assert sorted(p.name for p in (tmp_path / "lexical").iterdir()) == sorted(["CURRENT", new])
-    ids = json.loads((tmp_path / "lexical" / new / "ids.json").read_text())
-    assert ids["chunk_ids"] == ["a:c1", "a:c2"]
+    old_base = json.loads(current)["base"]
+    manifest = json.loads((tmp_path / "lexical" / "CURRENT").read_text())
+    assert manifest["base"] != old_base and not (tmp_path / "lexical" / old_base).exists()
+    assert sorted(p.name for p in (tmp_path / "lexical").iterdir()) == sorted(["CURRENT", manifest["base"]])
+    ids = json.loads((tmp_path / "lexical" / manifest["base"] / "ids.json").read_text())
+    assert ids["chunk_ids"] == ["a:c1", "a:c2"] and list(manifest["docs"]) == ["a"]
 
 
 def test_analyzer_change_retokenizes(tmp_path: Path, store: ReportStore) -> None:
@@ -156,7 +157,8 @@ def test_analyzer_change_retokenizes(tmp_path: Path, store: ReportStore) -> None
 
 
 @pytest.mark.parametrize("batch", [4_000_000, 50, 1])
-def test_vectorised_bm25_matches_bm25s(monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+def test_postings_score_like_bm25s(monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    """Our postings + query-time statistics give bm25s' own Lucene BM25 scores (any build batch size)."""
     import bm25s
     import numpy as np
 
@@ -164,14 +166,17 @@ def test_vectorised_bm25_matches_bm25s(monkeypatch: pytest.MonkeyPatch, batch: i
 
     monkeypatch.setattr(lexical, "_BATCH_TERMS", batch)
     rng = np.random.default_rng(0)
-    docs = [list(rng.integers(0, 40, size=int(rng.integers(1, 30)))) for _ in range(120)]
+    docs = [[str(t) for t in rng.integers(0, 40, size=int(rng.integers(1, 30)))] for _ in range(120)]
     vocab = {str(i): i for i in range(40)}
     ref = bm25s.BM25(k1=1.2, b=0.75)
-    ref.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), create_empty_token=False, show_progress=False)
-    mine = lexical.build_bm25(np.array([t for d in docs for t in d], dtype=np.int32),
-                              np.array([len(d) for d in docs]), vocab, 1.2, 0.75)
+    ref.index(bm25s.tokenization.Tokenized(ids=[[int(t) for t in d] for d in docs], vocab=vocab),
+              create_empty_token=False, show_progress=False)
+    index = LexicalIndex(Path("/nonexistent"), AN, k1=1.2, b=0.75)
+    seg = lexical.Segment.build((f"c{i}", "d", d) for i, d in enumerate(docs))
+    index._set(seg, None, set(), {}, 0)
     for q in (["1", "2", "3"], ["7"], ["39", "0", "0"]):
-        assert np.allclose(ref.get_scores(q), mine.get_scores(q), atol=1e-5)
+        mine = lexical._level_scores([(seg.chunks, None, seg.chunk_weights)], [[seg.vocab.get(t)] for t in q])[0]
+        assert np.allclose(ref.get_scores(q), mine, atol=1e-5)
 
 
 def test_cached_reads_follow_every_change(tmp_path) -> None:
