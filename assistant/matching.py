@@ -47,12 +47,12 @@ _LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay|và|va|
 # Words that end a list and start the next part of the asked fact.
 _CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|"
                            r"của|cho|tại|ở|trong|với)\s+")
-_SHORT_OR_RE = re.compile(r"(?i)([^\W\d_]+)\s+(?:hoặc|hoac|hay)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*(?=[?.,;]|$)")
-SHORT_ITEM_WORDS = 3
-# "truyền thanh/đài phát thanh": the word after the slash is another name of the one before it.
+# "tổ công nghệ (số) cộng đồng": a one-word insertion in brackets is read as a word of the phrase.
 _INSERTION_RE = re.compile(r"\s*\(\s*([^\W\d_]+)\s*\)(?=\s+[a-zà-ỹđ])")
+# "trang/kênh Zalo", "truyền thanh/đài phát thanh": the words after the slash are another name of the
+# word before it.
 _SLASH_WORD_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+)")
-_SLASH_ALT_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")  # comma-separated items this short are alternatives
+_SLASH_ALT_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
 GENERIC_DF_SHARE = 0.25  # a word in at least this share of paragraphs does not make an aspect specific
 REQUIRED_SHARE = 0.5
 VERB_SHARE = 0.3  # in "which units ..." questions verbs ("xây dựng", "triển khai") are framing
