@@ -70,6 +70,8 @@ class QuestionWords:
     synonyms: dict[str, frozenset[str]]  # word -> its group (itself included)
     phrasing: dict[str, str]
     compounds: frozenset[str]  # folded multi-word terms the dictionary lacks ("cap xa")
+    summary_cues: tuple[str, ...] = ()  # the summary answer type's plain cues (no regex)
+    summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
 
 
 def _cue_re(cue: str) -> re.Pattern[str]:
@@ -94,7 +96,9 @@ def load_question_words(path: str | None = None) -> QuestionWords:
     return QuestionWords(types, topics, tuple(data["list_topics"]["list_cues"]),
                          frozenset(fold(p) for p in stops), frozenset(stops),
                          frozenset(data["type_words"]["phrases"]), syn, dict(data["phrasing"]),
-                         frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])))
+                         frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])),
+                         tuple(c for c in at["cues"].get("summary", []) if re.fullmatch(r"[a-z ]+", c)),
+                         tuple(data.get("summary", {}).get("future_words", [])))
 
 
 # --------------------------------------------------------------------------- folding

@@ -186,8 +186,13 @@ class Context:
         title = self.reports.get(doc_id, {}).get("title") or ""
         if title:
             return title
-        if paragraphs and not any(p.section_path for p in paragraphs) and len(paragraphs[0].text) <= TITLE_CHARS:
-            return paragraphs[0].text
+        if not paragraphs:
+            return ""
+        first = paragraphs[0]
+        # A news item: its first line, before any heading (a byline in capitals may follow it).
+        if first.kind == "text" and not first.section_path and len(first.text) <= TITLE_CHARS \
+                and not first.text.isupper() and len({p.section_path for p in paragraphs} - {()}) <= 1:
+            return first.text
         return ""
 
     def facts(self, docs: Sequence[str], kind: str | None = None, u: Understanding | None = None) -> list[FactView]:

@@ -22,7 +22,7 @@ MAX_LIST_ITEMS = 25
 MAX_SECTIONS = 4
 LIST_MIN_COVERAGE = 0.5  # share of the question's own terms (beyond the topic) the section must hold
 # Closing formulas and distribution lists at the end of a report are never list items.
-_CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)
+CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)
 
 
 class ListStrategy:
@@ -156,7 +156,7 @@ def _items(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> list[Parag
     paragraphs."""
     depth = len(path)
     inside = [p for p in paragraphs
-              if p.section_path[:depth] == path and not _CLOSING_RE.match(p.text)
+              if p.section_path[:depth] == path and not CLOSING_RE.match(p.text)
               and not (p.kind == "heading" and p.section_path == path) and p.text.strip()]
     subs = [p for p in inside if p.kind == "heading" and len(p.section_path) == depth + 1]
     if len(subs) >= 2:
