@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 TERM_SAMPLE_PARAGRAPHS = 20_000  # word weights are estimated on at most this many paragraphs
 DOC_CACHE = 512  # reports whose facts and paragraphs are kept in memory
+DENSE_CACHE = 256  # questions whose dense paragraph priors are kept
+# With embeddings on, a candidate's rank gains up to this much from the question's dense similarity
+# to its paragraph (rescaled 0..1 over the reports read); acceptance thresholds ignore it.
+DENSE_RANK_WEIGHT = 0.1
 TITLE_CHARS = 200  # a first line this short opens a news item as its title
 KEY_VALUE_CHARS = 160  # a "Label: value" line this short leans on its section title
 
@@ -81,6 +85,7 @@ class Context:
         self.weights = WordWeights(texts)
         self.matcher = Matcher(self.weights)
         self._docs: OrderedDict[str, DocData] = OrderedDict()
+        self._dense_cache: OrderedDict[tuple[str, tuple[str, ...]], dict[str, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- reports ----------------------------------------------------------------------------------
@@ -282,16 +287,45 @@ class Context:
         return out
 
     def nearest(self, attr: Attribute, paragraphs: Sequence[Paragraph],
-                min_score: float = 0.35) -> tuple[Paragraph, int, int, MatchResult] | None:
-        """The sentence that covers the attribute best (for an abstention's "nearby" passage)."""
+                min_score: float = 0.35, question: str = "") -> tuple[Paragraph, int, int, MatchResult] | None:
+        """The sentence that covers the attribute best (for an abstention's "nearby" passage); with
+        embeddings on, the question's dense similarity breaks near-ties."""
+        prior = self.dense_prior(question, list(dict.fromkeys(p.doc_id for p in paragraphs))) if question else {}
         best = None
+        best_rank = -1.0
         for p, s, e, folded in self.sentences(paragraphs):
             m = self.matcher.score(attr, folded, folded, self.context_of(p))
-            if best is None or m.score > best[3].score:
-                best = (p, s, e, m)
-        if best is None or best[3].score < min_score:
-            return None
+            rank = m.score + DENSE_RANK_WEIGHT * prior.get(p.id, 0.0)
+            if m.score >= min_score and rank > best_rank:
+                best, best_rank = (p, s, e, m), rank
         return best
+
+    def dense_prior(self, question: str, docs: Sequence[str]) -> dict[str, float]:
+        """Paragraph id -> the question's dense similarity to it, rescaled to 0..1 over the
+        paragraphs of `docs` (empty when embeddings are off). A ranking signal only: whether a
+        sentence states the asked attribute is decided by label matching, never by this."""
+        key = (question, tuple(docs))
+        with self._lock:
+            hit = self._dense_cache.get(key)
+            if hit is not None:
+                return hit
+        scorer = getattr(self.retriever, "dense_paragraph_scores", None)
+        sims: dict[str, float] = {}
+        if scorer is not None and question and docs:
+            try:
+                sims = scorer(question, list(docs))
+            except Exception as exc:  # a down embedding server must not cost the answer
+                log.warning("dense paragraph scores failed: %s", exc)
+        out: dict[str, float] = {}
+        if sims:
+            lo, hi = min(sims.values()), max(sims.values())
+            span = hi - lo
+            out = {pid: (v - lo) / span if span > 1e-9 else 0.0 for pid, v in sims.items()}
+        with self._lock:
+            self._dense_cache[key] = out
+            while len(self._dense_cache) > DENSE_CACHE:
+                self._dense_cache.popitem(last=False)
+        return out
 
 
 # --------------------------------------------------------------------------- composition helpers
@@ -333,7 +367,8 @@ def missing_sentence(ctx: Context, u: Understanding, docs: Sequence[str], what: 
     who = who_of(ctx, docs)
     head = f"{who[:1].upper()}{who[1:]} không nêu {what}."
     if attr is not None and attr.terms:
-        near = ctx.nearest(attr, paragraphs if paragraphs is not None else ctx.paragraphs(docs))
+        near = ctx.nearest(attr, paragraphs if paragraphs is not None else ctx.paragraphs(docs),
+                           question=u.effective)
         if near is not None:
             p, s, e, _ = near
             book = ctx.book()

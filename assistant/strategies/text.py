@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.matching import IN_SENTENCE, MatchResult, folded_text
 from assistant.strategies.base import (
+    DENSE_RANK_WEIGHT,
     Context,
     abstain,
     answered,
@@ -41,7 +42,8 @@ class ScoredSentence:
     start: int
     end: int
     match: MatchResult
-    score: float
+    score: float  # how well the sentence states the asked attribute (decides whether to answer)
+    rank: float  # the score and, with embeddings on, the dense prior (orders the sentences)
 
 
 def focus_word(ctx: Context, u: Understanding, attr) -> str | None:
@@ -62,6 +64,7 @@ def focus_word(ctx: Context, u: Understanding, attr) -> str | None:
 
 def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> list[ScoredSentence]:
     focus = focus_word(ctx, u, attr)
+    prior = ctx.dense_prior(u.effective, docs)
     out: list[ScoredSentence] = []
     for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
         m = ctx.matcher.score(attr, folded, folded, ctx.context_of(p))
@@ -72,8 +75,8 @@ def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> lis
             score += 0.05
         if u.answer_type == "why" and any(w in folded for w in _PURPOSE_WORDS):
             score += 0.05
-        out.append(ScoredSentence(p, s, e, m, score))
-    out.sort(key=lambda x: (-x.score, x.end - x.start))
+        out.append(ScoredSentence(p, s, e, m, score, score + DENSE_RANK_WEIGHT * prior.get(p.id, 0.0)))
+    out.sort(key=lambda x: (-x.rank, x.end - x.start))
     return out
 
 
