@@ -43,6 +43,7 @@ QUESTION_WORD_COUNT = 20  # question words count as this many report occurrences
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
 SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
+OPTIONAL_MISS = 0.01
 _LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay|và|va|cũng như)\s+")
 # Words that end a list and start the next part of the asked fact.
 _CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|"
@@ -259,10 +260,39 @@ def text_for_segmenting(text: str, drop: Sequence[str] = ()) -> str:
     return out
 
 
+def _shared_object(alts: list[Attribute]) -> list[list[Attribute]]:
+    """ "thành lập, ra mắt tổ công nghệ cộng đồng": verbs listed before the last item share its
+    object -> [thành lập | ra mắt] + [tổ công nghệ cộng đồng]."""
+    if len(alts) < 2 or any(t.content for a in alts[:-1] for t in a.terms):
+        return [alts]
+    last = alts[-1].terms
+    lead = 0
+    while lead < len(last) and not last[lead].content:
+        lead += 1
+    if lead == 0 or lead == len(last):
+        return [alts]
+    return [[*alts[:-1], Attribute(last[:lead], alts[-1].phrase)], [Attribute(last[lead:], alts[-1].phrase)]]
+
+
+GAP_MIN_SYLLABLES = 4  # a term this long is found with one extra word inside it
+
+
+@lru_cache(maxsize=4096)
+def _gapped_re(word: str) -> re.Pattern[str]:
+    """ "to cong nghe cong dong" in "to cong nghe so cong dong": one inserted word, never a negation."""
+    parts = [re.escape(w) for w in word.split()]
+    gap = r" (?!(?:khong|chua|chang) )[a-z0-9]+ "
+    alts = [" ".join(parts[:i]) + gap + " ".join(parts[i:]) for i in range(1, len(parts))]
+    return re.compile(" (?:" + "|".join(alts) + ") ")
+
+
 def contains_word(haystack: str, word: str) -> bool:
-    """Whole-word containment in a `folded_text` string; dates match with or without the year."""
+    """Whole-word containment in a `folded_text` string; dates match with or without the year; a
+    long term also with one word inserted ("tổ công nghệ số cộng đồng" for "tổ công nghệ cộng đồng")."""
     if f" {word} " in haystack:
         return True
+    if word.count(" ") + 1 >= GAP_MIN_SYLLABLES:
+        return _gapped_re(word).search(haystack) is not None
     if len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"):
         # a year is in the dates of that year ("2026" in "01/01/2026")
         return re.search(rf" \d{{1,2}}/\d{{1,2}}/{word} ", haystack) is not None
@@ -499,7 +529,7 @@ class Matcher:
         for items in groups:
             alts = [a for a in (self.attribute(x, keep_type_words=False) for x in items) if a.terms]
             if alts:
-                out.append(alts)
+                out.extend(_shared_object(alts))
         return out
 
     def generic(self, attr: Attribute) -> bool:
@@ -511,6 +541,7 @@ class Matcher:
         """(how fully the sentence states the slots, the best alternative of the heaviest slot): 0
         unless every specific slot has an alternative the sentence states; else the mean."""
         scores: list[float] = []
+        missed_optional = 0
         key_alt: Attribute | None = None
         key_weight = -1.0
         for alts in slots:
@@ -520,12 +551,15 @@ class Matcher:
                 return 0.0, None
             if specific or best > 0:
                 scores.append(best)
+            else:
+                missed_optional += 1
             weight = max(t.weight for a in alts for t in a.terms)
             if specific and weight > key_weight:
                 key_weight, key_alt = weight, best_alt
         if not scores:
             return 0.0, None
-        return sum(scores) / len(scores), key_alt
+        # An optional slot the sentence does not state only breaks ties between sentences.
+        return sum(scores) / len(scores) - OPTIONAL_MISS * missed_optional, key_alt
 
     def states(self, aspect: Attribute, sentence: str, context: str = "") -> float:
         """How fully a sentence states an aspect: every heavy word of it must be there (a word

@@ -129,7 +129,11 @@ class Context:
                 return [], (f"Chưa có báo cáo của {names} cho {asked} trong dữ liệu đã nạp "
                             f"(báo cáo đã có: {have}), nên không trả lời được câu hỏi này.")
             if covering:
-                docs = narrow_by_period(covering, lambda d: self.reports[d].get("period"), u.periods)
+                dated = [d for d in covering if self.reports[d].get("period")]
+                undated = [d for d in covering if not self.reports[d].get("period")]
+                docs = narrow_by_period(dated, lambda d: self.reports[d].get("period"), u.periods) if dated else []
+                if not u.units or not docs:  # news items that name the period join the reports of it
+                    docs += undated
         elif len(docs) > 1 and u.units and u.intent != "aggregate":
             # A unit reports every month: without a period in the question, read its latest report.
             latest = max(_period_end(self.reports[d].get("period")) for d in docs)
@@ -145,6 +149,11 @@ class Context:
                 code = _period_code(m, [period])
                 if code:
                     codes.add(code)
+            if period:
+                continue
+            # A news item of no period: "ngày 07/6/2022" is in 2022 and in June 2022.
+            for m in _FULL_DATE_RE.finditer(p.text):
+                codes.update((m.group(3), f"{m.group(3)}-{int(m.group(2)):02d}"))
         return any(p in codes for p in u.periods)
 
     def period_is_own(self, u: Understanding, docs: Sequence[str]) -> bool:
@@ -445,6 +454,7 @@ _ANY_PERIOD_RE = re.compile(
     r"(?<!\w)(?:(?:kỳ|ky)\s+)?(?:(?:tháng|thang)\s+(?P<m>\d{1,2})|(?:quý|quy)\s+(?P<q>[IVX]{1,3}|[1-4]))"
     r"(?:\s*/\s*|\s+(?:năm|nam)\s+)?(?P<y>\d{4})?(?!\w)|(?<!\w)(?:năm|nam)\s+(?P<y2>\d{4})(?!\w)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_FULL_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})(?!\d)")
 
 
 def _period_code(m: re.Match[str], periods: Sequence[str | None]) -> str | None:
