@@ -41,6 +41,8 @@ DOMINANT_SHARE = 0.5  # below this share of its folded syllable, a spelling is m
 RESTORE_UNIGRAM = 0.3  # accent restoration: weight of a spelling's own frequency against its pairs
 QUESTION_WORD_COUNT = 20  # question words count as this many report occurrences for restoration
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
+# "(thể chế, CĐS, tài chính...)": examples of what is asked, not a restriction of it.
+_EXAMPLES_RE = re.compile(r"\((?:[^()]*?)(?:\.\.\.|…|v\.v\.?|vv\.?)\s*\)")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
 SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
 OPTIONAL_MISS = 0.01
@@ -462,7 +464,7 @@ class Matcher:
         A word no report uses weighs the most — unless it is a verb or a function word (part of
         speech from underthesea): reports say "chốt", "nộp" in other words, while a noun no report
         uses ("dân số") names an attribute the reports do not state."""
-        cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(text, drop)))
+        cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(_EXAMPLES_RE.sub(" ", text), drop)))
         cleaned = _SLASH_ALT_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)
         cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)  # "tổ công nghệ (số) cộng đồng"
         tags = pos_tags(cleaned)
@@ -514,7 +516,7 @@ class Matcher:
 
         A sentence states the fact when it states one alternative of every slot (`states_slots`).
         Slots made only of words most paragraphs use ("chuyển đổi số") are optional."""
-        cleaned = self.weights.restore_accents(text_for_segmenting(text, drop))
+        cleaned = self.weights.restore_accents(text_for_segmenting(_EXAMPLES_RE.sub(" ", text), drop))
         cleaned = _SLASH_WORD_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)  # "trang/kênh Zalo"
         cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)
         groups: list[list[str]] = [[]]

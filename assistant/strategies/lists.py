@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MAX_LIST_ITEMS = 25
 MAX_SECTIONS = 4
+SUBTOPIC_BONUS = 0.2
 LIST_MIN_COVERAGE = 0.5  # share of the question's own terms (beyond the topic) the section must hold
 # Closing formulas and distribution lists at the end of a report are never list items.
 CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)
@@ -100,7 +101,12 @@ def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
             title = folded_text(path[-1])
             own = ctx.matcher.score(attr, title, title).score if attr.terms else 0.0
             exact = any(contains_word(title, folded_text(w).strip()) for w in asked)
-            scored.append((cov + 0.3 * own + (0.1 if exact else 0.0), -len(path), path))
+            # A section whose sub-sections are each titled by the topic ("2. Điểm nghẽn về thể chế",
+            # "3. Điểm nghẽn về chuyển đổi số") lists them: it beats its parent and its children.
+            subs = [p for p in items if p.kind == "heading"]
+            named = sum(any(contains_word(folded_text(h.text), folded_text(w).strip()) for w in asked) for h in subs)
+            listing = SUBTOPIC_BONUS * named / len(subs) if named >= 2 else 0.0
+            scored.append((cov + 0.3 * own + (0.1 if exact else 0.0) + listing, -len(path), path))
         scored.sort(key=lambda x: (-x[0], -x[1]))
         picked = 0
         for score, _, path in scored:

@@ -81,6 +81,21 @@ def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> lis
 
 
 MAX_LIST_AFTER = 10
+MAX_CONTINUATION = 2  # sentences an intro ending in ";" or ":" is extended by, inside its paragraph
+MAX_CONTINUED_CHARS = 700
+
+
+def continued_end(p: Paragraph, start: int, end: int) -> int:
+    """ "Triển khai tích hợp các tiện ích trên ứng dụng VNeID; đến nay, đã tích hợp Sổ sức khỏe ...":
+    a sentence that ends in ";" or ":" goes on in the next one, which holds what it announces."""
+    from ingest.text import sentence_spans
+
+    spans = [sp for sp in sentence_spans(p.text) if sp.start >= end]
+    for sp in spans[:MAX_CONTINUATION]:
+        if not p.text[start:end].rstrip().endswith((";", ":")) or sp.end - start > MAX_CONTINUED_CHARS:
+            break
+        end = sp.end
+    return end
 
 
 def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
@@ -147,8 +162,9 @@ class TextStrategy:
             if key in seen:
                 continue
             seen.add(key)
-            n = cite_sentence(book, s.paragraph, s.start, s.end)
-            q = quoted_sentence(s.paragraph, s.start, s.end)
+            end = continued_end(s.paragraph, s.start, s.end)
+            n = cite_sentence(book, s.paragraph, s.start, end)
+            q = quoted_sentence(s.paragraph, s.start, end)
             if not lines:
                 lines.append(f"Theo {ctx.report_phrase(s.paragraph.doc_id)}: {q} [{n}]")
             else:
