@@ -46,7 +46,8 @@ _EXAMPLES_RE = re.compile(r"\((?:[^()]*?)(?:\.\.\.|…|v\.v\.?|vv\.?)\s*\)")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
 SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
 OPTIONAL_MISS = 0.01
-_LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay|và|va|cũng như)\s+")
+# "hay bị" is "often suffers", not "or": the connector, not a list separator.
+_LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay(?!\s+(?:bị|bi)\b)|và|va|cũng như)\s+")
 # Words that end a list and start the next part of the asked fact.
 _CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|"
                            r"của|cho|tại|ở|trong|với)\s+")

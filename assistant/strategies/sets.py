@@ -175,7 +175,7 @@ def _has_quantity(sentence: str, needs: str) -> bool:
     return any(n.kind in ("count", "percent", "fraction", "money", "decimal", "zero") for n in nums)
 
 
-_NEGATION_BEFORE_RE = re.compile(r"(?:khong|chua|chang)(?: (?:co|phat sinh|trien khai|thuc hien|duoc|xay ra|dat))? $")
+_NEGATION_BEFORE_RE = re.compile(r"(?:khong|chua|chang)(?: (?:co|phat sinh|trien khai|thuc hien|duoc|xay ra|dat|bi|de))? $")
 
 
 def _negated(folded: str, aspect: Any) -> bool:
