@@ -46,6 +46,7 @@ _EXAMPLES_RE = re.compile(r"\((?:[^()]*?)(?:\.\.\.|…|v\.v\.?|vv\.?)\s*\)")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
 SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
 OPTIONAL_MISS = 0.01
+_QUANTITY_WORDS = frozenset({"ty le", "ti le", "phan tram", "so luong", "tong so", "con so", "so lieu"})
 # "hay bị" is "often suffers", not "or": the connector, not a list separator.
 _LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay(?!\s+(?:bị|bi)\b)|và|va|cũng như)\s+")
 # Words that end a list and start the next part of the asked fact.
@@ -530,10 +531,16 @@ class Matcher:
                     groups[-1].append(sub)
         out: list[list[Attribute]] = []
         for items in groups:
-            alts = [a for a in (self.attribute(x, keep_type_words=False) for x in items) if a.terms]
+            alts = [a for a in (self._slot_item(x) for x in items) if a.terms]
             if alts:
                 out.extend(_shared_object(alts))
         return out
+
+    def _slot_item(self, text: str) -> Attribute:
+        """One alternative of a slot: type words that name a thing ("kinh phí") are kept, those
+        that only ask for a quantity ("tỷ lệ", "số lượng") are not (see sets._asked_quantity)."""
+        attr = self.attribute(text, keep_type_words=True)
+        return Attribute(tuple(t for t in attr.terms if t.word not in _QUANTITY_WORDS), attr.phrase)
 
     def generic(self, attr: Attribute) -> bool:
         """Only words that most paragraphs use ("chuyển đổi số", "thực hiện")."""
