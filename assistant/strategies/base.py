@@ -400,6 +400,7 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     for unit in u.units:
         text = re.sub(re.escape(unit), " ", text, flags=re.IGNORECASE)
     text = _LOCATOR_RE.sub(" ", text)
+    text = re.sub(r"(?i)(?<!\w)(?:kể tên|nêu tên|liệt kê|kể ra|cho biết)(?!\w)", " ", text)
     if u.answer_type == "count" and u.noun_phrase:
         m = re.search(r"(?i)(?:bao nhiêu|mấy|số lượng|tổng số)\s+(.*)", text)
         text = m.group(1) if m else u.noun_phrase
@@ -409,16 +410,16 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
         prefix = ""
     words = [acc for _, acc in segment_pairs(text) if acc is not None] or \
         [w for w, _ in segment_pairs(text)]
-    while words and words[0] in _PHRASE_LEAD:
+    while words and (words[0].lower() in _PHRASE_LEAD or words[0].isdigit()):
         words.pop(0)
     kept: list[str] = []
     for w in words:
-        if w in _PHRASE_STOP or (kept and w in _PHRASE_LEAD):
+        if w.lower() in _PHRASE_STOP or (kept and w.lower() in _PHRASE_LEAD):
             break
         kept.append(w)
-    if not kept or len(kept) > 7 or kept[0] in _VERBISH:
+    if not kept or len(kept) > 7 or kept[0].lower() in _VERBISH:
         return fallback
-    phrase = " ".join(kept)
+    phrase = _as_written(" ".join(kept), u.effective)
     if prefix and not phrase.startswith(("số ", "tổng số")):
         phrase = prefix + phrase
     if u.answer_type == "percent" and not match_key(phrase).startswith(("ty le", "ti le")):
@@ -426,13 +427,32 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     return re.sub(r"\b(tỷ lệ|tỉ lệ)( .*)? \1\b", r"\1\2", phrase)
 
 
+def _as_written(phrase: str, question: str) -> str:
+    """The phrase with the question's own capitals ("Tổ Công nghệ số cộng đồng Lang Xá Cồn"); the
+    first letter in lower case unless the word is a name (capitals inside the phrase)."""
+    from assistant.matching import folded_text
+
+    words = question.split()
+    target = folded_text(phrase).split()
+    folded = [folded_text(w).strip() for w in words]
+    for i in range(len(words) - len(target) + 1):
+        if folded[i:i + len(target)] == target:
+            written = " ".join(w.strip("?.,;:!“”\"'()") for w in words[i:i + len(target)])
+            names = [w for w in written.split()[1:] if w[:1].isupper() and not w.isupper()]  # "AI" is no name
+            if written[:1].isupper() and not names:
+                written = written[:1].lower() + written[1:]
+            return written
+    return phrase.lower()
+
+
 # Words that end the asked noun phrase, and words that cannot open it (canonical lower case).
 _PHRASE_STOP = frozenset({"cho", "của", "ở", "tại", "trong", "với", "về", "từ", "đến", "tới", "theo", "như", "là",
                           "được", "đã", "chiếm", "đạt", "vào", "khi", "nếu", "mà", "do", "bởi", "nhằm", "để", "và",
-                          "hay", "hoặc", "thì", "có", "không", "chưa", "bao nhiêu", "mấy", "nào", "gì", "ra sao"})
+                          "hay", "hoặc", "thì", "có", "không", "chưa", "bao nhiêu", "mấy", "nào", "gì", "ra sao",
+                          "gồm", "bao gồm", "giữa", "nêu"})
 _PHRASE_LEAD = frozenset({"của", "ở", "tại", "trong", "cho", "thuộc", "đã", "có", "được", "đang", "hiện", "là",
                           "các", "những", "một", "hiện nay", "đến nay", "rút ra", "nêu", "có phải", "phải",
-                          "kể tên", "liệt kê", "sau", "qua", "theo", "tháng", "năm", "quý"})
+                          "kể tên", "liệt kê", "kể", "sau", "qua", "theo", "tháng", "năm", "quý"})
 
 
 _QUESTION_WORDS_RE = re.compile(
