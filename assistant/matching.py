@@ -236,8 +236,9 @@ def pos_tags(text: str) -> dict[str, str]:
     return out
 
 
-_START_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?:đầu|dau)\s+(?:năm|nam)\s+(\d{4})")
-_END_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?:cuối|cuoi)\s+(?:năm|nam)\s+(\d{4})")
+# Not after "tháng": "6 tháng đầu năm 2026", "những tháng cuối năm" are periods, not dates.
+_START_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?<!tháng )(?<!thang )(?:đầu|dau)\s+(?:năm|nam)\s+(\d{4})")
+_END_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?<!tháng )(?<!thang )(?:cuối|cuoi)\s+(?:năm|nam)\s+(\d{4})")
 
 
 def _normalise_dates(text: str) -> str:
