@@ -75,7 +75,7 @@ class QuestionWords:
     synonyms: dict[str, frozenset[str]]  # word -> its group (itself included)
     phrasing: dict[str, str]
     compounds: frozenset[str]  # folded multi-word terms the dictionary lacks ("cap xa")
-    summary_cues: tuple[str, ...] = ()  # the summary answer type's plain cues (no regex)
+    plain_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> cues without regex
     summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
 
 
@@ -102,7 +102,7 @@ def load_question_words(path: str | None = None) -> QuestionWords:
                          frozenset(fold(p) for p in stops), frozenset(stops),
                          frozenset(data["type_words"]["phrases"]), syn, dict(data["phrasing"]),
                          frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])),
-                         tuple(c for c in at["cues"].get("summary", []) if re.fullmatch(r"[a-z ]+", c)),
+                         {name: tuple(c for c in cues if re.fullmatch(r"[a-z ]+", c)) for name, cues in at["cues"].items()},
                          tuple(data.get("summary", {}).get("future_words", [])))
 
 

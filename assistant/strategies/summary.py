@@ -116,7 +116,7 @@ class SummaryStrategy:
         """The topic a summary request narrows to ("mô hình camera an ninh của phường X có gì đáng chú
         ý?"), or None when it asks for the whole report (no specific words left, or the report's own
         title states them)."""
-        attr = ctx.attribute(u, docs, extra_drop=[*load_question_words().summary_cues, *_SUMMARY_WORDS],
+        attr = ctx.attribute(u, docs, extra_drop=[*load_question_words().plain_cues.get("summary", ()), *_SUMMARY_WORDS],
                              keep_type_words=False)
         # Numbers and references ("1,5 năm", "NQ57") name the report's period or subject, not a topic.
         attr = type(attr)(tuple(t for t in attr.terms if not any(ch.isdigit() for ch in t.word)), attr.phrase)
@@ -311,7 +311,7 @@ def _topic_phrase(u: Understanding, attr) -> str:
     """The asked topic as a noun phrase of the question ("mô hình camera an ninh")."""
     from assistant.matching import text_for_segmenting
 
-    phrase = " ".join(text_for_segmenting(asked_phrase(u, ""), [*load_question_words().summary_cues,
+    phrase = " ".join(text_for_segmenting(asked_phrase(u, ""), [*load_question_words().plain_cues.get("summary", ()),
                                                                *_SUMMARY_WORDS]).split())
     if phrase:
         return phrase

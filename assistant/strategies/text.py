@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.matching import IN_SENTENCE, MatchResult, folded_text
+from assistant.matching import IN_SENTENCE, MatchResult, folded_text, load_question_words
 from assistant.strategies.base import (
     DENSE_RANK_WEIGHT,
     Context,
@@ -134,7 +134,9 @@ class TextStrategy:
         if not u.units and len(docs) > 1:
             passages = ctx.retriever.retrieve(u.effective, 12, u.filters)
             docs = list(dict.fromkeys(p.doc_id for p in passages))[:3] or docs[:3]
-        attr = ctx.attribute(u, docs, keep_type_words=False)
+        # "... nhằm mục đích gì?": the question words of a why-question are not words to match.
+        drop = load_question_words().plain_cues.get("why", ()) if u.answer_type == "why" else ()
+        attr = ctx.attribute(u, docs, extra_drop=drop, keep_type_words=False)
         if not attr.terms:
             return missing_sentence(ctx, u, docs, asked_phrase(u))
         ranked = rank_sentences(ctx, u, docs, attr)
