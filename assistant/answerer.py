@@ -132,6 +132,9 @@ class Answerer:
         if u.intent == "off_topic":
             return abstain(u, "Câu hỏi này nằm ngoài phạm vi các báo cáo chuyển đổi số đã được nạp, "
                               "nên không có thông tin để trả lời.")
+        if u.intent == "orphan_followup":
+            return abstain(u, "Câu hỏi này nối tiếp một câu hỏi trước, nhưng cuộc trò chuyện chưa có câu hỏi nào "
+                              "trước đó. Xin hỏi đầy đủ: tên phường/xã, kỳ báo cáo và nội dung cần hỏi.")
         if u.intent == "unknown_unit":
             names = ", ".join(u.unknown_units)
             known = sorted(ctx.unit_docs)

@@ -50,7 +50,7 @@ _QUANTITY_WORDS = frozenset({"ty le", "ti le", "phan tram", "so luong", "tong so
 # "hay bị" is "often suffers", not "or": the connector, not a list separator.
 _LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay(?!\s+(?:bị|bi)\b)|và|va|cũng như)\s+")
 # Words that end a list and start the next part of the asked fact.
-_CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|"
+_CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|để|nhằm|"
                            r"của|cho|tại|ở|trong|với)\s+")
 # "tổ công nghệ (số) cộng đồng": a one-word insertion in brackets is read as a word of the phrase.
 _INSERTION_RE = re.compile(r"\s*\(\s*([^\W\d_]+)\s*\)(?=\s+[a-zà-ỹđ])")
@@ -76,6 +76,7 @@ class QuestionWords:
     phrasing: dict[str, str]
     compounds: frozenset[str]  # folded multi-word terms the dictionary lacks ("cap xa")
     plain_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> cues without regex
+    topic_exclusions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "phan anh kien nghi" is no proposal
     summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
 
 
@@ -103,7 +104,15 @@ def load_question_words(path: str | None = None) -> QuestionWords:
                          frozenset(data["type_words"]["phrases"]), syn, dict(data["phrasing"]),
                          frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])),
                          {name: tuple(c for c in cues if re.fullmatch(r"[a-z ]+", c)) for name, cues in at["cues"].items()},
+                         {k: tuple(v) for k, v in data.get("list_topic_exclusions", {}).items()},
                          tuple(data.get("summary", {}).get("future_words", [])))
+
+
+def without_exclusions(key: str, topic: str) -> str:
+    """A match_key text without the phrases in which a topic word does not name `topic`."""
+    for phrase in load_question_words().topic_exclusions.get(topic, ()):
+        key = key.replace(phrase, " ")
+    return key
 
 
 # --------------------------------------------------------------------------- folding

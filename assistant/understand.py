@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Intent = Literal["off_topic", "unknown_unit", "metadata", "aggregate", "text_aggregate", "list", "lookup",
+Intent = Literal["off_topic", "unknown_unit", "orphan_followup", "metadata", "aggregate", "text_aggregate", "list", "lookup",
                  "compare", "multipart", "summary"]
 Expect = Literal["percent", "money", "rank", "count", "docnumber", "name", "duration", "text"]
 AnswerType = Literal["summary", "who", "when", "where", "document", "rank", "percent", "money", "count",
@@ -60,6 +60,28 @@ _FOLLOWUP_RE = re.compile(r"^(con|the con|vay con|va|con ve|the)\b|\bthi sao\b|\
 _ANAPHORA_RE = re.compile(r"\b(phuong|xa|don vi|dia phuong|thi tran) (do|nay|tren)\b")
 _SAME_PERIOD_RE = re.compile(r"\bcung (thoi gian|thoi diem|ky|giai doan|thoi ky)\b|\bgiai doan (do|nay)\b|"
                              r"\bthoi gian (do|nay)\b|\bky (do|nay)\b")
+
+# Greetings and requests around a question ("Dạ em chào anh chị, cho em hỏi với ạ: ...", "Nhờ trợ
+# lý kiểm tra giúp: ...", "Tóm tắt giúp tôi ..."): not part of what is asked.
+_COURTESY_PREFIX_RE = re.compile(r"^([^:?]{0,120}):\s*")
+_COURTESY_WORDS_RE = re.compile(
+    r"(?i)(?<!\w)(?:giúp (?:tôi|em|mình|cháu|với)|giùm (?:tôi|em|mình)|giúp(?! đỡ)|giùm|với ạ|ạ|dạ|nhé|nha)(?!\w)")
+_GREETING_WORDS = frozenset({"chao", "nho", "lam on", "vui long", "cho", "em", "toi", "minh", "chau", "anh", "chi",
+                             "ban", "oi", "hoi", "xin", "voi", "tro ly", "kiem tra", "cam on", "a", "da", "giup",
+                             "nhe", "nha", "va", "cac", "quy", "thay", "co", "chu", "bac", "o"})
+
+
+def strip_courtesy(question: str) -> str:
+    """The question without greetings, requests and particles of politeness."""
+    out = question
+    m = _COURTESY_PREFIX_RE.match(out)
+    if m and all(w in _GREETING_WORDS for w in re.sub(r"\b(lam on|vui long|tro ly|kiem tra|cam on)\b",
+                                                      "nho", re.sub(r"[^\w\s]", " ", match_key(m.group(1)))).split()):
+        out = out[m.end():]  # "Dạ em chào anh chị, cho em hỏi với ạ: ..."
+    out = _COURTESY_WORDS_RE.sub(" ", out)
+    out = " ".join(out.split())
+    return out if len(match_key(out).split()) >= 2 else question
+
 
 # Unit mentions: "phường Trí Quả", "xã Dương Hưu", "P. Trung Thành", "phuong Phuong Lieu".
 _UNIT_MENTION_RE = re.compile(
@@ -129,8 +151,12 @@ class QuestionUnderstander:
 
     def run(self, question: str, history: list[str] | None = None) -> Understanding:
         question = question.strip()
-        effective, followup_of = self._resolve_followup(question, history or [])
+        asked = strip_courtesy(question)
+        effective, followup_of = self._resolve_followup(asked, [strip_courtesy(h) for h in history or []])
         u = self._understand(effective)
+        if not history and _FOLLOWUP_RE.search(match_key(asked)) and not u.units and not u.provinces \
+                and not self._is_standalone(_strip_followup_words(asked)):
+            u.intent = "orphan_followup"  # "Còn tháng trước thì sao?" with nothing before it
         if followup_of is not None and _SAME_PERIOD_RE.search(match_key(question)) and not u.periods:
             prev = self._understand(followup_of)
             u.periods = prev.periods

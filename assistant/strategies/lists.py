@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.compose import quote
-from assistant.matching import contains_word, folded_text, load_question_words
+from assistant.matching import contains_word, folded_text, load_question_words, without_exclusions
 from assistant.strategies.base import Context, abstain, answered
 from assistant.textutil import contains_phrase, match_key
 
@@ -88,7 +88,7 @@ def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
         asked = [w for w in words if contains_phrase(u.key, w)] or list(words)
         scored: list[tuple[float, int, tuple[str, ...]]] = []
         for path in paths:
-            titled = [any(contains_phrase(match_key(t), w) for w in words) for t in path]
+            titled = [any(contains_phrase(without_exclusions(match_key(t), topic), w) for w in words) for t in path]
             if not any(titled):
                 continue
             items = _items(paragraphs, path)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.matching import contains_word, folded_text, load_question_words
+from assistant.matching import contains_word, folded_text, load_question_words, without_exclusions
 from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
 from assistant.textutil import contains_phrase
 from ingest.numbers import find_numbers, fold
@@ -106,7 +107,7 @@ class TextAggregateStrategy:
         needs = _asked_quantity(fold(text))
         for doc_id in docs:
             paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
-            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs)
+            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs, topics)
             if best is None:
                 continue
             p, s, e = best
@@ -135,7 +136,8 @@ class TextAggregateStrategy:
 
     @staticmethod
     def _best_sentence(ctx: Context, slots: list[list[Any]], paragraphs: list[Paragraph],
-                       topic_words: list[str], needs: str | None) -> tuple[Paragraph, int, int] | None:
+                       topic_words: list[str], needs: str | None,
+                       topics: Sequence[str] = ()) -> tuple[Paragraph, int, int] | None:
         best = None
         best_score = 0.0
         for p, s, e, folded in ctx.sentences(paragraphs, headings=True):
@@ -145,7 +147,10 @@ class TextAggregateStrategy:
                 continue  # "đơn vị nào báo cáo số thủ tục ...": the sentence must give the figure
             if topic_words:
                 section = folded_text(" ".join(p.section_path))
-                if not any(contains_word(folded, w) or contains_word(section, w) for w in topic_words):
+                plain = folded
+                for t in topics:  # "phản ánh, kiến nghị" of citizens is not a proposal
+                    plain, section = without_exclusions(plain, t), without_exclusions(section, t)
+                if not any(contains_word(plain, w) or contains_word(section, w) for w in topic_words):
                     continue
             score, aspect = ctx.matcher.states_slots(slots, folded)
             if score < MENTION_MIN_SCORE or score <= best_score:

@@ -116,7 +116,9 @@ class SummaryStrategy:
         """The topic a summary request narrows to ("mô hình camera an ninh của phường X có gì đáng chú
         ý?"), or None when it asks for the whole report (no specific words left, or the report's own
         title states them)."""
-        attr = ctx.attribute(u, docs, extra_drop=[*load_question_words().plain_cues.get("summary", ()), *_SUMMARY_WORDS],
+        words = load_question_words()
+        parts = [w for topic, _ in _PARTS for w in words.list_topics.get(topic, ())]  # the digest's own parts
+        attr = ctx.attribute(u, docs, extra_drop=[*words.plain_cues.get("summary", ()), *_SUMMARY_WORDS, *parts],
                              keep_type_words=False)
         # Numbers and references ("1,5 năm", "NQ57") name the report's period or subject, not a topic.
         attr = type(attr)(tuple(t for t in attr.terms if not any(ch.isdigit() for ch in t.word)), attr.phrase)
