@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from assistant.models import Answer, Citation
-from assistant.textutil import period_phrase
+from assistant.textutil import named_number_spans, period_phrase
 from index.query import PROVINCE_ALIASES, spelled_as
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
@@ -138,7 +138,9 @@ class AggregateAnswerer:
         if key is None:
             return self._match_metadata(fq, provinces, unit_types, periods, named_units)
         d = self.taxonomy.get(key)
-        nums = [n for n in find_numbers(question) if n.kind in ("percent", "count", "decimal", "money", "zero")]
+        names = named_number_spans(question)  # "Nghị quyết 57" names a document, it is no threshold
+        nums = [n for n in find_numbers(question) if n.kind in ("percent", "count", "decimal", "money", "zero")
+                and not any(s <= n.start < e for s, e in names)]
         which = bool(_WHICH_RE.search(fq) or _SET_RE.search(fq))
         count = bool(_COUNT_RE.search(fq))
         if compare or len(named_units) >= 2:

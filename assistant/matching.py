@@ -77,6 +77,7 @@ class QuestionWords:
     compounds: frozenset[str]  # folded multi-word terms the dictionary lacks ("cap xa")
     plain_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> cues without regex
     topic_exclusions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "phan anh kien nghi" is no proposal
+    count_particles: frozenset[str] = frozenset()  # grammatical words inside a counted noun ("bi")
     summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
 
 
@@ -105,6 +106,7 @@ def load_question_words(path: str | None = None) -> QuestionWords:
                          frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])),
                          {name: tuple(c for c in cues if re.fullmatch(r"[a-z ]+", c)) for name, cues in at["cues"].items()},
                          {k: tuple(v) for k, v in data.get("list_topic_exclusions", {}).items()},
+                         frozenset(data.get("count", {}).get("particles", [])),
                          tuple(data.get("summary", {}).get("future_words", [])))
 
 

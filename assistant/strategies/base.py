@@ -13,11 +13,11 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.compose import CitationBook, quote, report_phrase
-from assistant.matching import Attribute, Matcher, MatchResult, WordWeights, folded_text
+from assistant.matching import Attribute, Matcher, MatchResult, WordWeights, contains_word, folded_text
 from assistant.models import Answer, Citation
 from assistant.textutil import match_key, period_phrase, unit_label
 from index.query import narrow_by_period
@@ -244,7 +244,17 @@ class Context:
                   keep_type_words: bool = True) -> Attribute:
         """The asked attribute: the question without its subject (unit, province and, when it is the
         period of the reports read, the period) and question words."""
-        return self.matcher.attribute(self.attribute_text(u, docs), extra_drop, keep_type_words=keep_type_words)
+        attr = self.matcher.attribute(self.attribute_text(u, docs), extra_drop, keep_type_words=keep_type_words)
+        if u.answer_type == "count" and u.noun_phrase:
+            # "bao nhiêu giải khuyến khích": every word of the counted noun names what is counted,
+            # whatever its part of speech ("khuyến khích" is also a verb).
+            noun = folded_text(u.noun_phrase)
+            particles = self.matcher.words.count_particles
+            terms = [t for t in attr.terms if contains_word(noun, t.word) and t.word not in particles]
+            top = max((t.weight for t in terms), default=0.0)
+            attr = Attribute(tuple(replace(t, content=True, weight=max(t.weight, top)) if t in terms and not t.content
+                                   else t for t in attr.terms), attr.phrase)
+        return attr
 
     def attribute_text(self, u: Understanding, docs: Sequence[str]) -> str:
         """The question without its subject (units, provinces, the period of the reports read) and
