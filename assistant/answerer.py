@@ -22,6 +22,7 @@ from assistant.strategies import Context, build_registry
 from assistant.strategies.base import abstain
 from assistant.understand import QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
+from ingest.numbers import fold
 
 if TYPE_CHECKING:
     from assistant.llm import LLMComposer
@@ -76,6 +77,8 @@ class Answerer:
             return too_long_answer(question, exc, t0)
         ctx = self._refresh()
         u = self.understander.run(question, list(history or []))
+        if fold(u.effective) == u.effective.lower():  # written without diacritics
+            u.display = ctx.weights.restore_accents(u.effective)
         _apply_ui_filters(u, filters)
         t1 = time.perf_counter()
         self._local.ctx = ctx

@@ -140,6 +140,7 @@ class Understanding:
     filters: QueryFilters | None = None
     scope: frozenset[str] | None = None  # doc_ids allowed by the user's filters (None = all)
     subject_phrases: list[str] = field(default_factory=list)  # unit/province/period spellings asked
+    display: str | None = None  # an unaccented question with its accents restored, for answer sentences
 
 
 class QuestionUnderstander:
@@ -333,7 +334,10 @@ class QuestionUnderstander:
         padded = f" {key} "
         accented = match_key(text) != text.lower().strip()
         lower = f" {text.lower()} "
-        for name, cues in self.words.answer_types:
+        # A cue that opens the question ("Nguyên nhân ...", "Ngày ký ...") decides first.
+        ordered = [(name, [rx for rx in cues if rx.pattern.startswith("^")]) for name, cues in self.words.answer_types]
+        ordered += [(name, [rx for rx in cues if not rx.pattern.startswith("^")]) for name, cues in self.words.answer_types]
+        for name, cues in ordered:
             for rx in cues:
                 m = rx.search(padded)
                 if not m:
@@ -556,19 +560,24 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
         return None, None
     tail = text[m.end():m.end() + length].strip()
     # Extend to the whole noun phrase as written ("hộ gia đình", "camera an ninh").
-    rest = re.match(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,3}", text[m.end():])
+    rest = re.match(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,5}", text[m.end():])
     phrase = tail
     if rest:
-        words = []
-        for w in rest.group(0).split():
-            if fold(w) in _NOUN_STOP:
+        from assistant.matching import segment_pairs
+
+        original = rest.group(0).split()
+        taken = 0
+        for folded_word, _ in segment_pairs(rest.group(0)):  # whole dictionary words ("Đề án", not "Đề")
+            n = len(folded_word.split())
+            if folded_word.split()[0] in _NOUN_STOP or taken + n > NOUN_MAX_WORDS:
                 break
-            words.append(w)
-        phrase = " ".join(words) or tail
+            taken += n
+        phrase = " ".join(original[:taken]) or tail
     return measure, phrase or None
 
 
-_NOUN_STOP = frozenset({"cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
+NOUN_MAX_WORDS = 6  # syllables of a counted noun phrase ("người tham gia Đề án 06")
+_NOUN_STOP = frozenset({"bang", "hoac", "hay", "cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
                         "quy", "ve", "va", "voi", "theo", "khi", "thi", "nao", "gi", "tren", "khong", "co",
                         "phuong", "xa", "thuoc", "vao", "ngay", "dang", "moi", "can"})
 

@@ -285,8 +285,11 @@ class FactExtractor:
         i = 0
         while i < len(words):
             w = words[i]
-            if w.group(0) not in self.vocabulary.surnames or (i and _same_run(text, words[i - 1], w)
-                                                               and words[i - 1].group(0) in self.vocabulary.surnames):
+            # A name opens with a family name, or right after an honorific ("bà H’Yim Niê", "ông Y
+            # Thuyên Ênuôl": names of the ethnic minorities have no Kinh family name).
+            introduced = bool(self._honorific_re.search(folded[max(0, w.start() - 40):w.start()]))
+            if (w.group(0) not in self.vocabulary.surnames and not introduced) or (
+                    i and _same_run(text, words[i - 1], w) and words[i - 1].group(0) in self.vocabulary.surnames):
                 i += 1
                 continue
             run = [w]
@@ -323,7 +326,15 @@ class FactExtractor:
                 start = e + rm.start()
                 stop = _APPOSITION_END_RE.search(folded, e + rm.end())
                 end = stop.start() if stop else min(len(text), e + 200)
-                return _squash(text[start:end]).strip(" ,;:-–()") or None
+                role = _squash(text[start:end]).strip(" ,;:-–()") or None
+                # "ông Hoàng Văn Thắng, Chủ tịch UBND xã làm Trưởng ban": the second role is his too.
+                clause_end = next((m.start() for m in re.finditer(r"[;.\n]", folded[end:end + 160])), 160) + end
+                more = re.compile(r"(?:^|[\s,])(?:lam|giu chuc|dong thoi la)\s+").search(folded, end, clause_end)
+                if role and more and (rm2 := self._role_re.match(folded, more.end())):
+                    stop2 = _APPOSITION_END_RE.search(folded, rm2.end())
+                    end2 = stop2.start() if stop2 else min(len(text), rm2.end() + 80)
+                    role = f"{role}, làm {_squash(text[rm2.start():end2]).strip(' ,;:-–()')}"
+                return role
         window_from = max(0, s - 90)
         best = None
         for rm in self._role_re.finditer(folded, window_from, s):
@@ -440,7 +451,7 @@ def _squash(text: str) -> str:
     return " ".join(text.replace("**", " ").split())
 
 
-_TITLE_WORD_RE = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?![\w])")
+_TITLE_WORD_RE = re.compile(r"(?<![\w’'])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?:[’'][A-ZÀ-ỸĐ]?[a-zà-ỹđ]+)?(?![\w’'])")  # "H’Yim"
 # Words before a name that make it a place or a body (lower case, with accents: "chợ", not "cho").
 _PLACE_BEFORE_RE = re.compile(
     r"(?:phường|xã|thị trấn|tỉnh|thành phố|tp\.?|huyện|thôn|tổ dân phố|tdp|khu phố|đường|phố|quận|trường|cầu|"
@@ -448,7 +459,7 @@ _PLACE_BEFORE_RE = re.compile(
 # An apposition ends at the verb that follows it ("..., Bí thư Đảng ủy phường, cho biết ...").
 _APPOSITION_END_RE = re.compile(
     r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"
-    r"de nghi|yeu cau|la nguoi|duoc|tham du|lam truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
+    r"de nghi|yeu cau|la nguoi|duoc|tham du|lam (?:pho )?truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
     r"chia se|tra loi|phat dong|trao|tang)(?=[\s:,.;]|$)")
 
 
@@ -479,7 +490,14 @@ def _title_word(w: str) -> bool:
 def _signature_block_above(report: Report, p: Paragraph) -> str:
     """The text between the end of the distribution list ("Nơi nhận: ...") and the signer's name."""
     idx = report.paragraphs.index(p)
-    parts = [p.text[: p.text.find(report.signer or "")]]
+    own = p.text[: p.text.find(report.signer or "")]
+    # A table row of the signature table ("Nơi nhận: ... | TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Trần Văn
+    # Bình"): only the signer's cell, from its last "TM."/"KT." on.
+    own = own.rsplit(" | ", 1)[-1]
+    marks = list(re.finditer(r"\b(?:TM|KT|TL|TUQ)\.", own))
+    if marks:
+        own = own[marks[-1].start():]
+    parts = [own]
     for q in reversed(report.paragraphs[max(0, idx - 3):idx]):
         if re.search(r"(?i)\b(?:TM|KT|TL|TUQ)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG", q.text) and len(q.text) < 120:
             parts.insert(0, q.text)

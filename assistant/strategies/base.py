@@ -353,6 +353,8 @@ def abstain(u: Understanding, text: str, citations: list[Citation] | None = None
 
 
 def answered(u: Understanding, text: str, book: CitationBook, intent: str | None = None) -> Answer:
+    if text[:1].islower():  # "trên 95% — theo ...": a sentence opens with a capital
+        text = text[:1].upper() + text[1:]
     return Answer(question=u.question, answer=text, abstained=False, citations=book.citations,
                   intent=intent or u.intent)
 
@@ -402,13 +404,10 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     "số hộ gia đình", "tỷ lệ hộ nghèo"): a noun phrase cut at the first word that is not part of
     it (a preposition, a verb of the question), whole dictionary words only ("số chữ ký số công
     cộng", never "số chữ ký số công"); the fallback when no clean noun phrase is left."""
-    from assistant.matching import segment_pairs
+    from assistant.matching import segment_pairs, text_for_segmenting
 
-    text = u.effective
-    for s in sorted(u.subject_phrases, key=len, reverse=True):
-        text = re.sub(re.escape(s), " ", text, flags=re.IGNORECASE)
-    for unit in u.units:
-        text = re.sub(re.escape(unit), " ", text, flags=re.IGNORECASE)
+    # An unaccented question is read with its accents restored ("dan so" -> "dân số").
+    text = text_for_segmenting(u.display or u.effective, [*u.subject_phrases, *u.units])
     text = _LOCATOR_RE.sub(" ", text)
     text = re.sub(r"(?i)(?<!\w)(?:kể tên|nêu tên|liệt kê|kể ra|cho biết)(?!\w)", " ", text)
     if u.answer_type == "count" and u.noun_phrase:
@@ -424,9 +423,15 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
         words.pop(0)
     kept: list[str] = []
     for w in words:
+        # "tỷ lệ người dân có điện thoại thông minh": "có" inside the phrase defines it.
+        if w.lower() == "có" and len(kept) >= 2 and u.answer_type in ("percent", "count"):
+            kept.append(w)
+            continue
         if w.lower() in _PHRASE_STOP or (kept and w.lower() in _PHRASE_LEAD):
             break
         kept.append(w)
+    while kept and kept[-1].lower() == "có":
+        kept.pop()
     if not kept or len(kept) > 7 or kept[0].lower() in _VERBISH:
         return fallback
     phrase = _as_written(" ".join(kept), u.effective)

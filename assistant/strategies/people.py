@@ -48,10 +48,10 @@ def asked_role(key_folded: str) -> str | None:
 
 def holds_role(v: FactView, role: str) -> bool:
     """The person's own role is the asked one: "Phó Chủ tịch" does not hold "Chủ tịch"."""
-    for part in re.split(r",|;| kiem | dong thoi | va ", folded_text(v.fact.role or "")):
+    for part in re.split(r",|;| kiem | dong thoi | va | lam ", folded_text(v.fact.role or "")):
         own = part.strip()
-        if own.startswith("kiem "):
-            own = own[5:]
+        for prefix in ("kiem ", "lam "):
+            own = own.removeprefix(prefix)
         if own and (own == role or own.startswith(role + " ")):
             return True
     return False

@@ -73,7 +73,7 @@ def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> lis
             score *= FOCUS_MISSING  # the sentence does not name the asked entity
         if u.answer_type == "where" and any(w in folded for w in _PLACE_WORDS):
             score += 0.05
-        if u.answer_type == "why" and any(w in folded for w in _PURPOSE_WORDS):
+        if (u.answer_type == "why" or u.list_topic == "nguyen_nhan") and any(w in folded for w in _PURPOSE_WORDS):
             score += 0.05
         out.append(ScoredSentence(p, s, e, m, score, score + DENSE_RANK_WEIGHT * prior.get(p.id, 0.0)))
     out.sort(key=lambda x: (-x.rank, x.end - x.start))
@@ -135,7 +135,8 @@ class TextStrategy:
             passages = ctx.retriever.retrieve(u.effective, 12, u.filters)
             docs = list(dict.fromkeys(p.doc_id for p in passages))[:3] or docs[:3]
         # "... nhằm mục đích gì?": the question words of a why-question are not words to match.
-        drop = load_question_words().plain_cues.get("why", ()) if u.answer_type == "why" else ()
+        why = u.answer_type == "why" or u.list_topic == "nguyen_nhan"
+        drop = load_question_words().plain_cues.get("why", ()) if why else ()
         attr = ctx.attribute(u, docs, extra_drop=drop, keep_type_words=False)
         if not attr.terms:
             return missing_sentence(ctx, u, docs, asked_phrase(u))
