@@ -560,23 +560,20 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
         return None, None
     tail = text[m.end():m.end() + length].strip()
     # Extend to the whole noun phrase as written ("hộ gia đình", "camera an ninh").
-    rest = re.match(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,5}", text[m.end():])
+    rest = _NOUN_WORDS_RE.match(text[m.end():])
     phrase = tail
     if rest:
-        from assistant.matching import segment_pairs
-
-        original = rest.group(0).split()
-        taken = 0
-        for folded_word, _ in segment_pairs(rest.group(0)):  # whole dictionary words ("Đề án", not "Đề")
-            n = len(folded_word.split())
-            if folded_word.split()[0] in _NOUN_STOP or taken + n > NOUN_MAX_WORDS:
+        words = []
+        for w in rest.group(0).split():
+            if fold(w) in _NOUN_STOP:
                 break
-            taken += n
-        phrase = " ".join(original[:taken]) or tail
+            words.append(w)
+        phrase = " ".join(words) or tail
     return measure, phrase or None
 
 
 NOUN_MAX_WORDS = 6  # syllables of a counted noun phrase ("người tham gia Đề án 06")
+_NOUN_WORDS_RE = re.compile(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,%d}" % (NOUN_MAX_WORDS - 1))  # noqa: UP031
 _NOUN_STOP = frozenset({"bang", "hoac", "hay", "cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
                         "quy", "ve", "va", "voi", "theo", "khi", "thi", "nao", "gi", "tren", "khong", "co",
                         "phuong", "xa", "thuoc", "vao", "ngay", "dang", "moi", "can"})
