@@ -161,9 +161,14 @@ def _items(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> list[Parag
     "1. Tiếp tục nâng cao hiệu quả ...", with the paragraphs before the first one), else its
     paragraphs."""
     depth = len(path)
-    inside = [p for p in paragraphs
-              if p.section_path[:depth] == path and not CLOSING_RE.match(p.text)
-              and not (p.kind == "heading" and p.section_path == path) and p.text.strip()]
+    inside = []
+    for p in paragraphs:
+        if p.section_path[:depth] != path:
+            continue
+        if CLOSING_RE.match(p.text.lstrip("*_ ")):
+            break  # "Trên đây là ...", "Nơi nhận:", the signature: the report's body has ended
+        if not (p.kind == "heading" and p.section_path == path) and p.text.strip():
+            inside.append(p)
     subs = [p for p in inside if p.kind == "heading" and len(p.section_path) == depth + 1]
     if len(subs) >= 2:
         return [p for p in inside if p.section_path == path or p in subs]

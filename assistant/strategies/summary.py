@@ -34,6 +34,7 @@ FOCUS_TITLE_SCORE = 0.75  # a section title states the asked topic: that section
 FOCUS_SENTENCE_SCORE = 0.6  # a sentence states the asked topic (the text strategy's threshold)
 FOCUS_SENTENCES = 8
 FOCUS_FIGURES = 6
+WHOLE_REPORT_SHARE = 0.6  # a section holding this share of the paragraphs is the report itself
 TITLE_WORDS_MAX = 14  # a line this short without a full stop is a title, not an item of a digest
 # Words of a summary request that name no topic ("tóm tắt báo cáo ... có gì đáng chú ý").
 _SUMMARY_WORDS = ("báo cáo", "bài viết", "bài báo", "văn bản", "bản tin", "tin tức", "tin", "bài", "thông tin", "kết quả", "nội dung", "điểm", "chính", "nổi bật",
@@ -64,11 +65,12 @@ class SummaryStrategy:
         for doc_id in docs:
             lines = [f"Tóm tắt {ctx.report_phrase(doc_id)}:"]
             title = ctx.reports[doc_id].get("title")
-            if title:
-                lines.append(f"Nội dung: {title}.")
             data = ctx.doc(doc_id)
-            if not title and data.title:
-                lines.append(f"Nội dung: {data.title.rstrip('.')}.")
+            shown = title or data.title
+            if shown:
+                tp = _title_paragraph(data.paragraphs, shown)
+                cite = f" [{cite_sentence(book, tp, 0, len(tp.text))}]" if tp is not None else ""
+                lines.append(f"Nội dung: {shown.rstrip('.')}.{cite}")
             figures = self._key_figures(ctx, doc_id)
             if figures:
                 lines.append("Số liệu chính:")
@@ -95,10 +97,13 @@ class SummaryStrategy:
                         lines.append(f"- {what}: {q} [{n}]")
             paras = data.paragraphs
             for topic, heading in _PARTS:
-                sections = section_items(ctx, paras, _topic_question(u, topic))
                 if topic == "nhiem_vu":  # next tasks: sections about what comes, not the tasks done
-                    sections = [(path, ps) for path, ps in sections if _future(path)]
-                items = _digest_items(paras, [path for path, _ in sections])[:ITEMS_PER_PART]
+                    paths = _future_sections(paras)
+                else:
+                    paths = [path for path, _ in section_items(ctx, paras, _topic_question(u, topic))]
+                items = _digest_items(paras, paths)[:ITEMS_PER_PART]
+                if not items and no_sections and topic == "han_che":
+                    items = _difficulty_sentences(ctx, paras)  # a news item says them in its text
                 if not items:
                     continue
                 lines.append(f"{heading}:")
@@ -270,7 +275,8 @@ def _is_item(p: Paragraph) -> bool:
         return False
     words = len(text.split())
     titled = text.isupper() or bool(_HEADING_LIKE_RE.match(text))
-    return not ((words <= TITLE_WORDS_MAX and not re.search(r"[.;!?…:]$", text)) or (titled and words <= TITLE_WORDS_MAX))
+    sentence = bool(re.search(r"[.;!?…:]$", text))
+    return not (words <= TITLE_WORDS_MAX and (not sentence or (text.isupper() and titled)))
 
 
 def _digest_items(paragraphs: list[Paragraph], paths: list[tuple[str, ...]]) -> list[Paragraph]:
@@ -278,6 +284,8 @@ def _digest_items(paragraphs: list[Paragraph], paths: list[tuple[str, ...]]) -> 
     sub-section in turn, then the second of each, so that every sub-section is represented."""
     per_section: dict[tuple[str, ...], list[Paragraph]] = {}
     for p in paragraphs:
+        if CLOSING_RE.match(p.text.lstrip("*_ ")):
+            break  # "Trên đây là ...", "Nơi nhận:": the body of the report has ended
         if any(p.section_path[:len(path)] == path for path in paths) and _is_item(p):
             per_section.setdefault(p.section_path, []).append(p)
     out: list[Paragraph] = []
@@ -290,10 +298,36 @@ def _digest_items(paragraphs: list[Paragraph], paths: list[tuple[str, ...]]) -> 
         depth += 1
 
 
-def _future(path: tuple[str, ...]) -> bool:
-    """A section about what comes next ("Phương hướng, nhiệm vụ thời gian tới")."""
-    words = load_question_words().summary_future_words
-    return any(f" {w} " in f" {_fold(t)} " for t in path for w in words)
+def _future_sections(paragraphs: list[Paragraph]) -> list[tuple[str, ...]]:
+    """Sections about what comes next ("IV. Nhiệm vụ trọng tâm tháng 6", "Phương hướng thời gian
+    tới"): a title with a word of the tasks topic and a word of the future (the outermost ones)."""
+    words = load_question_words()
+    tasks = words.list_topics.get("nhiem_vu", ())
+    out: list[tuple[str, ...]] = []
+    for p in paragraphs:
+        if p.kind != "heading" or not p.section_path or p.section_path in out:
+            continue
+        inside = sum(1 for q in paragraphs if q.section_path[:len(p.section_path)] == p.section_path)
+        if inside > WHOLE_REPORT_SHARE * len(paragraphs):
+            continue  # the report's own title heading ("Kết quả ... tháng 5, phương hướng tháng 6")
+        title = f" {_fold(p.section_path[-1])} "
+        if " ket qua " in title or " tinh hinh " in title:
+            continue  # "Kết quả thực hiện nhiệm vụ tháng 5": the tasks done
+        if any(f" {w} " in title for w in tasks) and any(f" {w} " in title for w in words.summary_future_words) \
+                and not any(p.section_path[:len(o)] == o for o in out):
+            out.append(p.section_path)
+    return out
+
+
+def _difficulty_sentences(ctx: Context, paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Paragraphs of a news item that speak of difficulties ("vẫn còn không ít khó khăn: ...")."""
+    words = [folded_text(w).strip() for w in load_question_words().list_topics.get("han_che", ())]
+    out = []
+    for p in paragraphs:
+        folded = folded_text(p.text)
+        if _is_item(p) and any(f" {w} " in folded for w in words):
+            out.append(p)
+    return out
 
 
 def _titled_sections(ctx: Context, paragraphs: list[Paragraph], attr) -> list[tuple[str, ...]]:
@@ -319,3 +353,12 @@ def _topic_phrase(u: Understanding, attr) -> str:
         return phrase
     words = [t.accented or t.word for t in attr.terms]
     return " ".join(words) or "nội dung được hỏi"
+
+
+def _title_paragraph(paragraphs: list[Paragraph], title: str) -> Paragraph | None:
+    """The paragraph that holds the report's title (its first words), for citing it."""
+    head = _fold(title)[:60]
+    for p in paragraphs[:40]:
+        if head and head in _fold(p.text):
+            return p
+    return None
