@@ -617,9 +617,9 @@ class Matcher:
             if t.date and "/" in t.word and where == IN_CONTEXT and not _DATED_RE.search(sentence):
                 # "Từ 01/7/2025 đến 06/6/2026, ..." opens the paragraph: it dates an undated sentence
                 where = IN_LABEL
-            if where == 0.0 and t.alternatives:
-                where = max((_where(a, label, sentence, context) for a in t.alternatives), default=0.0)
-                where *= SYNONYM_FACTOR
+            if where < IN_LABEL and t.alternatives:  # a synonym closer to the value counts more
+                syn = max((_where(a, label, sentence, context) for a in t.alternatives), default=0.0)
+                where = max(where, syn * SYNONYM_FACTOR)
             got += t.weight * where
             if where >= IN_LABEL * SYNONYM_FACTOR:
                 in_label += t.weight

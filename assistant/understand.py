@@ -234,6 +234,12 @@ class QuestionUnderstander:
         if not frag_core:
             return f"{prev_core} {cue}?".strip()
         replaced = _replace_alternative(prev_core, frag_core)
+        if replaced is None:
+            # "Còn camera thì sao?" after "... bao nhiêu điểm wifi miễn phí?": another counted noun.
+            _, prev_noun = _counted_noun(prev_core + " " + (prev_cue or ""))
+            frag_measure, _, _ = measure_at(match_key(frag_core))
+            if prev_noun and frag_measure and frag_measure != "%" and prev_noun in prev_core:
+                replaced = prev_core.replace(prev_noun, frag_core, 1)
         if replaced is None and self._names_attribute(frag_core):
             # "Thế tỷ lệ thanh toán trực tuyến?": a whole new attribute for the same subject.
             units = self._units(previous)

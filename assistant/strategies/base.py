@@ -17,7 +17,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.compose import CitationBook, quote, report_phrase
-from assistant.matching import Attribute, Matcher, MatchResult, WordWeights, contains_word, folded_text
+from assistant.matching import (
+    Attribute,
+    Matcher,
+    MatchResult,
+    WordWeights,
+    contains_word,
+    folded_text,
+    load_question_words,
+)
 from assistant.models import Answer, Citation
 from assistant.textutil import match_key, period_phrase, unit_label
 from index.query import narrow_by_period
@@ -67,6 +75,7 @@ class DocData:
     facts: list[FactView]
     contexts: dict[str, str] = field(default_factory=dict)
     title: str = ""
+    future: list[tuple[str, ...]] | None = None  # sections about next tasks (Context.future_paths)
 
 
 class Context:
@@ -194,6 +203,13 @@ class Context:
             while len(self._docs) > DOC_CACHE:
                 self._docs.popitem(last=False)
         return data
+
+    def future_paths(self, doc_id: str) -> list[tuple[str, ...]]:
+        """The report's sections about what comes next (cached per report)."""
+        data = self.doc(doc_id)
+        if data.future is None:
+            data.future = future_sections(data.paragraphs)
+        return data.future
 
     def doc_title(self, doc_id: str, paragraphs: Sequence[Paragraph]) -> str:
         """The report's title, or the first line of a document without sections (a news item)."""
@@ -345,6 +361,30 @@ class Context:
             while len(self._dense_cache) > DENSE_CACHE:
                 self._dense_cache.popitem(last=False)
         return out
+
+
+WHOLE_REPORT_SHARE = 0.6  # a section holding this share of the paragraphs is the report itself
+
+
+def future_sections(paragraphs: list[Paragraph]) -> list[tuple[str, ...]]:
+    """Sections about what comes next ("IV. Nhiệm vụ trọng tâm tháng 6", "Phương hướng thời gian
+    tới"): a title with a word of the tasks topic and a word of the future (the outermost ones)."""
+    words = load_question_words()
+    tasks = words.list_topics.get("nhiem_vu", ())
+    out: list[tuple[str, ...]] = []
+    for p in paragraphs:
+        if p.kind != "heading" or not p.section_path or p.section_path in out:
+            continue
+        inside = sum(1 for q in paragraphs if q.section_path[:len(p.section_path)] == p.section_path)
+        if inside > WHOLE_REPORT_SHARE * len(paragraphs):
+            continue  # the report's own title heading ("Kết quả ... tháng 5, phương hướng tháng 6")
+        title = f" {folded_text(p.section_path[-1]).strip()} "
+        if " ket qua " in title or " tinh hinh " in title:
+            continue  # "Kết quả thực hiện nhiệm vụ tháng 5": the tasks done
+        if any(f" {w} " in title for w in tasks) and any(f" {w} " in title for w in words.summary_future_words) \
+                and not any(p.section_path[:len(o)] == o for o in out):
+            out.append(p.section_path)
+    return out
 
 
 # --------------------------------------------------------------------------- composition helpers

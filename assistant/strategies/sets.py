@@ -105,8 +105,12 @@ class TextAggregateStrategy:
         if "han_che" in topics:
             topic_words += list(_DIFFICULTY_WORDS)
         needs = _asked_quantity(fold(text))
+        plans = bool(_PLAN_RE.search(folded_text(u.effective))) or "nhiem_vu" in topics
         for doc_id in docs:
             paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
+            if not plans:  # a task planned for next month is not something the unit has done
+                future = ctx.future_paths(doc_id)
+                paragraphs = [p for p in paragraphs if not any(p.section_path[:len(f)] == f for f in future)]
             best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs, topics)
             if best is None:
                 continue
@@ -180,6 +184,9 @@ def _has_quantity(sentence: str, needs: str) -> bool:
     return any(n.kind in ("count", "percent", "fraction", "money", "decimal", "zero") for n in nums)
 
 
+_PLAN_RE = re.compile(r" (?:ke hoach|du kien|se|dinh|du dinh|phan dau|muc tieu|nhiem vu|sap|thoi gian toi) ")
+_NEGATION_AFTER_RE = re.compile(r"\s*(?:[a-z0-9]+ ){0,3}(?:chua|khong|chang)(?: duoc)? "
+                                r"(?:trien khai|thuc hien|ap dung|xay dung|van hanh|hoat dong|co|lap dat|ra mat)\b")
 _NEGATION_BEFORE_RE = re.compile(r"(?:khong|chua|chang)(?: (?:co|phat sinh|trien khai|thuc hien|duoc|xay ra|dat|bi|de))? $")
 
 
@@ -191,7 +198,9 @@ def _negated(folded: str, aspect: Any) -> bool:
     at = folded.find(f" {key.word} ")
     if at < 0:
         return False
-    return bool(_NEGATION_BEFORE_RE.search(folded[max(0, at - 30):at + 1]))
+    after = folded[at + len(key.word) + 1:at + len(key.word) + 60]
+    # "không bị gián đoạn", and after the thing: "mô hình Chợ 4.0 chưa được triển khai"
+    return bool(_NEGATION_BEFORE_RE.search(folded[max(0, at - 30):at + 1]) or _NEGATION_AFTER_RE.match(after))
 
 
 class _ScopedStore:

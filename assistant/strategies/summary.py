@@ -14,6 +14,7 @@ from assistant.strategies.base import (
     answered,
     asked_phrase,
     cite_sentence,
+    future_sections,
     missing_sentence,
     quoted_sentence,
 )
@@ -34,7 +35,6 @@ FOCUS_TITLE_SCORE = 0.75  # a section title states the asked topic: that section
 FOCUS_SENTENCE_SCORE = 0.6  # a sentence states the asked topic (the text strategy's threshold)
 FOCUS_SENTENCES = 8
 FOCUS_FIGURES = 6
-WHOLE_REPORT_SHARE = 0.6  # a section holding this share of the paragraphs is the report itself
 TITLE_WORDS_MAX = 14  # a line this short without a full stop is a title, not an item of a digest
 # Words of a summary request that name no topic ("tóm tắt báo cáo ... có gì đáng chú ý").
 _SUMMARY_WORDS = ("báo cáo", "bài viết", "bài báo", "văn bản", "bản tin", "tin tức", "tin", "bài", "thông tin", "kết quả", "nội dung", "điểm", "chính", "nổi bật",
@@ -98,7 +98,7 @@ class SummaryStrategy:
             paras = data.paragraphs
             for topic, heading in _PARTS:
                 if topic == "nhiem_vu":  # next tasks: sections about what comes, not the tasks done
-                    paths = _future_sections(paras)
+                    paths = future_sections(paras)
                 else:
                     paths = [path for path, _ in section_items(ctx, paras, _topic_question(u, topic))]
                 items = _digest_items(paras, paths)[:ITEMS_PER_PART]
@@ -296,27 +296,6 @@ def _digest_items(paragraphs: list[Paragraph], paths: list[tuple[str, ...]]) -> 
             return out
         out.extend(row)
         depth += 1
-
-
-def _future_sections(paragraphs: list[Paragraph]) -> list[tuple[str, ...]]:
-    """Sections about what comes next ("IV. Nhiệm vụ trọng tâm tháng 6", "Phương hướng thời gian
-    tới"): a title with a word of the tasks topic and a word of the future (the outermost ones)."""
-    words = load_question_words()
-    tasks = words.list_topics.get("nhiem_vu", ())
-    out: list[tuple[str, ...]] = []
-    for p in paragraphs:
-        if p.kind != "heading" or not p.section_path or p.section_path in out:
-            continue
-        inside = sum(1 for q in paragraphs if q.section_path[:len(p.section_path)] == p.section_path)
-        if inside > WHOLE_REPORT_SHARE * len(paragraphs):
-            continue  # the report's own title heading ("Kết quả ... tháng 5, phương hướng tháng 6")
-        title = f" {_fold(p.section_path[-1])} "
-        if " ket qua " in title or " tinh hinh " in title:
-            continue  # "Kết quả thực hiện nhiệm vụ tháng 5": the tasks done
-        if any(f" {w} " in title for w in tasks) and any(f" {w} " in title for w in words.summary_future_words) \
-                and not any(p.section_path[:len(o)] == o for o in out):
-            out.append(p.section_path)
-    return out
 
 
 def _difficulty_sentences(ctx: Context, paragraphs: list[Paragraph]) -> list[Paragraph]:

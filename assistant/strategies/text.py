@@ -85,6 +85,15 @@ MAX_CONTINUATION = 2  # sentences an intro ending in ";" or ":" is extended by, 
 MAX_CONTINUED_CHARS = 700
 
 
+_CAUSE_RE = re.compile(r"(?i)(?<!\w)(?:do|vì|bởi|nhằm|để|giúp)(?!\w)")
+
+
+def _cause_focus(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where a long quote of a why-answer is windowed: on its cause ("... do còn hồ sơ tồn đọng")."""
+    m = _CAUSE_RE.search(text, start, end)
+    return (m.start(), min(end, m.end() + 80)) if m else None
+
+
 def continued_end(p: Paragraph, start: int, end: int) -> int:
     """ "Triển khai tích hợp các tiện ích trên ứng dụng VNeID; đến nay, đã tích hợp Sổ sức khỏe ...":
     a sentence that ends in ";" or ":" goes on in the next one, which holds what it announces."""
@@ -167,7 +176,8 @@ class TextStrategy:
             seen.add(key)
             end = continued_end(s.paragraph, s.start, s.end)
             n = cite_sentence(book, s.paragraph, s.start, end)
-            q = quoted_sentence(s.paragraph, s.start, end)
+            focus = _cause_focus(s.paragraph.text, s.start, end) if why else None
+            q = quoted_sentence(s.paragraph, s.start, end, focus)
             if not lines:
                 lines.append(f"Theo {ctx.report_phrase(s.paragraph.doc_id)}: {q} [{n}]")
             else:
