@@ -186,7 +186,8 @@ class Answerer:
 
 def _count_words(text: str) -> str:
     """Counts the answer states about its own list ("Có 4 đơn vị ...") are framing, not claims."""
-    found = re.findall(r"\bCó (\d+) đơn vị|\btrong (\d+) báo cáo|^(\d+)\. ", text, re.M)
+    found = re.findall(r"\bCó (\d+) đơn vị|\btrong (\d+) báo cáo|^(\d+)\. |\((\d+) đơn vị có nêu\)|"
+                       r"\bvới (\d+) báo cáo|\((\d+) báo cáo\)", text, re.M)
     return " " + " ".join(g for groups in found for g in groups if g)
 
 

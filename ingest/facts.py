@@ -26,7 +26,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,6 +46,7 @@ LABEL_AFTER_CHARS = 60  # ... and after its measure
 DATE_CONTEXT_CHARS = 120  # the words around a date that say what it dates
 ROLE_MAX_WORDS = 9
 ROW_LABEL_CHARS = 60
+UNIT_CELL_CHARS = 20  # a unit cell ("%", "Hồ sơ", "Tài khoản") is this short
 
 _CLAUSE_LEFT_RE = re.compile(r"[;]|\.\s|\n")
 _CLAUSE_RIGHT_RE = re.compile(r"[;,:.()\n]|\s[-–]\s")
@@ -199,6 +200,7 @@ class FactExtractor:
         row_label = " ".join(c for c in cells if c and not find_numbers(c) and len(c) <= ROW_LABEL_CHARS
                              and not re.fullmatch(r"[\dIVX.]+", c.strip()))
         row_span = Span(p.text, 0, len(p.text))
+        unit = _row_unit(cells, header)
         out: list[Fact] = []
         for j, c in enumerate(cells):
             if not c or offsets[j] < 0:
@@ -207,6 +209,12 @@ class FactExtractor:
             for n in find_numbers(c):
                 label = _squash(f"{row_label} {col} {c[:n.start]} {c[n.end:n.end + LABEL_AFTER_CHARS]}")
                 f = self._figure_fact(p, row_span, n, label, offset=offsets[j])
+                if _PLAN_COLUMN_RE.search(fold(col)):
+                    f.target = True  # "Chỉ tiêu | Kế hoạch | Thực hiện": the plan column
+                if unit and not f.measure and f.value_kind in ("count", "decimal"):
+                    # "Tỷ lệ hồ sơ tiếp nhận trực tuyến | % | 93,6": the unit column measures the value
+                    f = replace(f, measure=unit, value_kind="percent" if unit == "%" else f.value_kind,
+                                text=f"{f.text}%" if unit == "%" else f"{f.text} {unit.lower()}")
                 out.append(f)
         return out
 
@@ -380,6 +388,20 @@ class FactExtractor:
 
 
 # --------------------------------------------------------------------------- helpers
+_PLAN_COLUMN_RE = re.compile(r"(?<![a-z])(?:ke hoach|chi tieu|muc tieu|du kien|phan dau|giao)(?![a-z])")
+_UNIT_HEADER_RE = re.compile(r"^\s*(?:don vi tinh|dvt|don vi do|don vi)\s*$")
+
+
+def _row_unit(cells: Sequence[str], header: Sequence[str]) -> str | None:
+    """The unit of a table row: the cell under "Đơn vị tính" / "ĐVT" ("%", "Hồ sơ", "Camera")."""
+    for j, c in enumerate(cells):
+        col = header[j] if j < len(header) else ""
+        if c and _UNIT_HEADER_RE.match(fold(col).lower()) and len(c.strip()) <= UNIT_CELL_CHARS \
+                and not find_numbers(c):
+            return c.strip()
+    return None
+
+
 _DATE_PATTERNS = (
     # ngày 22 tháng 12 năm 2024
     re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})"),
