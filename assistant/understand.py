@@ -555,14 +555,17 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
     from ingest.numbers import fold
 
     f = fold(text)
-    m = re.search(r"(?<![a-z])(?:bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)", f)
-    if not m:
-        return None, None
-    if f[m.start():].startswith("may") and not re.search(r"(?i)mấy", text[m.start():m.start() + 4]) and \
-            fold(text) != text.lower():
-        return None, None
-    measure, length, _ = measure_at(f[m.end():m.end() + 40])
-    if measure is None or measure == "%":
+    # The first cue followed by a counted noun ("Tổ công nghệ số cộng đồng ... bao nhiêu lượt người
+    # dân": "số cộng đồng" counts nothing, "bao nhiêu lượt" does); "bao nhiêu" cues first.
+    cues = sorted(_COUNT_CUE_RE.finditer(f), key=lambda c: (c.group(1) in ("so", "may"), c.start()))
+    for m in cues:
+        if f[m.start():].startswith("may") and not re.search(r"(?i)mấy", text[m.start():m.start() + 4]) and \
+                fold(text) != text.lower():
+            continue
+        measure, length, _ = measure_at(f[m.end():m.end() + 40])
+        if measure is not None and measure != "%":
+            break
+    else:
         return None, None
     tail = text[m.end():m.end() + length].strip()
     # Extend to the whole noun phrase as written ("hộ gia đình", "camera an ninh").
@@ -578,6 +581,7 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
     return measure, phrase or None
 
 
+_COUNT_CUE_RE = re.compile(r"(?<![a-z])(bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)")
 NOUN_MAX_WORDS = 6  # syllables of a counted noun phrase ("người tham gia Đề án 06")
 _NOUN_WORDS_RE = re.compile(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,%d}" % (NOUN_MAX_WORDS - 1))  # noqa: UP031
 _NOUN_STOP = frozenset({"bang", "hoac", "hay", "cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
