@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ingest.indicators import Taxonomy, load_taxonomy
 from ingest.models import Fact, Paragraph, Report
-from ingest.numbers import NumberMatch, find_numbers, fold
+from ingest.numbers import NumberMatch, find_numbers, fold, measure_at
 from ingest.text import Span, sentence_spans
 
 VOCABULARY = Path(__file__).with_name("vocabulary.toml")
@@ -213,8 +213,7 @@ class FactExtractor:
                     f.target = True  # "Chỉ tiêu | Kế hoạch | Thực hiện": the plan column
                 if unit and not f.measure and f.value_kind in ("count", "decimal"):
                     # "Tỷ lệ hồ sơ tiếp nhận trực tuyến | % | 93,6": the unit column measures the value
-                    f = replace(f, measure=unit, value_kind="percent" if unit == "%" else f.value_kind,
-                                text=f"{f.text}%" if unit == "%" else f"{f.text} {unit.lower()}")
+                    f = replace(f, measure=unit, value_kind="percent" if unit == "%" else f.value_kind)
                 out.append(f)
         return out
 
@@ -398,7 +397,11 @@ def _row_unit(cells: Sequence[str], header: Sequence[str]) -> str | None:
         col = header[j] if j < len(header) else ""
         if c and _UNIT_HEADER_RE.match(fold(col).lower()) and len(c.strip()) <= UNIT_CELL_CHARS \
                 and not find_numbers(c):
-            return c.strip()
+            unit = c.strip()
+            if unit in ("%", "％"):
+                return "%"
+            measure, length, _ = measure_at(fold(unit).lower())
+            return measure if measure and length >= len(fold(unit).strip()) else unit.lower()
     return None
 
 

@@ -49,6 +49,7 @@ _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|ke hoach|phan dau|du kien|dat 
 FIGURE_TYPES = frozenset({"count", "percent", "money", "rank"})
 
 
+TABLE_ROW_FACTOR = 0.98
 INDICATOR_SIGNAL = 0.15  # the indicators table files the figure under the asked indicator (or another)
 PRECISION_BASE = 0.7  # ranking: recall x (PRECISION_BASE + (1 - PRECISION_BASE) x label precision)
 NEGATION_FACTOR = 0.3  # "chưa hoàn thành: 0 nhiệm vụ" does not answer "đã hoàn thành bao nhiêu"
@@ -154,6 +155,8 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
             score *= NEGATION_FACTOR
         precision = ctx.matcher.precision(attr, v.fact.label)
         rank = score * (PRECISION_BASE + (1 - PRECISION_BASE) * precision)
+        if v.paragraph.kind == "table_row":
+            rank *= TABLE_ROW_FACTOR  # the same figure in a sentence reads better than a table row
         if asks_total and _SUBSET_RE.search(folded_text(v.fact.label)):
             rank *= SUBSET_FACTOR
         keys = filed.get((v.fact.paragraph_id, round(v.fact.value or 0.0, 6)))
