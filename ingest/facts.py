@@ -46,7 +46,8 @@ LABEL_AFTER_CHARS = 60  # ... and after its measure
 DATE_CONTEXT_CHARS = 120  # the words around a date that say what it dates
 ROLE_MAX_WORDS = 9
 ROW_LABEL_CHARS = 60
-UNIT_CELL_CHARS = 20  # a unit cell ("%", "Hồ sơ", "Tài khoản") is this short
+UNIT_CELL_CHARS = 20
+MAX_ROLE_CHAIN = 3  # roles listed after a name, separated by commas  # a unit cell ("%", "Hồ sơ", "Tài khoản") is this short
 
 _CLAUSE_LEFT_RE = re.compile(r"[;]|\.\s|\n")
 _CLAUSE_RIGHT_RE = re.compile(r"[;,:.()\n]|\s[-–]\s")
@@ -326,14 +327,22 @@ class FactExtractor:
         phường", "Vũ Đại Thắng - Phó Giám đốc Sở ...", "Trần Đức Huế, Bí thư Chi bộ, kiêm Tổ trưởng
         ..."), or right before it ("Chủ tịch UBND xã Củ Chi Phạm Kiều Hưng")."""
         after = folded[e:e + 200]
-        am = re.match(r"\s*(?:[,(–-]|\s)\s*", after)
+        am = re.match(r"\s*(?:[,(–:-]|\s)\s*", after)  # "Lê Văn Chung: Công chức Văn hóa - Xã hội"
         if am:
             rm = self._role_re.match(after, am.end())
             if rm:
                 start = e + rm.start()
                 stop = _APPOSITION_END_RE.search(folded, e + rm.end())
                 end = stop.start() if stop else min(len(text), e + 200)
-                role = _squash(text[start:end]).strip(" ,;:-–()") or None
+                # "ông Thái Danh Hân - Bí thư Đảng ủy, Chủ tịch HĐND xã, Trưởng Ban Chỉ đạo ...": a chain
+                for _ in range(MAX_ROLE_CHAIN):
+                    nxt = re.compile(r"\s*,\s*").match(folded, end)
+                    rm_next = self._role_re.match(folded, nxt.end()) if nxt else None
+                    if rm_next is None:
+                        break
+                    stop = _APPOSITION_END_RE.search(folded, rm_next.end())
+                    end = stop.start() if stop else min(len(text), rm_next.end() + 80)
+                role = re.sub(r"\s+\d{1,2}\.?$", "", _squash(text[start:end])).strip(" ,;:-–()") or None  # "... 3." next item
                 # "ông Hoàng Văn Thắng, Chủ tịch UBND xã làm Trưởng ban": the second role is his too.
                 clause_end = next((m.start() for m in re.finditer(r"[;.\n]", folded[end:end + 160])), 160) + end
                 more = re.compile(r"(?:^|[\s,])(?:lam|giu chuc|dong thoi la)\s+").search(folded, end, clause_end)

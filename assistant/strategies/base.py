@@ -146,7 +146,9 @@ class Context:
         elif len(docs) > 1 and u.units and u.intent != "aggregate":
             # A unit reports every month: without a period in the question, read its latest report.
             latest = max(_period_end(self.reports[d].get("period")) for d in docs)
-            docs = [d for d in docs if _period_end(self.reports[d].get("period")) == latest]
+            # News items without a period are about other things than the periodic report: kept.
+            docs = [d for d in docs if _period_end(self.reports[d].get("period")) == latest
+                    or not self.reports[d].get("period")]
         return docs, None
 
     def _mentions_period(self, doc_id: str, u: Understanding) -> bool:
