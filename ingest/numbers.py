@@ -189,6 +189,7 @@ _QUALIFIERS = {
     "giam": "giảm",
     "tang them": "tăng",
 }
+_QUAL_WRITTEN = {"tang them": "tăng thêm"}  # as written, when the qualifier shown is shorter
 _QUAL_RE = re.compile(
     r"\b(khoang tren|khoang hon|khoang|tren|hon|gan|duoi|toi da|toi thieu|it nhat|xap xi|"
     r"(?<!lap )(?<!cai )(?<!thiet )(?<!tich )(?<!su dung )dat|tang them|tang|giam)"
@@ -322,6 +323,10 @@ def find_numbers(text: str, folded: str | None = None, *, zero_words: bool = Tru
         percent = measure == "%"
         qual_m = _QUAL_RE.search(f[max(0, s - 25):s])
         qualifier = _QUALIFIERS[qual_m.group(1)] if qual_m else None
+        written = _QUAL_WRITTEN.get(qual_m.group(1), qualifier) if qual_m else None
+        if qual_m and " ".join(text[max(0, s - 25) + qual_m.start(1):max(0, s - 25) + qual_m.end(1)].lower().split()) \
+                != written and fold(text) != text:
+            qualifier = None  # "trao tặng 84 máy" is not "tăng 84"; an unaccented text is trusted
         try:
             if b_raw is not None:
                 num = parse_number(a_raw)

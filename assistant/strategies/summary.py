@@ -59,7 +59,10 @@ class SummaryStrategy:
             return None
         book = ctx.book()
         blocks: list[str] = []
-        focus = self._focus(u, ctx, docs)
+        titled = self._titled_docs(u, ctx, docs)
+        if titled:
+            docs = titled  # "Việc ra mắt trang Zalo ... có gì đáng chú ý?": the news item about it
+        focus = None if titled else self._focus(u, ctx, docs)
         if focus is not None:
             return self._focused(u, ctx, docs, focus)
         for doc_id in docs:
@@ -116,11 +119,31 @@ class SummaryStrategy:
             return None
         return answered(u, "\n\n".join(blocks), book, "summary")
 
-    @staticmethod
-    def _focus(u: Understanding, ctx: Context, docs: list[str]):
+    @classmethod
+    def _titled_docs(cls, u: Understanding, ctx: Context, docs: list[str]) -> list[str]:
+        """Among all the reports of the asked unit(s), those whose title states the asked topic."""
+        attr = cls._topic_attr(u, ctx, docs)
+        if attr is None:
+            return []
+        pool = list(dict.fromkeys([d for unit in u.units for d in ctx.unit_docs.get(unit, [])] or docs))
+        if u.periods:
+            pool = [d for d in pool if d in docs or not ctx.reports.get(d, {}).get("period")]
+        out = []
+        for d in pool:
+            title = folded_text(" ".join([ctx.reports.get(d, {}).get("title") or "", ctx.doc(d).title]))
+            if ctx.matcher.score(attr, title, title).score >= TITLE_TOPIC_SCORE:
+                out.append(d)
+        return out
+
+    @classmethod
+    def _focus(cls, u: Understanding, ctx: Context, docs: list[str]):
         """The topic a summary request narrows to ("mô hình camera an ninh của phường X có gì đáng chú
-        ý?"), or None when it asks for the whole report (no specific words left, or the report's own
-        title states them)."""
+        ý?"), or None when it asks for the whole report (no specific words left)."""
+        return cls._topic_attr(u, ctx, docs)
+
+    @staticmethod
+    def _topic_attr(u: Understanding, ctx: Context, docs: list[str]):
+        """The specific words of a summary request, or None."""
         words = load_question_words()
         parts = [w for topic, _ in _PARTS for w in words.list_topics.get(topic, ())]  # the digest's own parts
         attr = ctx.attribute(u, docs, extra_drop=[*words.plain_cues.get("summary", ()), *_SUMMARY_WORDS, *parts],
@@ -129,10 +152,6 @@ class SummaryStrategy:
         attr = type(attr)(tuple(t for t in attr.terms if not any(ch.isdigit() for ch in t.word)), attr.phrase)
         if not attr.terms or ctx.matcher.generic(attr):
             return None
-        for d in docs:
-            title = folded_text(" ".join([ctx.reports.get(d, {}).get("title") or "", ctx.doc(d).title]))
-            if ctx.matcher.score(attr, title, title).score >= TITLE_TOPIC_SCORE:
-                return None
         return attr
 
     def _focused(self, u: Understanding, ctx: Context, docs: list[str], attr) -> Answer:
