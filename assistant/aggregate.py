@@ -117,7 +117,7 @@ _META_STOP = frozenset({  # words that may surround a metadata question
     "du", "duoc", "gom", "hay", "he", "hien", "it", "ke", "khong", "ky", "la", "liet", "lieu", "luong",
     "may", "mot", "nao", "nap", "nay", "nhat", "nhieu", "nhung", "noi", "o", "phai", "pho", "phuong",
     "rieng", "sach", "so", "tai", "ten", "thanh", "thi", "thong", "thuoc", "tinh", "tp", "tran", "trong",
-    "va", "ve", "vi", "xa",
+    "va", "ve", "vi", "xa", "bai", "viet", "tin",
 })
 
 

@@ -48,7 +48,7 @@ SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of 
 OPTIONAL_MISS = 0.01
 _QUANTITY_WORDS = frozenset({"ty le", "ti le", "phan tram", "so luong", "tong so", "con so", "so lieu"})
 # "hay bị" is "often suffers", not "or": the connector, not a list separator.
-_LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay(?!\s+(?:bị|bi)\b)|và|va|cũng như)\s+")
+_LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+/\s+|\s+(?:hoặc|hoac|hay là|hay(?!\s+(?:bị|bi)\b)|và|va|cũng như)\s+")
 # Words that end a list and start the next part of the asked fact.
 _CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|để|nhằm|"
                            r"của|cho|tại|ở|trong|với)\s+")
@@ -56,8 +56,9 @@ _CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phả
 _INSERTION_RE = re.compile(r"\s*\(\s*([^\W\d_]+)\s*\)(?=\s+[a-zà-ỹđ])")
 # "trang/kênh Zalo", "truyền thanh/đài phát thanh": the words after the slash are another name of the
 # word before it.
-_SLASH_WORD_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+)")
-_SLASH_ALT_RE = re.compile(r"([^\W\d_]+)\s*/\s*([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
+# Written without spaces; "hội nghị trực tuyến / hội nghị truyền hình" (spaced) lists two phrases.
+_SLASH_WORD_RE = re.compile(r"([^\W\d_]+)/([^\W\d_]+)")
+_SLASH_ALT_RE = re.compile(r"([^\W\d_]+)/([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
 GENERIC_DF_SHARE = 0.25  # a word in at least this share of paragraphs does not make an aspect specific
 REQUIRED_SHARE = 0.5
 VERB_SHARE = 0.3  # in "which units ..." questions verbs ("xây dựng", "triển khai") are framing

@@ -58,8 +58,12 @@ class ListStrategy:
 
 
 def _asks_for_list(u: Understanding) -> bool:
-    """ "... ở những việc gì?", "đã hình thành những mô hình mới nào?": a plural question."""
-    return bool(_PLURAL_RE.search(u.key)) and u.answer_type in ("text", "list", "why")
+    """ "... ở những việc gì?", "đã hình thành những mô hình mới nào?": a plural question; "... đã
+    triển khai X thế nào?" too (a section titled X then answers by its items)."""
+    return (bool(_PLURAL_RE.search(u.key)) or bool(_HOW_RE.search(u.key))) and u.answer_type in ("text", "list", "why")
+
+
+_HOW_RE = re.compile(r"\b(?:the nao|nhu the nao|ra sao|bang cach nao)\b")
 
 
 def section_items(ctx: Context, paragraphs: Sequence[Paragraph],

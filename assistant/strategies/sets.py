@@ -46,8 +46,10 @@ _SET_FRAME = ("nhung don vi nao", "don vi nao", "dia phuong nao", "phuong nao", 
               "nhung dia phuong nao", "trong bo bao cao", "o dau co",
               "neu", "de cap", "nhac toi", "nhac den", "noi ve", "bao cao ve", "co noi dung", "co")
 # "trong 5 báo cáo", "trong các báo cáo đã nạp": the collection, not the asked fact.
-_FRAME_RE = re.compile(r"(?i)(?<!\w)(?:trong|trên|của)\s+(?:\d+|các|những|tất cả)\s+(?:báo cáo|bao cao|đơn vị|don vi)"
-                       r"(?:\s+(?:đã nạp|da nap))?")
+_FRAME_RE = re.compile(r"(?i)(?<!\w)(?:(?:trong|trên|của)\s+(?:\d+|các|những|tất cả)\s+"
+                       r"(?:báo cáo|bao cao|đơn vị|don vi|bài viết|bai viet|bài báo|bai bao|bài|bai|tin|bản tin|ban tin)"
+                       r"(?:\s+(?:đã nạp|da nap))?"
+                       r"|(?:bài viết|bai viet|bài báo|bai bao)(?:\s+(?:về|ve|của|cua))?)")
 _COUNT_UNITS_RE = re.compile(r"\b(?:co )?(?:bao nhieu|may) (?:don vi|dia phuong|phuong|xa|bao cao)\b")
 
 

@@ -37,7 +37,8 @@ FOCUS_SENTENCES = 8
 FOCUS_FIGURES = 6
 TITLE_WORDS_MAX = 14  # a line this short without a full stop is a title, not an item of a digest
 # Words of a summary request that name no topic ("tóm tắt báo cáo ... có gì đáng chú ý").
-_SUMMARY_WORDS = ("báo cáo", "bài viết", "bài báo", "văn bản", "bản tin", "tin tức", "tin", "bài", "thông tin", "kết quả", "nội dung", "điểm", "chính", "nổi bật",
+_SUMMARY_WORDS = ("báo cáo", "bài viết", "bài báo", "văn bản", "bản tin", "tin tức", "tin", "bài", "thông tin",
+                  "phần", "mục", "nhanh", "ngắn gọn", "giúp", "nội dung", "kết quả", "nội dung", "điểm", "chính", "nổi bật",
                   "đáng chú ý", "có gì", "những gì", "gì", "sơ kết", "tổng kết", "thực hiện", "tình hình", "triển khai")
 _HEADING_LIKE_RE = re.compile(r"^\s*(?:[IVX]{1,4}\.|\d+(?:\.\d+)*\.?|[a-zđ]\))\s")
 _APPENDIX_RE = re.compile(r"(?i)^\W*(?:có|kèm theo)?\s*phụ lục\b.*kèm theo\W*$")
