@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.compose import report_phrase
+from assistant.matching import contains_word, folded_text
 from assistant.models import Answer
 from assistant.sanitize import QuestionTooLong, clean_history, clean_question, too_long_answer
 from assistant.strategies import Context, build_registry
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from index.query import QueryAnalyzer, QueryFilters
 
 log = logging.getLogger(__name__)
+NAMED_CANDIDATES = 20  # passages searched for a proper name of an off-topic-looking question
 
 
 class Answerer:
@@ -133,6 +135,11 @@ class Answerer:
     # -- dispatch ---------------------------------------------------------------------------------
     def _dispatch(self, u: Understanding, ctx: Context) -> Answer:
         if u.intent == "off_topic":
+            named = self._named_in_reports(u.effective, ctx)
+            if named:
+                inner = self.understander.understand_named(u.effective, named)
+                inner.question, inner.followup_of, inner.display = u.question, u.followup_of, u.display
+                return self._dispatch(inner, ctx)
             return abstain(u, "Câu hỏi này nằm ngoài phạm vi các báo cáo chuyển đổi số đã được nạp, "
                               "nên không có thông tin để trả lời.")
         if u.intent == "orphan_followup":
@@ -155,6 +162,28 @@ class Answerer:
             if ans is not None:
                 return ans
         return abstain(u, "Không tìm thấy thông tin để trả lời câu hỏi này trong các báo cáo đã nạp.")
+
+    def _named_in_reports(self, question: str, ctx: Context) -> frozenset[str]:
+        """Reports that mention a proper name of the question (two or more words in capitals after
+        its first word: "Phạm Văn Diện", "thôn Đột Hạ"), found by the lexical index."""
+        words = question.split()
+        runs: list[str] = []
+        run: list[str] = []
+        for i, w in enumerate([*words, ""]):
+            clean = w.strip("?.,;:!“”\"'()")
+            if i > 0 and clean[:1].isupper() and not clean.isupper():
+                run.append(clean)
+                continue
+            if len(run) >= 2:
+                runs.append(" ".join(run))
+            run = []
+        docs: set[str] = set()
+        for name in runs:
+            key = folded_text(name).strip()
+            for passage in self.retriever.retrieve(name, NAMED_CANDIDATES):
+                if contains_word(folded_text(passage.text), key):
+                    docs.add(passage.doc_id)
+        return frozenset(docs)
 
     def _dispatch_one(self, u: Understanding) -> Answer:
         """Dispatch for composite strategies (a part or a unit of a larger question)."""

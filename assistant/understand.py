@@ -291,7 +291,16 @@ class QuestionUnderstander:
         return list(self.query_analyzer.parse(text).units)
 
     # -- one question -------------------------------------------------------------------------------
-    def _understand(self, text: str, split: bool = True) -> Understanding:
+    def understand_named(self, text: str, docs: frozenset[str]) -> Understanding:
+        """A question with no unit and no domain word that names a person, village or body the
+        reports mention ("Ông Phạm Văn Diện giữ chức vụ gì?"): understood, read in those reports."""
+        u = self._understand(text, off_topic=False)
+        u.scope = docs
+        for part in u.parts:
+            part.scope = docs
+        return u
+
+    def _understand(self, text: str, split: bool = True, off_topic: bool = True) -> Understanding:
         key = match_key(text)
         filters = self.query_analyzer.parse(text)
         units = list(filters.units)
@@ -303,7 +312,7 @@ class QuestionUnderstander:
         base.answer_type = self.answer_type(text, key)
         base.measure, base.noun_phrase = _counted_noun(text)
         base.expects = _EXPECT_BY_TYPE.get(base.answer_type, "text")
-        if not units and not any(contains_phrase(key, t) for t in DOMAIN_TERMS):
+        if off_topic and not units and not any(contains_phrase(key, t) for t in DOMAIN_TERMS):
             base.intent = "off_topic"
             return base
         if unknown and not units:
@@ -312,7 +321,7 @@ class QuestionUnderstander:
         if base.answer_type == "summary":
             base.intent = "summary"
             return base
-        if split and (parts := self._parts(text, base)):
+        if split and (parts := self._parts(text, base, off_topic)):
             base.parts = parts
             base.intent = "multipart"
             return base
@@ -380,7 +389,7 @@ class QuestionUnderstander:
                     best = (len(w), topic)
         return best[1] if best else None
 
-    def _parts(self, text: str, whole: Understanding) -> list[Understanding]:
+    def _parts(self, text: str, whole: Understanding, off_topic: bool = True) -> list[Understanding]:
         """Clauses of a multi-part question, each with its own question word ("bao nhiêu ... và ...
         bao nhiêu", "ai ký và ký ngày nào"); each part keeps the whole question's subject."""
         pieces = [p for p in _PART_SPLIT_RE.split(text.strip().rstrip("?")) if p and p.strip()]
@@ -412,14 +421,17 @@ class QuestionUnderstander:
         prev_noun: str | None = None
         # Dates and periods of the question ("Từ 01/01 đến 06/6/2026", "Quý I/2026") hold for every part.
         when = [m.group(0).strip() for m in _WHEN_RE.finditer(text)]
-        for p, _ in merged:
+        lead = _PART_LEAD_RE.match(merged[0][0].strip())
+        for i, (p, _) in enumerate(merged):
             part_text = p.strip()
             if whole.units and not self._units(part_text) and subject:
                 part_text = f"{part_text} của {subject}"
+            elif i and lead and _PART_LEAD_RE.match(part_text) and not _PART_LEAD_RE.match(part_text).group(1).strip():
+                part_text = f"{lead.group(1).strip()} {part_text}"  # "Thôn Đột Hạ có ... và bao nhiêu nhân khẩu"
             for w in when:
                 if match_key(w) not in match_key(part_text):
                     part_text = f"{w} {part_text}"
-            u = self._understand(part_text + "?", split=False)
+            u = self._understand(part_text + "?", split=False, off_topic=off_topic)
             if u.measure is None and prev_noun and u.answer_type == "count":
                 u.measure, u.noun_phrase = _counted_noun(f"bao nhiêu {prev_noun}")
                 u.effective = f"{u.effective.rstrip('?')} {prev_noun}?"
@@ -582,6 +594,8 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
 
 
 _COUNT_CUE_RE = re.compile(r"(?<![a-z])(bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)")
+# A part's subject: the words before its question word ("Thôn Đột Hạ có | bao nhiêu hộ").
+_PART_LEAD_RE = re.compile(r"(?i)^(.*?)(?<!\w)(?:bao nhiêu|bao nhieu|mấy|là gì|là ai|ai|ngày nào|khi nào|năm nào)(?!\w)")
 NOUN_MAX_WORDS = 6  # syllables of a counted noun phrase ("người tham gia Đề án 06")
 _NOUN_WORDS_RE = re.compile(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,%d}" % (NOUN_MAX_WORDS - 1))  # noqa: UP031
 _NOUN_STOP = frozenset({"bang", "hoac", "hay", "cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
