@@ -578,7 +578,12 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
         if measure is not None and measure != "%":
             break
     else:
-        return None, None
+        # "bao nhiêu ấp", "mấy bản": a counted noun no measure list holds (measure unknown)
+        m2 = next((c for c in cues if c.group(1) in ("bao nhieu", "co may", "may")), None)
+        word = re.match(r"([\wÀ-ỹ]+)", text[m2.end():]) if m2 else None
+        if word is None or fold(word.group(1)) in _NOUN_STOP or fold(word.group(1)) in _NOT_NOUNS:
+            return None, None
+        return None, word.group(1)
     tail = text[m.end():m.end() + length].strip()
     # Extend to the whole noun phrase as written ("hộ gia đình", "camera an ninh").
     rest = _NOUN_WORDS_RE.match(text[m.end():])
@@ -593,6 +598,10 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
     return measure, phrase or None
 
 
+_NOT_NOUNS = frozenset({"phan tram", "phan", "lan", "tuoi", "nam", "thang", "ngay", "gio", "tien", "dong", "ty", "trieu",
+                        "nguoi", "ho", "km", "m", "ha",
+                        # the collection itself ("có mấy báo cáo", "bao nhiêu đơn vị"): an aggregate
+                        "bao", "don", "phuong", "xa", "dia", "thi", "noi"})
 _COUNT_CUE_RE = re.compile(r"(?<![a-z])(bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)")
 # A part's subject: the words before its question word ("Thôn Đột Hạ có | bao nhiêu hộ").
 _PART_LEAD_RE = re.compile(r"(?i)^(.*?)(?<!\w)(?:bao nhiêu|bao nhieu|mấy|là gì|là ai|ai|ngày nào|khi nào|năm nào)(?!\w)")

@@ -396,7 +396,7 @@ class FactExtractor:
 
 
 # --------------------------------------------------------------------------- helpers
-_PLAN_COLUMN_RE = re.compile(r"(?<![a-z])(?:ke hoach|chi tieu|muc tieu|du kien|phan dau|giao)(?![a-z])")
+_PLAN_COLUMN_RE = re.compile(r"(?<![a-z])(?:ke hoach|chi tieu|muc tieu|du kien|phan dau)(?![a-z])")
 _UNIT_HEADER_RE = re.compile(r"^\s*(?:don vi tinh|dvt|don vi do|don vi)\s*$")
 
 

@@ -496,7 +496,7 @@ def _as_written(phrase: str, question: str) -> str:
         if folded[i:i + len(target)] == target:
             written = " ".join(w.strip("?.,;:!“”\"'()") for w in words[i:i + len(target)])
             names = [w for w in written.split()[1:] if w[:1].isupper() and not w.isupper()]  # "AI" is no name
-            if written[:1].isupper() and not names:
+            if written[:1].isupper() and not names and not written.split()[0].isupper():  # "VB" stays
                 written = written[:1].lower() + written[1:]
             return written
     return phrase.lower()

@@ -84,6 +84,16 @@ def type_fit(u: Understanding, v: FactView) -> float:
     if kind not in ("count", "zero", "decimal", "fraction", "duration"):
         return 0.0
     if u.measure is None:
+        if u.noun_phrase:  # "bao nhiêu ấp", a noun no measure list holds: the figure counts it
+            noun = folded_text(u.noun_phrase).split()  # "vb van ban": an abbreviation and its expansion
+            heads = {noun[0], *(noun[1:2] if len(noun) > 1 and noun[0].isalpha() and len(noun[0]) <= 4 else [])}
+            after = folded_text(v.paragraph.text[f.end:f.end + 24]).split()
+            stated = (bool(after[:1]) and after[0] in heads) or any(f" {h} " in folded_text(f.text) for h in heads)
+            if f.measure and len(heads) == 1 and "".join(w[0] for w in fold(f.measure).split()) == noun[0]:
+                stated = True  # "VB" for "157 văn bản": the initials of the measure
+            if v.paragraph.kind == "table_row":  # "Số biên chế được giao | 55": the header names it
+                stated = stated or any(contains_word(v.label, h) for h in heads)
+            return 1.0 if stated else OTHER_MEASURE_FIT
         return 1.0
     if f.measure == u.measure:
         return 1.0
