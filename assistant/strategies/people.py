@@ -38,10 +38,19 @@ def _roles() -> list[str]:
 
 
 def asked_role(key_folded: str) -> str | None:
-    """The longest role title named in the question ("pho chu tich", "chu tich")."""
+    """The longest role title the question asks the holder of ("Ai là Phó Chủ tịch ...?", "Bí thư
+    Đảng ủy xã X là ai?", "Trưởng ban ... là ai?"): the role opens the question, follows "ai là", or
+    is followed by "là ai". A role inside the topic ("năng lực đội ngũ cán bộ ... phối hợp với ai")
+    is not asked."""
     padded = f" {key_folded} "
     for r in _roles():
-        if f" {r} " in padded:
+        at = padded.find(f" {r} ")
+        if at < 0:
+            continue
+        before = padded[:at].split()
+        after = padded[at + len(r) + 2:]
+        if len(before) <= 1 or before[-2:] == ["ai", "la"] or before[-1:] == ["ai"] \
+                or re.match(r"(?:\S+ ){0,8}la ai\b", after) or re.match(r"(?:\S+ ){0,2}nao\b", after):
             return r
     return None
 
