@@ -476,7 +476,7 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
         kept.pop()
     if not kept or len(kept) > 7 or kept[0].lower() in _VERBISH:
         return fallback
-    phrase = _as_written(" ".join(kept), u.effective)
+    phrase = _as_written(" ".join(kept), u.display or u.effective)
     if prefix and not phrase.startswith(("số ", "tổng số")):
         phrase = prefix + phrase
     if u.answer_type == "percent" and not match_key(phrase).startswith(("ty le", "ti le")):

@@ -132,7 +132,7 @@ class SummaryStrategy:
         out = []
         for d in pool:
             title = folded_text(" ".join([ctx.reports.get(d, {}).get("title") or "", ctx.doc(d).title]))
-            if ctx.matcher.score(attr, title, title).score >= TITLE_TOPIC_SCORE:
+            if ctx.matcher.states(attr, title) >= TITLE_TOPIC_SCORE:  # every heavy word of the topic
                 out.append(d)
         return out
 
