@@ -11,7 +11,7 @@ from __future__ import annotations
 from assistant.strategies.base import Context, Strategy
 from assistant.strategies.combine import CompareStrategy, Dispatch, MultipartStrategy
 from assistant.strategies.dates import DateStrategy
-from assistant.strategies.documents import DocumentStrategy
+from assistant.strategies.documents import DocumentStrategy, DocumentSubjectStrategy
 from assistant.strategies.figures import FigureStrategy
 from assistant.strategies.lists import ListStrategy
 from assistant.strategies.metadata import MetadataStrategy
@@ -28,6 +28,7 @@ def build_registry(dispatch: Dispatch) -> list[Strategy]:
         SummaryStrategy(),
         MultipartStrategy(dispatch),
         MetadataStrategy(),
+        DocumentSubjectStrategy(),
         AggregateStrategy(),
         TextAggregateStrategy(),
         CompareStrategy(dispatch),

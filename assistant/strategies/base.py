@@ -389,6 +389,23 @@ def future_sections(paragraphs: list[Paragraph]) -> list[tuple[str, ...]]:
     return out
 
 
+# "của UBND xã Tịnh Trà", "UBND huyện Sơn Tịnh", "Sở Khoa học và Công nghệ": the level of an issuer.
+_ISSUER_LEVEL_RE = re.compile(r"(?<![a-z])(xa|phuong|thi tran|huyen|quan|thi xa|tinh|thanh pho|so|bo|chinh phu|"
+                              r"trung uong|thanh uy|tinh uy|huyen uy)(?![a-z])")
+_ASKED_ISSUER_RE = re.compile(r"(?<![a-z])cua (?:(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|dang uy|ban chi dao|"
+                              r"bcd)\s+)*(xa|phuong|thi tran|huyen|quan|thi xa|tinh|thanh pho)(?![a-z])")
+
+
+def issuer_conflict(question: str, issuer: str | None) -> bool:
+    """The question names whose document it asks ("Kế hoạch ... của UBND xã Tịnh Trà") and the
+    report's document has an issuer of another level ("của UBND huyện Sơn Tịnh")."""
+    asked = _ASKED_ISSUER_RE.search(folded_text(question))
+    if asked is None or not issuer:
+        return False
+    level = _ISSUER_LEVEL_RE.search(folded_text(issuer))
+    return level is not None and level.group(1) != asked.group(1)
+
+
 # --------------------------------------------------------------------------- composition helpers
 def abstain(u: Understanding, text: str, citations: list[Citation] | None = None) -> Answer:
     return Answer(question=u.question, answer=text, abstained=True, citations=citations or [], intent=u.intent)

@@ -14,9 +14,11 @@ from assistant.strategies.base import (
     answered,
     asked_phrase,
     cite_sentence,
+    issuer_conflict,
     missing_sentence,
     quoted_sentence,
 )
+from assistant.strategies.documents import head_kind
 from ingest.numbers import fold
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ def _ref_number(ref: str | None) -> str | None:
     return m.group(1).lstrip("0") or "0" if m else None
 
 
+_DOC_QUESTION_RE = re.compile(r"^\W*(?:ke hoach|quyet dinh|cong van|nghi quyet|thong bao|chi thi|chuong trinh|"
+                              r"huong dan|de an)\b")
+
+
 class DateStrategy:
     name = "date"
 
@@ -73,8 +79,14 @@ class DateStrategy:
             if ans is not None:
                 return ans
         wants_to = bool(_TO_RE.search(fq))
+        issuers = {(d.fact.paragraph_id, d.fact.text): d.fact.role for d in ctx.facts(docs, "docref")}
         best: tuple[float, FactView] | None = None
+        kind = head_kind(fq) if _DOC_QUESTION_RE.match(fq) else set()
         for v in dates:
+            if v.fact.ref and issuer_conflict(u.effective, issuers.get((v.fact.paragraph_id, v.fact.ref))):
+                continue  # the district's plan is not the commune's plan the question asks about
+            if kind and v.fact.ref and head_kind(fold(v.fact.ref)) != kind:
+                continue  # "Kế hoạch ... ban hành ngày nào?": the date of a plan, not of another document
             m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
             score = m.score
             if doc_number is not None:

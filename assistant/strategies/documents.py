@@ -15,6 +15,7 @@ from assistant.strategies.base import (
     answered,
     asked_phrase,
     cite_sentence,
+    issuer_conflict,
     missing_sentence,
     quoted_sentence,
 )
@@ -46,12 +47,14 @@ class DocumentStrategy:
         if not docs:
             return None
         fq = fold(u.effective)
-        kinds = {k2 for k, k2 in _KINDS.items() if re.search(rf"\b{k}\b", fq)}
+        kinds = head_kind(fq)
         attr = ctx.attribute(u, docs, extra_drop=[*_DOC_WORDS, *kinds], keep_type_words=False)
         scored: list[tuple[float, FactView]] = []
         for v in ctx.facts(docs, "docref"):
             if kinds and fold(v.fact.measure or "") not in kinds:
                 continue
+            if issuer_conflict(u.effective, v.fact.role):
+                continue  # another level's document ("của UBND huyện ...") than the one asked
             if attr.terms:
                 m = ctx.matcher.score(attr, _label(v), v.sentence, v.context)
                 if m.key_found < IN_SENTENCE * 0.9:
@@ -87,6 +90,13 @@ class DocumentStrategy:
                         f"{body.split(' — ', 1)[1]}", book, "lookup")
 
 
+def head_kind(folded_question: str) -> set[str]:
+    """The kind of document the question is about: the first kind it names ("Kế hoạch triển khai
+    Nghị quyết 13" asks about a plan, not the resolution it implements)."""
+    found = [(m.start(), k2) for k, k2 in _KINDS.items() if (m := re.search(rf"\b{k}\b", folded_question))]
+    return {min(found)[1]} if found else set()
+
+
 def _label(v: FactView) -> str:
     from assistant.matching import folded_text
 
@@ -96,3 +106,36 @@ def _label(v: FactView) -> str:
 def _dmy(iso: str) -> str:
     y, m, d = iso.split("-")
     return f"{int(d)}/{int(m)}/{y}"
+
+
+# "Thông báo số 01/TB-BCĐ ... về việc gì?", "Kế hoạch số 27/KH-UBND ... nói về việc gì?"
+_NAMED_DOC_RE = re.compile(r"(?i)(?<![\w/])(\d{1,4}\s*/\s*[\wĐđ]+(?:\s*-\s*[\wĐđ]+)*)")
+_SUBJECT_CUE_RE = re.compile(r"\b(?:ve viec gi|ve gi|noi ve|ve van de gi|noi dung gi|noi dung la gi|de lam gi|"
+                             r"ve noi dung gi|la van ban gi|la gi)\b")
+
+
+class DocumentSubjectStrategy:
+    """What a document the question names by its number is about: the subject the report gives it
+    ("về phân công nhiệm vụ ..."), quoted; an abstention when no report cites that number."""
+
+    name = "document_subject"
+
+    def answer(self, u: Understanding, ctx: Context) -> Answer | None:
+        fq = fold(u.effective)
+        named = [re.sub(r"\s+", "", m.group(1)) for m in _NAMED_DOC_RE.finditer(u.effective)]
+        if not named or not _SUBJECT_CUE_RE.search(fq):
+            return None
+        docs, problem = ctx.docs_for(u)
+        if problem:
+            return abstain(u, problem)
+        wanted = {fold(n) for n in named}
+        hits = [v for v in ctx.facts(docs or list(ctx.reports), "docref")
+                if fold(re.sub(r"\s+", "", v.fact.ref or "")) in wanted]
+        if not hits:
+            return missing_sentence(ctx, u, docs or list(ctx.reports), f"văn bản số {named[0]}")
+        v = max(hits, key=lambda h: len(h.fact.label or ""))  # the mention that gives its subject
+        book = ctx.book()
+        n = cite_sentence(book, v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
+        q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
+        about = f" về {v.fact.label.rstrip(' .;,')}" if v.fact.label else ""
+        return answered(u, f"{v.fact.text}{about} — theo {ctx.report_phrase(v.fact.doc_id)}: {q} [{n}]", book, "lookup")
