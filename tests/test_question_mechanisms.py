@@ -1,0 +1,111 @@
+"""The general mechanisms of question reading (issue 11), each on its own: no store needed.
+
+Every case is a shape of question officials write; the expected value is what the mechanism must
+return, and a wrong reading of any of them gives a wrong or a refused answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.aggregate import period_kind
+from assistant.matching import contains_word, folded_text
+from assistant.strategies.base import _ANY_PERIOD_RE, _period_code, issuer_conflict
+from assistant.strategies.documents import head_kind
+from assistant.strategies.people import asked_role
+from assistant.textutil import match_key, named_number_spans
+from assistant.understand import _counted_noun, strip_courtesy
+from ingest.numbers import find_numbers
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Dạ em chào anh chị, cho em hỏi với ạ: ở phường Phù Liễn bao nhiêu phần trăm trường học thu tiền không dùng "
+     "tiền mặt ạ?", "ở phường Phù Liễn bao nhiêu phần trăm trường học thu tiền không dùng tiền mặt ?"),
+    ("Nhờ trợ lý kiểm tra giúp: bao nhiêu phần trăm chứng thư số", "bao nhiêu phần trăm chứng thư số"),
+    # a colon after the subject is part of the question, not a greeting
+    ("Tóm tắt giúp tôi báo cáo của phường Phù Liễn: kết quả nổi bật",
+     "Tóm tắt báo cáo của phường Phù Liễn: kết quả nổi bật"),
+    ("Phường Trí Quả hỗ trợ, giúp đỡ người dân thế nào?", "Phường Trí Quả hỗ trợ, giúp đỡ người dân thế nào?"),
+])
+def test_courtesy_is_not_part_of_the_question(question: str, expected: str) -> None:
+    assert strip_courtesy(question) == expected
+
+
+@pytest.mark.parametrize("question,measure,noun", [
+    ("Số người tham gia Đề án 06 ở xã Thượng Lâm là bao nhiêu?", "người", "người tham gia Đề án 06"),
+    ("Tổ công nghệ số cộng đồng phường Nghĩa Lộ hướng dẫn bao nhiêu lượt người dân?", "lượt", "lượt người dân"),
+    ("Xã Nghĩa Lộ tiếp nhận bao nhiêu hồ sơ TTHC trong tháng 5?", "hồ sơ", "hồ sơ TTHC"),
+    ("Cuộc thi trao bao nhiêu giải khuyến khích?", "giải", "giải khuyến khích"),
+    ("có bao nhiêu hồ sơ bị rút (từ chối)?", "hồ sơ", "hồ sơ bị rút"),
+    # a noun no measure list holds: counted all the same
+    ("Xã Châu Pha có bao nhiêu ấp?", None, "ấp"),
+    # the collection itself is not a counted noun (an aggregate counts units)
+    ("Có mấy báo cáo do Chủ tịch UBND ký?", None, None),
+    ("Tỷ lệ là bao nhiêu phần trăm?", None, None),
+])
+def test_counted_noun(question: str, measure: str | None, noun: str | None) -> None:
+    assert _counted_noun(question) == (measure, noun)
+
+
+@pytest.mark.parametrize("question,role", [
+    ("Ai là Phó Chủ tịch UBND xã Krông Búk?", "pho chu tich"),
+    ("Bí thư Đảng ủy xã Krông Búk là ai?", "bi thu dang uy"),
+    ("Phó chủ tịch nào phụ trách chuyển đổi số?", "pho chu tich"),
+    # a role inside the topic is not the one asked
+    ("Nhiệm vụ nâng cao năng lực đội ngũ cán bộ làm CĐS ở Trung Thành phối hợp với ai?", None),
+    ("Ai ký báo cáo?", None),
+])
+def test_asked_role(question: str, role: str | None) -> None:
+    assert asked_role(match_key(question)) == role
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Bài viết nào nhắc đến Nghị quyết 57?", ["57"]),
+    ("Đề án 06 có bao nhiêu người tham gia?", ["06"]),
+    ("Đơn vị nào đạt tỷ lệ ký số văn bản 100%?", []),  # a rate, not a name
+])
+def test_numbers_inside_names(text: str, names: list[str]) -> None:
+    assert [text[s:e] for s, e in named_number_spans(text)] == names
+
+
+def test_a_long_term_is_found_with_one_word_inserted_never_a_negation() -> None:
+    assert contains_word(" ra mat to cong nghe so cong dong tai thon ", "to cong nghe cong dong")
+    assert contains_word(" ty le ho so nop truc tuyen ", "ty le ho so truc tuyen")
+    assert not contains_word(" ty le ho so khong truc tuyen ", "ty le ho so truc tuyen")
+
+
+@pytest.mark.parametrize("text,code", [
+    ("6 tháng đầu năm 2026", "2026-H1"), ("nửa đầu năm 2026", "2026-H1"), ("kỳ 6 tháng năm 2026", "2026-H1"),
+    ("quý I/2026", "2026-Q1"), ("tháng 4 năm 2026", "2026-04"), ("năm 2025", "2025"),
+])
+def test_period_phrases_of_a_question(text: str, code: str) -> None:
+    m = _ANY_PERIOD_RE.search(text)
+    assert m is not None and m.group(0) == text and _period_code(m, ["2026-H1"]) == code
+
+
+@pytest.mark.parametrize("period,kind", [
+    ("2026-04", "month"), ("2026-Q1", "quarter"), ("2026-H1", "half"), ("2025-01..2026-06", "review"),
+    ("2025", "year"), (None, None),
+])
+def test_kind_of_a_report_period(period: str | None, kind: str | None) -> None:
+    assert period_kind(period) == kind
+
+
+def test_issuer_of_another_level_is_another_document() -> None:
+    q = "Kế hoạch triển khai Nghị quyết 13-NQ/TU của UBND xã Tịnh Trà ban hành ngày nào?"
+    assert issuer_conflict(q, "UBND huyện Sơn Tịnh")
+    assert not issuer_conflict(q, "UBND xã Tịnh Trà")
+    assert not issuer_conflict("Kế hoạch 128 ban hành ngày nào?", "UBND huyện Sơn Tịnh")  # no issuer asked
+
+
+def test_the_first_kind_named_is_the_document_asked() -> None:
+    assert head_kind(folded_text("Kế hoạch triển khai Nghị quyết 13-NQ/TU ban hành ngày nào?")) == {"ke hoach"}
+    assert head_kind(folded_text("Nghị quyết 57 của Bộ Chính trị ban hành ngày nào?")) == {"nghi quyet"}
+
+
+@pytest.mark.parametrize("text,qualifier", [
+    ("trao tặng 84 máy tính bảng", None),  # "tặng" (give) is not "tăng" (increase)
+    ("tăng 84 máy", "tăng"), ("đạt trên 95%", "trên"), ("tăng thêm 5 hồ sơ", "tăng"),
+    ("khoảng trên 80% hộ", "khoảng trên"), ("dat tren 95%", "trên"),  # an unaccented text is trusted
+])
+def test_a_qualifier_is_read_as_written(text: str, qualifier: str | None) -> None:
+    assert [n.qualifier for n in find_numbers(text)] == [qualifier]
