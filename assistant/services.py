@@ -19,7 +19,7 @@ from index.retriever import HybridRetriever
 from index.settings import Settings
 from index.store import ReportStore
 from index.vector import VectorIndex
-from ingest.pipeline import Ingestor
+from index.pipeline import Ingestor
 
 log = logging.getLogger(__name__)
 

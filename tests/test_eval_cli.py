@@ -154,10 +154,10 @@ def test_cli_baseline_only_on_the_samples(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 SERVICES_MISSING = importlib.util.find_spec("assistant.services") is None or \
-    importlib.util.find_spec("ingest.pipeline") is None
+    importlib.util.find_spec("index.pipeline") is None
 
 
-@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / ingest.pipeline not written yet: "
+@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / index.pipeline not written yet: "
                     "the full pipeline cannot run (remove once they exist)")
 def test_cli_smoke_full_pipeline_on_the_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "RESULTS_MD", tmp_path / "RESULTS.md")
@@ -185,7 +185,7 @@ def test_cli_smoke_full_pipeline_on_the_samples(tmp_path: Path, monkeypatch: pyt
     assert (out / "store" / ".eval-store").exists()
 
 
-@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / ingest.pipeline not written yet")
+@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / index.pipeline not written yet")
 def test_cli_dense_and_hybrid_configurations_run_with_a_model(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "RESULTS_MD", tmp_path / "RESULTS.md")

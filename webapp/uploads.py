@@ -229,7 +229,7 @@ def find_leftovers(uploads_dir: Path, manifest_hash: dict[str, str | None]) -> l
         return []
     for part in uploads_dir.glob(f".*{PART_SUFFIX}"):
         part.unlink(missing_ok=True)
-    from ingest.pipeline import file_sha256
+    from index.pipeline import file_sha256
 
     out: list[Leftover] = []
     for path in sorted(uploads_dir.iterdir()):
