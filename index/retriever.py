@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import Passage, RetrievalMode
 from index.analyzer import is_signature_block
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
+from index.models import Passage, RetrievalMode
 from index.query import QueryAnalyzer, QueryFilters
 from index.settings import Settings
 from index.store import ReportStore, vector_id
