@@ -25,6 +25,7 @@ from index.query import QueryAnalyzer, QueryFilters
 from index.settings import Settings
 from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
+from ingest.chunker import chunk_body
 from ingest.models import Chunk
 
 try:
@@ -55,35 +56,6 @@ _MENTIONS_REPORT_RE = re.compile(r"\b(?:báo cáo|bao cao)\b", re.IGNORECASE)
 def is_report_level(query: str) -> bool:
     """Questions about the report itself ("Báo cáo ... có số hiệu là gì?", "Ai ký báo cáo ...?")."""
     return bool(_REPORT_LEVEL_RE.match(query))
-
-
-_HEADER_RE = re.compile(r"^\[[^\]\n]*\][^\n]*$")
-
-
-def chunk_body(chunk: Chunk) -> str:
-    """The chunk's report text without its header line ("[<unit> · <period>] <section path>")."""
-    text = chunk.text
-    first, sep, rest = text.partition("\n")
-    if sep and (_HEADER_RE.match(first) or (chunk.section_path and _is_header_line(first, chunk.section_path))):
-        return rest
-    return text
-
-
-def index_text(chunk: Chunk) -> str:
-    """Text analysed for BM25: the section path and the body, without the "[unit · period]" prefix of
-    the header line (unit and period are metadata: every chunk of a report repeats them, which only
-    dilutes their weight; named units and periods act as filters/boosts instead)."""
-    text = chunk.text
-    first, sep, rest = text.partition("\n")
-    if sep and _HEADER_RE.match(first):
-        return first[first.index("]") + 1 :].strip() + "\n" + rest
-    return text
-
-
-def _is_header_line(line: str, path: Sequence[str]) -> bool:
-    s = line.strip().strip("#*").strip()
-    last = path[-1].strip()
-    return bool(last) and " > " in s and s.endswith(last)
 
 
 class HybridRetriever:
