@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from index.analyzer import canonical_text, fold_accents
-from ingest.text import Span, sentence_spans
+from index.analyzer import canonical_text
+from ingest.text import Span, fold_accents, sentence_spans
 
 __all__ = ["Span", "contains_phrase", "match_key", "period_phrase", "sentence_spans", "unit_label"]
 

@@ -45,6 +45,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.text import fold
+
 logger = logging.getLogger(__name__)
 
 GENERATOR_VERSION = "5"
@@ -122,12 +124,6 @@ FALLBACK_UNITS: tuple[Unit, ...] = (
     Unit("Phù Liễn", "phường", "Hải Phòng", "Thành phố Hải Phòng"),
     Unit("Trung Thành", "phường", "Thái Nguyên", "Tỉnh Thái Nguyên"),
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free form (đ -> d) used to compare unit names."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def gazetteer_path() -> Path | None:

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.analyzer import fold_accents
 from index.store import ReportStore
 from ingest.parser import period_bounds, period_overlaps
+from ingest.text import fold_accents
 
 try:
     from ingest.gazetteer import PROVINCES_2025

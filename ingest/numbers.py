@@ -13,45 +13,20 @@ years ("năm 2026"), document numbers ("57-NQ/TW", "số 13/KH-UBND"), codes ("5
 plausible reading of every figure (both readings of an ambiguous "1,234", the numerator and
 denominator of fractions, "499 triệu" as 499 and 499000000).
 
-All pattern matching happens on `fold()`ed text: lower case, accents removed, đ -> d, with
-exactly one output character per input character so offsets stay valid.
+All pattern matching happens on `fold()`ed text (`ingest.text.fold`): lower case, accents removed,
+đ -> d, with exactly one output character per input character so offsets stay valid.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from ingest.text import fold
+
 NumberKind = Literal["count", "percent", "fraction", "money", "decimal", "duration", "zero"]
-
-
-# --------------------------------------------------------------------------- folding
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in range(0x00C0, 0x1F00):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        if len(base) == 1 and base != ch:
-            table[cp] = base
-    for ch, rep in (("đ", "d"), ("Đ", "d"), ("\u00a0", " ")):
-        table[ord(ch)] = rep
-    for cp in range(ord("A"), ord("Z") + 1):
-        table[cp] = chr(cp).lower()
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, same length as `text` (offsets are preserved)."""
-    out = text.translate(_FOLD_TABLE)
-    if len(out) != len(text):  # pragma: no cover - defensive: table maps 1 char -> 1 char
-        return "".join((_FOLD_TABLE.get(ord(c), c) or c)[0] for c in text)
-    return out
 
 
 # --------------------------------------------------------------------------- measures

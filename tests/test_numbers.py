@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.numbers import find_numbers, fold, format_number, numbers_in_text, parse_number
+from ingest.numbers import find_numbers, format_number, numbers_in_text, parse_number
 
 
 def one(text: str):
@@ -127,13 +127,6 @@ def test_numbers_in_text_for_scoring() -> None:
     assert 1 not in vals and 2 not in vals  # citation markers
     assert numbers_in_text("ngày 22/12/2024, năm 2026") == []
     assert 2.955 in numbers_in_text("2,955")  # ambiguous reading kept for lenient matching
-
-
-def test_fold_keeps_length() -> None:
-    s = "Tỉ lệ số hóa ĐẠT 100% – Phường Phù Liễn"
-    f = fold(s)
-    assert len(f) == len(s)
-    assert f == "ti le so hoa dat 100% – phuong phu lien"
 
 
 def test_format_number() -> None:

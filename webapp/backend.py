@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.models import Answer
-from index.analyzer import fold_accents
+from ingest.text import fold_accents
 from webapp import fmt
 from webapp.citations import CitationView, build_citation_views, field_of, period_display, unit_display
 from webapp.export import ExportTurn, export_path, write_csv, write_docx

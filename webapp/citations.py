@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.models import Answer, Citation
 from assistant.textutil import sentence_spans
-from index.analyzer import fold_accents
+from ingest.text import fold_accents
 
 log = logging.getLogger(__name__)
 

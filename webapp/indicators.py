@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from index.analyzer import fold_accents
+from ingest.text import fold_accents
 from webapp import fmt
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.analyzer import fold_accents
+from ingest.text import fold_accents
 from webapp import fmt
 
 log = logging.getLogger(__name__)
