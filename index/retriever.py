@@ -27,12 +27,7 @@ from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
 from ingest.chunker import chunk_body
 from ingest.models import Chunk
-
-try:
-    from ingest.parser import period_overlaps
-except Exception:  # pragma: no cover - parser missing: exact/prefix match only
-    def period_overlaps(a: str | None, b: str | None) -> bool:
-        return bool(a and b and (a == b or a.startswith(b) or b.startswith(a)))
+from ingest.periods import period_overlaps
 
 log = logging.getLogger(__name__)
 

@@ -347,6 +347,22 @@ def find_numbers(text: str, folded: str | None = None, *, zero_words: bool = Tru
     return out
 
 
+# --------------------------------------------------------------------------- roman numerals
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_to_int(s: str) -> int | None:
+    """Value of a roman numeral ("IV" -> 4, "xii" -> 12); None when `s` is not made of roman digits."""
+    s = s.upper()
+    if not s or any(c not in _ROMAN_VALUES for c in s):
+        return None
+    total = 0
+    for i, c in enumerate(s):
+        v = _ROMAN_VALUES[c]
+        total += -v if i + 1 < len(s) and _ROMAN_VALUES[s[i + 1]] > v else v
+    return total
+
+
 def numbers_in_text(text: str) -> list[float]:
     """All plausible numeric readings in answer prose (for scoring number answers).
 

@@ -22,15 +22,11 @@ is a list item. "2.1."-style lines are headings up to 200 chars whatever their p
 roman lines up to 250 chars. A numbered list item closes open sections of the same or deeper
 rank ("2. <long sentence>" cannot live inside section "1.").
 
-Period labels: "2026-04" (month), "2026-Q1", "2026-H1"/"2026-H2", "2026" (year), and for spans
-that are not a calendar unit a range "YYYY-MM..YYYY-MM" ending at the report month, e.g.
-"sơ kết 01 năm 06 tháng" in a June 2026 report -> "2025-01..2026-06" (18 months).
-`period_bounds()` turns any label into (first month, last month) for overlap filtering.
+The reporting period is read with `ingest.periods.find_period` (period codes are defined there).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections import Counter, defaultdict
@@ -39,143 +35,13 @@ from dataclasses import dataclass, field
 from ingest.gazetteer import canonical_province, default_gazetteer, fold_key, provinces_for
 from ingest.loaders import LoadedDocument
 from ingest.models import Paragraph, Report, Section, Table
+from ingest.numbers import roman_to_int
+from ingest.periods import find_period, period_bounds, period_overlaps
+
+# Re-exported: assistant/strategies/base.py and assistant/aggregate.py import the period helpers from here.
+__all__ = ["ReportParser", "find_period", "period_bounds", "period_overlaps"]
 
 log = logging.getLogger(__name__)
-
-# ---------------------------------------------------------------------------------------------
-# periods
-
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-def roman_to_int(s: str) -> int | None:
-    s = s.upper()
-    if not s or any(c not in _ROMAN_VALUES for c in s):
-        return None
-    total = 0
-    for i, c in enumerate(s):
-        v = _ROMAN_VALUES[c]
-        total += -v if i + 1 < len(s) and _ROMAN_VALUES[s[i + 1]] > v else v
-    return total
-
-
-def _ym(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def _shift(year: int, month: int, delta: int) -> tuple[int, int]:
-    k = year * 12 + (month - 1) + delta
-    return k // 12, k % 12 + 1
-
-
-@functools.lru_cache(maxsize=4096)
-def period_bounds(period: str | None) -> tuple[str, str] | None:
-    """First and last month ("YYYY-MM") covered by a period label; None when unknown."""
-    if not period:
-        return None
-    p = period.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", p):
-        return _ym(int(m[1]), int(m[2])), _ym(int(m[3]), int(m[4]))
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", p):
-        return p, p
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", p):
-        q = int(m[2])
-        return _ym(int(m[1]), 3 * q - 2), _ym(int(m[1]), 3 * q)
-    if m := re.fullmatch(r"(\d{4})-H([12])", p):
-        h = int(m[2])
-        return _ym(int(m[1]), 6 * h - 5), _ym(int(m[1]), 6 * h)
-    if re.fullmatch(r"\d{4}", p):
-        return f"{p}-01", f"{p}-12"
-    return None
-
-
-def period_overlaps(a: str | None, b: str | None) -> bool:
-    """True when two period labels share at least one month ("2026" overlaps "2025-01..2026-06")."""
-    ba, bb = period_bounds(a), period_bounds(b)
-    if ba is None or bb is None:
-        return False
-    return ba[0] <= bb[1] and bb[0] <= ba[1]
-
-
-_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_NUM_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "chín": 9, "mười": 10}
-_P_RANGE = re.compile(
-    r"(?:sơ\s+kết|tổng\s+kết|qua|sau)\s+(\d{1,2}(?:[.,]5)?|một|hai|ba)\s+năm(?:\s+(\d{1,2}|sáu)\s+tháng)?",
-    re.I)
-_P_NMONTHS = re.compile(r"(\d{1,2}|sáu|chín|ba)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+|\s*/\s*)(\d{4})", re.I)
-_P_QUARTER = re.compile(r"\bquý\s+(IV|I{1,3}|[1-4])\b(?:\s*(?:năm\s+|/\s*)(\d{4}))?", re.I)
-_P_MONTH = re.compile(r"\btháng\s+(\d{1,2})(?:\s+năm\s+|\s*/\s*)(\d{4})", re.I)
-_P_MONTH_BARE = re.compile(r"\btháng\s+(\d{1,2})\b(?!\s*(?:năm\s+|/\s*)\d)", re.I)
-_P_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.I)
-_DATE_BEFORE = re.compile(r"ngày\s*\d{0,2}\s*$", re.I)
-
-
-@dataclass(slots=True)
-class _PeriodHit:
-    start: int
-    period: str
-    label: str
-
-
-def _num(word: str) -> float:
-    w = word.lower().replace(",", ".")
-    return float(_NUM_WORDS[w]) if w in _NUM_WORDS else float(w)
-
-
-def find_period(text: str, ref_year: int | None, ref_month: int | None) -> _PeriodHit | None:
-    """Earliest reporting-period phrase in `text` (a title or an intro sentence)."""
-    hits: list[_PeriodHit] = []
-    for m in _P_RANGE.finditer(text):
-        months = round(_num(m[1]) * 12) + (int(_num(m[2])) if m[2] else 0)
-        if months < 12 or ref_year is None:
-            continue
-        ey, em = ref_year, ref_month or 12
-        sy, sm = _shift(ey, em, -(months - 1))
-        hits.append(_PeriodHit(m.start(), f"{_ym(sy, sm)}..{_ym(ey, em)}", m[0]))
-    for m in _P_NMONTHS.finditer(text):
-        n, year = int(_num(m[1])), int(m[3])
-        first = m[2].lower() == "đầu"
-        if n == 6:
-            period = f"{year}-H{1 if first else 2}"
-        elif n == 3:
-            period = f"{year}-Q{1 if first else 4}"
-        elif 1 <= n <= 12:
-            period = f"{_ym(year, 1)}..{_ym(year, n)}" if first else f"{_ym(year, 13 - n)}..{_ym(year, 12)}"
-        else:
-            continue
-        hits.append(_PeriodHit(m.start(), period, m[0]))
-    for m in _P_QUARTER.finditer(text):
-        year = int(m[2]) if m[2] else ref_year
-        if year is None:
-            continue
-        hits.append(_PeriodHit(m.start(), f"{year}-Q{_QUARTER[m[1].upper()]}", m[0]))
-    for m in _P_MONTH.finditer(text):
-        if _DATE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-            continue  # "ngày 18 tháng 5 năm 2026" is a date, not a period
-        month = int(m[1])
-        if 1 <= month <= 12:
-            hits.append(_PeriodHit(m.start(), _ym(int(m[2]), month), m[0]))
-    for m in _P_MONTH_BARE.finditer(text):
-        # "tháng 4 và nhiệm vụ tháng 5 năm 2026": the year comes later in the phrase or from the date
-        if _DATE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-            continue
-        month = int(m[1])
-        ym = _P_YEAR.search(text, m.end())
-        year = int(ym[1]) if ym else ref_year
-        if 1 <= month <= 12 and year:
-            hits.append(_PeriodHit(m.start(), _ym(year, month), m[0]))
-    if hits:
-        # the earliest phrase wins; a longer phrase starting at the same place beats a shorter one
-        hits.sort(key=lambda h: (h.start, -len(h.label)))
-        # "6 tháng đầu năm 2026" and "tháng ... năm" overlap: drop hits inside an earlier one
-        return hits[0]
-    for m in _P_YEAR.finditer(text):
-        if _DATE_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.search(
-                r"tháng\s*\d{0,2}\s*$", text[max(0, m.start() - 12):m.start()]):
-            continue
-        return _PeriodHit(m.start(), m[1], m[0])
-    return None
-
 
 # ---------------------------------------------------------------------------------------------
 # lines and headings
