@@ -1,10 +1,15 @@
-"""Small text helpers shared by the answerer: match keys, sentence spans, period labels."""
+"""Small text helpers shared by the answerer: match keys and phrase containment.
+
+Sentence spans (ingest.text), period phrases (ingest.periods) and unit labels (ingest.labels) are
+re-exported for the strategies, which import them from here.
+"""
 
 from __future__ import annotations
 
 import re
 
 from index.analyzer import canonical_text
+from ingest.labels import unit_label
 from ingest.periods import period_phrase
 from ingest.text import Span, fold_accents, sentence_spans
 
@@ -23,9 +28,3 @@ def contains_phrase(haystack_key: str, phrase_key: str) -> bool:
     if not phrase_key:
         return False
     return re.search(rf"(?<!\w){re.escape(phrase_key)}(?!\w)", haystack_key) is not None
-
-
-def unit_label(unit: str | None, unit_type: str | None) -> str:
-    if not unit:
-        return "đơn vị không rõ"
-    return f"{unit_type} {unit}" if unit_type else unit

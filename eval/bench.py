@@ -66,6 +66,7 @@ from pathlib import Path
 from typing import Any
 
 from eval import synth
+from ingest.labels import unit_label
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def period_phrase(row: dict[str, Any]) -> str | None:
 
 
 def unit_phrase(row: dict[str, Any]) -> str:
-    return f"{row['unit_type']} {row['unit']}"
+    return unit_label(row["unit"], row["unit_type"])
 
 
 def lookup_questions(truth: list[dict[str, Any]], n: int, seed: int = 0) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.labels import unit_label
 from ingest.models import Chunk, Report, Section
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ class SectionChunker:
         if self.header_context:
             ctx = []
             if report.unit:
-                ctx.append(f"{report.unit_type} {report.unit}" if report.unit_type else report.unit)
+                ctx.append(unit_label(report.unit, report.unit_type))
             if report.period_label:
                 ctx.append(report.period_label)
             if ctx:

@@ -1,4 +1,4 @@
-"""ingest.periods: period codes said in Vietnamese and their last month; roman numerals."""
+"""ingest.periods and ingest.labels: period codes said in Vietnamese, their last month, unit labels; roman numerals."""
 
 from __future__ import annotations
 
@@ -26,3 +26,13 @@ def test_period_end() -> None:
 def test_roman_to_int() -> None:
     assert [roman_to_int(s) for s in ("I", "iv", "IX", "XII", "")] == [1, 4, 9, 12, None]
     assert roman_to_int("ABC") is None
+
+
+def test_unit_label() -> None:
+    from ingest.labels import unit_label
+
+    assert unit_label("Trí Quả", "phường") == "phường Trí Quả"
+    assert unit_label("Trí Quả", "thị trấn", capitalize=True) == "Thị trấn Trí Quả"
+    assert unit_label("Trí Quả", None) == "Trí Quả"
+    assert unit_label(None, "xã") == "đơn vị không rõ"
+    assert unit_label("", "xã", unknown="001_abc") == "001_abc"

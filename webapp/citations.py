@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.models import Answer, Citation
 from assistant.textutil import sentence_spans
+from ingest.labels import unit_label
 from ingest.text import fold_accents
 
 log = logging.getLogger(__name__)
@@ -185,10 +186,7 @@ def field_of(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def unit_display(meta: Any, fallback: str) -> str:
-    unit, unit_type = field_of(meta, "unit"), field_of(meta, "unit_type")
-    if unit and unit_type:
-        return f"{str(unit_type).capitalize()} {unit}"
-    return str(unit or fallback)
+    return unit_label(field_of(meta, "unit"), field_of(meta, "unit_type"), capitalize=True, unknown=fallback)
 
 
 def period_display(meta: Any) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ingest.labels import unit_label
 from ingest.periods import period_end
 from ingest.text import fold_accents
 from webapp import fmt
@@ -105,8 +106,7 @@ def build_view(indicators: Sequence[Any], key: str, measure: str | None, reports
 
     def unit_name(i: Any) -> str:
         meta = reports.get(i.doc_id) or {}
-        t = meta.get("unit_type")
-        return f"{str(t).capitalize()} {i.unit}" if t and i.unit else str(i.unit or meta.get("title") or "?")
+        return unit_label(i.unit, meta.get("unit_type"), capitalize=True, unknown=str(meta.get("title") or "?"))
 
     def period_label(i: Any) -> str:
         meta = reports.get(i.doc_id) or {}
