@@ -363,6 +363,17 @@ def roman_to_int(s: str) -> int | None:
     return total
 
 
+# Any digit group, whatever it stands for ("2,955", "12.456", "05", "15/4/2026" gives three).
+_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def number_keys(text: str) -> set[str]:
+    """The digits of every digit group in a text, separators removed, leading zeros dropped: "2,955" and
+    "2.955" -> "2955", "05" -> "5". Lenient on purpose (dates and codes count too): for checking that a
+    figure of one text is written in another, whichever separator each uses."""
+    return {re.sub(r"[.,]", "", m.group(0)).lstrip("0") or "0" for m in _DIGITS_RE.finditer(text)}
+
+
 def numbers_in_text(text: str) -> list[float]:
     """All plausible numeric readings in answer prose (for scoring number answers).
 

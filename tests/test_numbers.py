@@ -139,3 +139,12 @@ def test_format_number() -> None:
 
 def test_list_marker_is_not_a_figure() -> None:
     assert [n.value for n in find_numbers("7. Duy trì thực hiện số hóa hồ sơ đạt tỷ lệ 100%.")] == [100]
+
+
+def test_number_keys_compare_figures_by_their_digits() -> None:
+    from ingest.numbers import number_keys
+
+    assert number_keys("2,955 hồ sơ") == number_keys("2.955") == {"2955"}
+    assert number_keys("05 phản ánh, 0 hồ sơ") == {"5", "0"}
+    assert number_keys("ngày 15/4/2026 đạt 99,75%") == {"15", "4", "2026", "9975"}
+    assert number_keys("không có số") == set()
