@@ -66,12 +66,12 @@ from pathlib import Path
 from typing import Any
 
 from eval import synth
+from ingest.indicators import load_taxonomy
 from ingest.labels import unit_label
 
 logger = logging.getLogger(__name__)
 
 TOP_K = 5
-PLAN_QUALIFIER = "kế hoạch"  # ingest/taxonomy.toml [targets] qualifier: plans are not results
 
 # (taxonomy key, measure) -> question template; {u} "phường Trí Quả", {U} "Phường Trí Quả", {p} period.
 LOOKUP_TEMPLATES: dict[tuple[str, str], str] = {
@@ -398,9 +398,10 @@ def indicator_scores(store: Any, truth: list[dict[str, Any]]) -> dict[str, Any]:
     gold = {(r["doc_id"], r["key"], _measure_class(r["measure"]), round(float(r["value"]), 2)) for r in truth}
     gold_slots = {(d, k, m) for d, k, m, _ in gold}
     keys = {r["key"] for r in truth}
+    plan = load_taxonomy().target_qualifier  # ingest/taxonomy.toml [targets] qualifier: plans are not results
     pred = set()
     for ind in store.query_indicators():
-        if ind.key in keys and (ind.qualifier or "") != PLAN_QUALIFIER:
+        if ind.key in keys and (ind.qualifier or "") != plan:
             pred.add((ind.doc_id, ind.key, _measure_class(ind.measure), round(float(ind.value), 2)))
     # a prediction for a slot the report does not state is a false positive; a second value for a
     # stated slot too (the report states one value per slot)

@@ -15,7 +15,8 @@ A candidate is kept when it is grammatically linked to the figure:
 
 The nearest linked label wins ("Label: value" binds tightest); overlapping labels resolve to
 the longest surface form. "không có hồ sơ quá hạn" gives the value 0 for indicators marked
-`zero = true`. Figures in plan/target sentences or sections get the qualifier "kế hoạch".
+`zero = true`. Figures in plan/target sentences or sections get the qualifier of the taxonomy's
+`[targets] qualifier` ("kế hoạch").
 Table rows are read cell by cell with the header cell as the label.
 """
 
@@ -73,7 +74,7 @@ class LabelMatch:
 @dataclass(slots=True)
 class Taxonomy:
     indicators: list[IndicatorDef]
-    target_qualifier: str = "kế hoạch"
+    target_qualifier: str  # [targets] qualifier of the taxonomy file: the qualifier of plan/target figures
     target_section_res: list[re.Pattern[str]] = field(default_factory=list)
     target_sentence_res: list[re.Pattern[str]] = field(default_factory=list)
     # Sentences that read as plans only outside result sections ("Duy trì ... đạt 100%" under
@@ -151,9 +152,11 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
                                 if m not in ("%", "")), item.get("measure", "")),
         ))
     tgt = data.get("targets", {})
+    if not isinstance(tgt.get("qualifier"), str) or not tgt["qualifier"].strip():
+        raise ValueError(f"{p}: thiếu [targets] qualifier (nhãn của số liệu kế hoạch, chỉ tiêu phấn đấu)")
     return Taxonomy(
         indicators=defs,
-        target_qualifier=tgt.get("qualifier", "kế hoạch"),
+        target_qualifier=tgt["qualifier"],
         target_section_res=[re.compile(x) for x in tgt.get("section_patterns", [])],
         target_sentence_res=[re.compile(x) for x in tgt.get("sentence_patterns", [])],
         plan_sentence_res=[re.compile(x) for x in tgt.get("plan_sentence_patterns", [])],

@@ -118,6 +118,22 @@ def test_targets_are_marked() -> None:
     assert a.qualifier == b.qualifier == "kế hoạch"
 
 
+def test_target_qualifier_comes_from_the_taxonomy_file(tmp_path: Path) -> None:
+    from ingest.indicators import DEFAULT_TAXONOMY
+
+    text = DEFAULT_TAXONOMY.read_text(encoding="utf-8")
+    assert 'qualifier = "kế hoạch"' in text
+    renamed = tmp_path / "taxonomy.toml"
+    renamed.write_text(text.replace('qualifier = "kế hoạch"', 'qualifier = "mục tiêu"', 1), encoding="utf-8")
+    r = _report_from_lines("t4", ["Phấn đấu tỷ lệ số hóa hồ sơ đạt 100%."])
+    (a,) = IndicatorExtractor(renamed).run(r)
+    assert a.qualifier == load_taxonomy(str(renamed)).target_qualifier == "mục tiêu"
+    missing = tmp_path / "no_qualifier.toml"
+    missing.write_text(text.replace('qualifier = "kế hoạch"', "", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"no_qualifier\.toml: thiếu \[targets\] qualifier"):
+        load_taxonomy(str(missing))
+
+
 def test_table_rows() -> None:
     header = ("STT", "Số hồ sơ tiếp nhận", "Tỷ lệ số hóa hồ sơ (%)")
     rows = [("STT", "Số hồ sơ tiếp nhận", "Tỷ lệ số hóa hồ sơ (%)"), ("1", "1.250", "96,5")]
