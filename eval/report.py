@@ -234,6 +234,9 @@ def failed_section(results: Mapping[str, Any], config: str | None = None) -> lis
     return lines
 
 
+SUMMARY_MD = "summary.md"  # `render_summary` as a file next to report.md: the app's evaluation tab shows it
+
+
 def render_summary(results: Mapping[str, Any]) -> list[str]:
     vi, en = summary_prose(results)
     run = results.get("run") or {}

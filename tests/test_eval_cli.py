@@ -151,6 +151,17 @@ def test_cli_baseline_only_on_the_samples(tmp_path: Path, monkeypatch: pytest.Mo
     assert res["versions"]["llama-index-core"] != "not installed"
     assert (out / "report.md").exists() and (out / "accuracy_by_type.png").exists()
     assert (tmp_path / "RESULTS.md").read_text(encoding="utf-8").startswith("# Kết quả đánh giá mới nhất")
+    # the app's evaluation tab shows summary.md (the summary part of report.md) without importing eval
+    from eval.report import SUMMARY_MD, render_summary
+    from webapp.evaluation import SUMMARY_MD as APP_SUMMARY_MD
+    from webapp.evaluation import details_markdown
+
+    assert SUMMARY_MD == APP_SUMMARY_MD == "summary.md"
+    summary = (out / SUMMARY_MD).read_text(encoding="utf-8")
+    assert summary == "\n".join(render_summary(res)) + "\n"
+    assert summary.rstrip("\n") in (out / "report.md").read_text(encoding="utf-8")
+    assert details_markdown(out) == f"Các tệp kết quả: `{out}` (report.md, results.json, biểu đồ).\n\n" + summary.rstrip("\n")
+    assert details_markdown(tmp_path / "nowhere").endswith("(report.md, results.json, biểu đồ).\n")
 
 
 SERVICES_MISSING = importlib.util.find_spec("assistant.services") is None or \
