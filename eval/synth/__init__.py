@@ -62,10 +62,14 @@ from eval.synth.vocab import (
     fmt_money,
     fmt_pct,
     load_units,
+    question_period,
 )
 from ingest.text import fold
 
-__all__ = ["ALL_KEYS", "GENERATOR_VERSION", "K_QUA_HAN", "K_SO_HOA", "K_TIEP_NHAN", "K_TRUC_TIEP", "K_TRUC_TUYEN", "AggregateQuestion", "SynthReport", "Unit", "aggregate_questions", "corpus_matches", "fmt_int", "fmt_money", "fmt_pct", "fold", "generate", "gold_units", "load_units", "main", "make_report", "read_jsonl", "typo", "write_corpus"]
+__all__ = ["ALL_KEYS", "GENERATOR_VERSION", "K_QUA_HAN", "K_SO_HOA", "K_TIEP_NHAN", "K_TRUC_TIEP",
+           "K_TRUC_TUYEN", "AggregateQuestion", "SynthReport", "Unit", "aggregate_questions",
+           "corpus_matches", "fmt_int", "fmt_money", "fmt_pct", "fold", "generate", "gold_units",
+           "load_units", "main", "make_report", "question_period", "read_jsonl", "typo", "write_corpus"]
 
 # ---------------------------------------------------------------------------------------------
 # CLI

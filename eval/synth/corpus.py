@@ -28,6 +28,7 @@ from eval.synth.vocab import (
     load_units,
     monthly,
     quarterly,
+    question_period,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -185,9 +186,7 @@ def aggregate_questions(truth: list[dict[str, Any]], n: int = 12, seed: int = 0)
     for row in truth:
         if row["kind"] in ("monthly", "quarterly"):
             counts[row["period"]] = counts.get(row["period"], 0) + 1
-            label = row["period_label"]
-            m = label.split()
-            periods[row["period"]] = f"{m[0]} {m[1]}/{m[3]}"  # "tháng 5/2026", "quý I/2026"
+            periods[row["period"]] = question_period(row["kind"], row["period_label"])  # "tháng 5/2026"
     if not counts:
         return []
     top = sorted(counts, key=lambda p: -counts[p])[:3]

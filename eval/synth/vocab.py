@@ -176,6 +176,18 @@ class Period:
     next_label: str  # the following period, for the "nhiệm vụ" section
 
 
+def question_period(kind: str, label: str) -> str | None:
+    """How a question names a period given its kind and title label (a ground-truth row has no `short`):
+    "tháng 5 năm 2026" -> "tháng 5/2026", "quý I năm 2026" -> "quý I/2026", a half year as labelled,
+    None for a sơ kết."""
+    if kind in ("monthly", "quarterly"):
+        w = label.split()
+        return f"{w[0]} {w[1]}/{w[3]}"
+    if kind == "half_year":
+        return label
+    return None
+
+
 MONTHS_BY_ROUND = (5, 4, 6, 3, 2, 1, 7, 8, 9, 10, 11, 12)
 QUARTERS_BY_ROUND = ((1, YEAR), (2, YEAR), (4, YEAR - 1), (3, YEAR - 1), (2, YEAR - 1), (1, YEAR - 1))
 HALVES_BY_ROUND = ((1, YEAR), (2, YEAR - 1), (1, YEAR - 1))
