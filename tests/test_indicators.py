@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingest import parse_file
-from ingest.indicators import IndicatorExtractor, load_taxonomy, split_sentences
+from ingest.indicators import IndicatorExtractor, split_sentences
 from ingest.models import Indicator, Paragraph, Report
+from ingest.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "data" / "reports"
@@ -119,7 +120,7 @@ def test_targets_are_marked() -> None:
 
 
 def test_target_qualifier_comes_from_the_taxonomy_file(tmp_path: Path) -> None:
-    from ingest.indicators import DEFAULT_TAXONOMY
+    from ingest.taxonomy import DEFAULT_TAXONOMY
 
     text = DEFAULT_TAXONOMY.read_text(encoding="utf-8")
     assert 'qualifier = "kế hoạch"' in text

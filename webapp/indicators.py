@@ -39,7 +39,7 @@ class TaxonomyInfo:
 def load_taxonomy_info() -> TaxonomyInfo:
     """Display names, measures and the target qualifier (empty when the taxonomy is unreadable)."""
     try:
-        from ingest.indicators import load_taxonomy
+        from ingest.taxonomy import load_taxonomy
 
         taxonomy = load_taxonomy()
     except Exception:  # the tables still show the keys

@@ -18,7 +18,7 @@ from typing import Any
 from eval import synth
 from eval.bench.common import TOP_K, dir_mb, latency, peak_rss_mb, timed
 from eval.bench.questions import set_f1, unit_vocabulary
-from ingest.indicators import load_taxonomy
+from ingest.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
 
