@@ -1,4 +1,4 @@
-"""Answer-side dataclasses; `Answer.to_dict()` is the JSON contract of DESIGN.md."""
+"""Answer-side dataclasses; `Answer.to_dict()` is the JSON contract of docs/DESIGN.md."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Citation:
     highlight: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The citation keys of the DESIGN.md answer JSON (the highlight is for the app only)."""
+        """The citation keys of the docs/DESIGN.md answer JSON (the highlight is for the app only)."""
         return {"n": self.n, "doc_id": self.doc_id, "unit": self.unit, "section": self.section,
                 "paragraph_ids": list(self.paragraph_ids), "text": self.text}
 

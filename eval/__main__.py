@@ -66,7 +66,7 @@ SUITE_METRICS = ("accuracy", "partial_credit", "confident_wrong", "abstention_pr
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m eval", description="Chấm bộ câu hỏi cố định / score the "
-                                "fixed question set (DESIGN.md rules), all configurations side by side.")
+                                "fixed question set (docs/DESIGN.md rules), all configurations side by side.")
     p.add_argument("--questions", type=Path, nargs="+", default=None, metavar="FILE",
                    help="JSONL question file(s) (default eval/questions.jsonl)")
     p.add_argument("--corpus", type=Path, nargs="+", default=None, metavar="DIR",

@@ -11,10 +11,10 @@
     lexical    retriever.retrieve(q, k=5) with RETRIEVAL_MODE=lexical (unit/period lookup questions
                generated from the ground truth), with recall@5 of the ground-truth sentence;
     hybrid     the same with RETRIEVAL_MODE=hybrid (null + reason when no embedding model loads);
-    ask        the full answerer on the same lookup questions (number accuracy, DESIGN.md scorer);
+    ask        the full answerer on the same lookup questions (number accuracy, docs/DESIGN.md scorer);
     aggregate  the full answerer on aggregate set questions generated from the ground truth
                ("Những đơn vị nào đạt 100% số hóa hồ sơ tháng 5/2026?"), scored by set F1 with the
-               DESIGN.md scorer (`eval.scoring.score_answer`) -> `aggregate_f1` (and, as a cross-check,
+               docs/DESIGN.md scorer (`eval.scoring.score_answer`) -> `aggregate_f1` (and, as a cross-check,
                `aggregate_f1_citations`: set F1 of the units of the cited reports);
 - `first_query_ms` / `answerer_warmup_ms`: first-call costs (index load, store snapshot, term weights,
   gazetteer), reported apart from the percentiles; `embed_chunks_per_s`: the configured model's
