@@ -39,26 +39,19 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_an_upward_import_breaks_the_layers(tree: Path) -> None:
-    with (tree / "ingest" / "numbers.py").open("a", encoding="utf-8") as fh:
-        fh.write("\n\ndef _upward() -> None:\n    from assistant.models import Answer  # noqa: F401\n")
+@pytest.mark.parametrize(("module", "added", "expected"), [
+    # an upward import: the layers contract names the offending import
+    ("ingest/numbers.py", "from assistant.models import Answer", ["ingest is not allowed to import assistant:",
+                                                                 "- ingest.numbers -> assistant.models"]),
+    # a module cycle inside a package
+    ("index/lexical.py", "from index.retriever import HybridRetriever", ["No cycles are allowed in index."]),
+    # the app's backend and eval are siblings that do not import each other
+    ("webapp/fmt.py", "from eval.report import render_summary", ["webapp is not allowed to import eval:"]),
+])
+def test_a_broken_rule_fails_the_check(tree: Path, module: str, added: str, expected: list[str]) -> None:
+    with (tree / module).open("a", encoding="utf-8") as fh:
+        fh.write(f"\n\ndef _broken() -> None:\n    {added}  # noqa: F401\n")
     res = _lint_imports(tree)
-    assert res.returncode == 1
-    assert "ingest is not allowed to import assistant:" in res.stdout
-    assert "- ingest.numbers -> assistant.models" in res.stdout
-
-
-def test_a_module_cycle_is_found(tree: Path) -> None:
-    with (tree / "index" / "lexical.py").open("a", encoding="utf-8") as fh:
-        fh.write("\n\ndef _cycle() -> None:\n    from index.retriever import HybridRetriever  # noqa: F401\n")
-    res = _lint_imports(tree)
-    assert res.returncode == 1
-    assert "No cycles are allowed in index." in res.stdout
-
-
-def test_the_app_backend_does_not_import_eval(tree: Path) -> None:
-    with (tree / "webapp" / "fmt.py").open("a", encoding="utf-8") as fh:
-        fh.write("\n\ndef _sideways() -> None:\n    from eval.report import render_summary  # noqa: F401\n")
-    res = _lint_imports(tree)
-    assert res.returncode == 1
-    assert "webapp is not allowed to import eval:" in res.stdout
+    assert res.returncode == 1, res.stdout
+    for line in expected:
+        assert line in res.stdout
