@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.models import Indicator, Paragraph, Report
-from ingest.numbers import DURATION_MEASURES, NumberMatch, find_numbers, fold
+from ingest.numbers import DURATION_MEASURES, NumberMatch, find_numbers
 from ingest.taxonomy import DEFAULT_TAXONOMY, IndicatorDef, LabelMatch, Taxonomy, load_taxonomy
+from ingest.text import fold
 
 # Re-exported: the taxonomy reader moved to ingest/taxonomy.py; assistant/aggregate.py and ingest/facts.py
 # still import these names from here.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from ingest.text import fold
+from ingest.text import fold  # the strategies and ingest/facts.py still import fold from here
 
 NumberKind = Literal["count", "percent", "fraction", "money", "decimal", "duration", "zero"]
 
