@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from assistant.models import Answer, Citation
-from assistant.textutil import period_phrase
+from assistant.textutil import named_number_spans, period_phrase
 from index.query import PROVINCE_ALIASES, spelled_as
 from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
 from ingest.models import Indicator, Paragraph, Report
@@ -44,6 +44,7 @@ NOTE_MARKER = "Lưu ý:"
 _CHANGE_QUALIFIERS = ("tăng", "giảm")  # "tăng 5% so với cùng kỳ" is a change, not a level
 
 Kind = Literal["threshold", "extreme", "compare", "list", "sum", "average", "missing", "province", "unit_type",
+               "period_kind",
                "period", "all_reports"]
 
 
@@ -69,6 +70,7 @@ class AggregateQuery:
     provinces: list[str] = field(default_factory=list)
     unit_types: list[str] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)  # "2026-Q1", "2026-04", "2026" (report period inside)
+    period_kind: str | None = None  # "month" | "quarter" | "half" | "review": the kind of report asked
 
 
 # --------------------------------------------------------------------------- question cues
@@ -101,6 +103,15 @@ _OPS: list[tuple[re.Pattern[str], str]] = [
     (_re(r"bang|dung bang"), "=="),
 ]
 _TYPE_WORDS = {"phuong": "phường", "xa": "xã", "thi tran": "thị trấn"}
+# "báo cáo tháng", "báo cáo theo quý", "báo cáo 6 tháng", "báo cáo sơ kết": the kind of report.
+_REPORT = r"bao cao(?: (?:theo|dinh ky|hang|cua|ket qua))?"
+_PERIOD_KIND_RES = {
+    "month": _re(_REPORT + r" thang(?! \d)(?! dau| cuoi)"),
+    "quarter": _re(_REPORT + r" quy(?! (?:i|ii|iii|iv|[1-4])\b)"),
+    "half": _re(_REPORT + r" (?:6|sau) thang(?: dau nam)?"),
+    "review": _re(_REPORT + r" (?:so ket|tong ket)"),
+}
+_NOT_KIND_RE = re.compile(r"\(?\s*(?:khong phai|chu khong phai|khong tinh)[^)]*\)?")
 _META_STOP = frozenset({  # words that may surround a metadata question
     "ban", "bao", "biet", "bo", "cac", "cao", "chi", "cho", "co", "cua", "da", "danh", "dia", "don",
     "du", "duoc", "gom", "hay", "he", "hien", "it", "ke", "khong", "ky", "la", "liet", "lieu", "luong",
@@ -138,7 +149,9 @@ class AggregateAnswerer:
         if key is None:
             return self._match_metadata(fq, provinces, unit_types, periods, named_units)
         d = self.taxonomy.get(key)
-        nums = [n for n in find_numbers(question) if n.kind in ("percent", "count", "decimal", "money", "zero")]
+        names = named_number_spans(question)  # "Nghị quyết 57" names a document, it is no threshold
+        nums = [n for n in find_numbers(question) if n.kind in ("percent", "count", "decimal", "money", "zero")
+                and not any(s <= n.start < e for s, e in names)]
         which = bool(_WHICH_RE.search(fq) or _SET_RE.search(fq))
         count = bool(_COUNT_RE.search(fq))
         if compare or len(named_units) >= 2:
@@ -204,7 +217,10 @@ class AggregateAnswerer:
         if not which:
             return None
         # only metadata words may remain ("Những báo cáo nào là của các đơn vị thuộc tỉnh Bắc Ninh?")
-        rest = fq
+        rest = _NOT_KIND_RE.sub(" ", fq)  # "(không phải báo cáo quý hay sơ kết)"
+        kind = next((k for k, rx in _PERIOD_KIND_RES.items() if rx.search(rest)), None)
+        if kind is not None:  # "Đơn vị nào gửi báo cáo tháng?", "Có mấy đơn vị lập báo cáo quý?"
+            rest = _PERIOD_KIND_RES[kind].sub(" ", rest)
         for p in provinces:
             rest = rest.replace(fold(p), " ")
         if provinces:  # also a pre-merger name ("tỉnh Bắc Giang" -> Bắc Ninh)
@@ -215,6 +231,8 @@ class AggregateAnswerer:
             return None
         base = {"provinces": provinces, "unit_types": unit_types, "periods": periods,
                 "count": bool(_COUNT_RE.search(fq))}
+        if kind is not None:
+            return AggregateQuery("period_kind", period_kind=kind, **base)
         if provinces:
             return AggregateQuery("province", **base)
         if unit_types:
@@ -230,7 +248,7 @@ class AggregateAnswerer:
         all_reports = self.store.list_reports()
         reports = [r for r in all_reports if _keep(r, query)]
         partial = _partial_period(all_reports, query)
-        if query.kind in ("province", "unit_type", "period", "all_reports") or query.key is None:
+        if query.kind in ("province", "unit_type", "period", "period_kind", "all_reports") or query.key is None:
             return self._answer_metadata(question, query, reports, partial)
         d = self.taxonomy.get(query.key)
         skip = {self.taxonomy.target_qualifier, *_CHANGE_QUALIFIERS}
@@ -395,14 +413,22 @@ class AggregateAnswerer:
                          partial: list[dict] | None = None) -> Answer:
         book = _Book(self.store)
         subject = "đơn vị" + (" là " + " hoặc ".join(q.unit_types) if q.unit_types else "")
+        if q.period_kind:
+            when_kind = {"month": "báo cáo tháng", "quarter": "báo cáo quý", "half": "báo cáo 6 tháng",
+                         "review": "báo cáo sơ kết, tổng kết nhiều kỳ"}[q.period_kind]
+            subject += f" gửi {when_kind}"
         where = " thuộc " + ", ".join(_province_phrase(p) for p in q.provinces) if q.provinces else ""
         when = (" cho kỳ " + ", ".join(_period_text(p, None) or p for p in q.periods)) if q.periods else ""
         if not reports:
             return Answer(question=question, answer=f"Không có báo cáo nào của {subject}{where}{when}.",
                           abstained=True, citations=[], intent="aggregate")
         n_units = len({(r.get("unit"), r.get("province")) for r in reports})
-        lines = [f"Có {n_units} {subject}{where} có báo cáo{when}:" if n_units == len(reports)
-                 else f"Có {n_units} {subject}{where} với {len(reports)} báo cáo{when}:"]
+        if q.period_kind:
+            lines = [f"Có {n_units} {subject}{where}{when}:" if n_units == len(reports)
+                     else f"Có {n_units} {subject}{where}{when} ({len(reports)} báo cáo):"]
+        else:
+            lines = [f"Có {n_units} {subject}{where} có báo cáo{when}:" if n_units == len(reports)
+                     else f"Có {n_units} {subject}{where} với {len(reports)} báo cáo{when}:"]
         for r in reports:
             p = _metadata_paragraph(self.store, r, q)
             cite = book.cite_paragraph(r, p) if p is not None else ""
@@ -635,7 +661,24 @@ def _op_before(fq: str, pos: int) -> str:
     return ">="
 
 
+def period_kind(period: str | None) -> str | None:
+    """ "2026-04" -> "month", "2026-Q1" -> "quarter", "2026-H1" -> "half", "2025-01..2026-06" -> "review"."""
+    if not period:
+        return None
+    if ".." in period:
+        return "review"
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        return "month"
+    if re.fullmatch(r"\d{4}-Q[1-4]", period):
+        return "quarter"
+    if re.fullmatch(r"\d{4}-H[12]", period):
+        return "half"
+    return "year" if re.fullmatch(r"\d{4}", period) else None
+
+
 def _keep(r: dict, q: AggregateQuery) -> bool:
+    if q.period_kind and period_kind(r.get("period")) != q.period_kind:
+        return False
     if q.provinces and r.get("province") not in q.provinces:
         return False
     if q.periods and not any(_within(r.get("period"), p) for p in q.periods):

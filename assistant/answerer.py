@@ -22,6 +22,7 @@ from assistant.strategies import Context, build_registry
 from assistant.strategies.base import abstain
 from assistant.understand import QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
+from ingest.numbers import fold
 
 if TYPE_CHECKING:
     from assistant.llm import LLMComposer
@@ -76,6 +77,8 @@ class Answerer:
             return too_long_answer(question, exc, t0)
         ctx = self._refresh()
         u = self.understander.run(question, list(history or []))
+        if fold(u.effective) == u.effective.lower():  # written without diacritics
+            u.display = ctx.weights.restore_accents(u.effective)
         _apply_ui_filters(u, filters)
         t1 = time.perf_counter()
         self._local.ctx = ctx
@@ -132,6 +135,9 @@ class Answerer:
         if u.intent == "off_topic":
             return abstain(u, "Câu hỏi này nằm ngoài phạm vi các báo cáo chuyển đổi số đã được nạp, "
                               "nên không có thông tin để trả lời.")
+        if u.intent == "orphan_followup":
+            return abstain(u, "Câu hỏi này nối tiếp một câu hỏi trước, nhưng cuộc trò chuyện chưa có câu hỏi nào "
+                              "trước đó. Xin hỏi đầy đủ: tên phường/xã, kỳ báo cáo và nội dung cần hỏi.")
         if u.intent == "unknown_unit":
             names = ", ".join(u.unknown_units)
             known = sorted(ctx.unit_docs)
@@ -180,7 +186,8 @@ class Answerer:
 
 def _count_words(text: str) -> str:
     """Counts the answer states about its own list ("Có 4 đơn vị ...") are framing, not claims."""
-    found = re.findall(r"\bCó (\d+) đơn vị|\btrong (\d+) báo cáo|^(\d+)\. ", text, re.M)
+    found = re.findall(r"\bCó (\d+) đơn vị|\btrong (\d+) báo cáo|^(\d+)\. |\((\d+) đơn vị có nêu\)|"
+                       r"\bvới (\d+) báo cáo|\((\d+) báo cáo\)", text, re.M)
     return " " + " ".join(g for groups in found for g in groups if g)
 
 

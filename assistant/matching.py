@@ -41,11 +41,16 @@ DOMINANT_SHARE = 0.5  # below this share of its folded syllable, a spelling is m
 RESTORE_UNIGRAM = 0.3  # accent restoration: weight of a spelling's own frequency against its pairs
 QUESTION_WORD_COUNT = 20  # question words count as this many report occurrences for restoration
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
+# "(thể chế, CĐS, tài chính...)": examples of what is asked, not a restriction of it.
+_EXAMPLES_RE = re.compile(r"\((?:[^()]*?)(?:\.\.\.|…|v\.v\.?|vv\.?)\s*\)")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
 SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
-_LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay|và|va|cũng như)\s+")
+OPTIONAL_MISS = 0.01
+_QUANTITY_WORDS = frozenset({"ty le", "ti le", "phan tram", "so luong", "tong so", "con so", "so lieu"})
+# "hay bị" is "often suffers", not "or": the connector, not a list separator.
+_LIST_SEP_RE = re.compile(r"(?i)\s*[,;]\s*|\s+(?:hoặc|hoac|hay là|hay(?!\s+(?:bị|bi)\b)|và|va|cũng như)\s+")
 # Words that end a list and start the next part of the asked fact.
-_CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|"
+_CONNECTOR_RE = re.compile(r"(?i)\s+(?:thường bị|hay bị|bị|do|vì|phải làm|phải|về việc|về|nhưng|mà|nên|dẫn đến|gây|để|nhằm|"
                            r"của|cho|tại|ở|trong|với)\s+")
 # "tổ công nghệ (số) cộng đồng": a one-word insertion in brackets is read as a word of the phrase.
 _INSERTION_RE = re.compile(r"\s*\(\s*([^\W\d_]+)\s*\)(?=\s+[a-zà-ỹđ])")
@@ -70,6 +75,10 @@ class QuestionWords:
     synonyms: dict[str, frozenset[str]]  # word -> its group (itself included)
     phrasing: dict[str, str]
     compounds: frozenset[str]  # folded multi-word terms the dictionary lacks ("cap xa")
+    plain_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # answer type -> cues without regex
+    topic_exclusions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "phan anh kien nghi" is no proposal
+    count_particles: frozenset[str] = frozenset()  # grammatical words inside a counted noun ("bi")
+    summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
 
 
 def _cue_re(cue: str) -> re.Pattern[str]:
@@ -94,7 +103,18 @@ def load_question_words(path: str | None = None) -> QuestionWords:
     return QuestionWords(types, topics, tuple(data["list_topics"]["list_cues"]),
                          frozenset(fold(p) for p in stops), frozenset(stops),
                          frozenset(data["type_words"]["phrases"]), syn, dict(data["phrasing"]),
-                         frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])))
+                         frozenset(fold(c) for c in data.get("compounds", {}).get("words", [])),
+                         {name: tuple(c for c in cues if re.fullmatch(r"[a-z ]+", c)) for name, cues in at["cues"].items()},
+                         {k: tuple(v) for k, v in data.get("list_topic_exclusions", {}).items()},
+                         frozenset(data.get("count", {}).get("particles", [])),
+                         tuple(data.get("summary", {}).get("future_words", [])))
+
+
+def without_exclusions(key: str, topic: str) -> str:
+    """A match_key text without the phrases in which a topic word does not name `topic`."""
+    for phrase in load_question_words().topic_exclusions.get(topic, ()):
+        key = key.replace(phrase, " ")
+    return key
 
 
 # --------------------------------------------------------------------------- folding
@@ -227,8 +247,9 @@ def pos_tags(text: str) -> dict[str, str]:
     return out
 
 
-_START_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?:đầu|dau)\s+(?:năm|nam)\s+(\d{4})")
-_END_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?:cuối|cuoi)\s+(?:năm|nam)\s+(\d{4})")
+# Not after "tháng": "6 tháng đầu năm 2026", "những tháng cuối năm" are periods, not dates.
+_START_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?<!tháng )(?<!thang )(?:đầu|dau)\s+(?:năm|nam)\s+(\d{4})")
+_END_OF_YEAR_RE = re.compile(r"(?i)(?<!\w)(?<!tháng )(?<!thang )(?:cuối|cuoi)\s+(?:năm|nam)\s+(\d{4})")
 
 
 def _normalise_dates(text: str) -> str:
@@ -255,10 +276,39 @@ def text_for_segmenting(text: str, drop: Sequence[str] = ()) -> str:
     return out
 
 
+def _shared_object(alts: list[Attribute]) -> list[list[Attribute]]:
+    """ "thành lập, ra mắt tổ công nghệ cộng đồng": verbs listed before the last item share its
+    object -> [thành lập | ra mắt] + [tổ công nghệ cộng đồng]."""
+    if len(alts) < 2 or any(t.content for a in alts[:-1] for t in a.terms):
+        return [alts]
+    last = alts[-1].terms
+    lead = 0
+    while lead < len(last) and not last[lead].content:
+        lead += 1
+    if lead == 0 or lead == len(last):
+        return [alts]
+    return [[*alts[:-1], Attribute(last[:lead], alts[-1].phrase)], [Attribute(last[lead:], alts[-1].phrase)]]
+
+
+GAP_MIN_SYLLABLES = 4  # a term this long is found with one extra word inside it
+
+
+@lru_cache(maxsize=4096)
+def _gapped_re(word: str) -> re.Pattern[str]:
+    """ "to cong nghe cong dong" in "to cong nghe so cong dong": one inserted word, never a negation."""
+    parts = [re.escape(w) for w in word.split()]
+    gap = r" (?!(?:khong|chua|chang) )[a-z0-9]+ "
+    alts = [" ".join(parts[:i]) + gap + " ".join(parts[i:]) for i in range(1, len(parts))]
+    return re.compile(" (?:" + "|".join(alts) + ") ")
+
+
 def contains_word(haystack: str, word: str) -> bool:
-    """Whole-word containment in a `folded_text` string; dates match with or without the year."""
+    """Whole-word containment in a `folded_text` string; dates match with or without the year; a
+    long term also with one word inserted ("tổ công nghệ số cộng đồng" for "tổ công nghệ cộng đồng")."""
     if f" {word} " in haystack:
         return True
+    if word.count(" ") + 1 >= GAP_MIN_SYLLABLES:
+        return _gapped_re(word).search(haystack) is not None
     if len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"):
         # a year is in the dates of that year ("2026" in "01/01/2026")
         return re.search(rf" \d{{1,2}}/\d{{1,2}}/{word} ", haystack) is not None
@@ -428,7 +478,7 @@ class Matcher:
         A word no report uses weighs the most — unless it is a verb or a function word (part of
         speech from underthesea): reports say "chốt", "nộp" in other words, while a noun no report
         uses ("dân số") names an attribute the reports do not state."""
-        cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(text, drop)))
+        cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(_EXAMPLES_RE.sub(" ", text), drop)))
         cleaned = _SLASH_ALT_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)
         cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)  # "tổ công nghệ (số) cộng đồng"
         tags = pos_tags(cleaned)
@@ -480,7 +530,7 @@ class Matcher:
 
         A sentence states the fact when it states one alternative of every slot (`states_slots`).
         Slots made only of words most paragraphs use ("chuyển đổi số") are optional."""
-        cleaned = self.weights.restore_accents(text_for_segmenting(text, drop))
+        cleaned = self.weights.restore_accents(text_for_segmenting(_EXAMPLES_RE.sub(" ", text), drop))
         cleaned = _SLASH_WORD_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)  # "trang/kênh Zalo"
         cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)
         groups: list[list[str]] = [[]]
@@ -493,10 +543,16 @@ class Matcher:
                     groups[-1].append(sub)
         out: list[list[Attribute]] = []
         for items in groups:
-            alts = [a for a in (self.attribute(x, keep_type_words=False) for x in items) if a.terms]
+            alts = [a for a in (self._slot_item(x) for x in items) if a.terms]
             if alts:
-                out.append(alts)
+                out.extend(_shared_object(alts))
         return out
+
+    def _slot_item(self, text: str) -> Attribute:
+        """One alternative of a slot: type words that name a thing ("kinh phí") are kept, those
+        that only ask for a quantity ("tỷ lệ", "số lượng") are not (see sets._asked_quantity)."""
+        attr = self.attribute(text, keep_type_words=True)
+        return Attribute(tuple(t for t in attr.terms if t.word not in _QUANTITY_WORDS), attr.phrase)
 
     def generic(self, attr: Attribute) -> bool:
         """Only words that most paragraphs use ("chuyển đổi số", "thực hiện")."""
@@ -507,6 +563,7 @@ class Matcher:
         """(how fully the sentence states the slots, the best alternative of the heaviest slot): 0
         unless every specific slot has an alternative the sentence states; else the mean."""
         scores: list[float] = []
+        missed_optional = 0
         key_alt: Attribute | None = None
         key_weight = -1.0
         for alts in slots:
@@ -516,12 +573,15 @@ class Matcher:
                 return 0.0, None
             if specific or best > 0:
                 scores.append(best)
+            else:
+                missed_optional += 1
             weight = max(t.weight for a in alts for t in a.terms)
             if specific and weight > key_weight:
                 key_weight, key_alt = weight, best_alt
         if not scores:
             return 0.0, None
-        return sum(scores) / len(scores), key_alt
+        # An optional slot the sentence does not state only breaks ties between sentences.
+        return sum(scores) / len(scores) - OPTIONAL_MISS * missed_optional, key_alt
 
     def states(self, aspect: Attribute, sentence: str, context: str = "") -> float:
         """How fully a sentence states an aspect: every heavy word of it must be there (a word
@@ -557,9 +617,9 @@ class Matcher:
             if t.date and "/" in t.word and where == IN_CONTEXT and not _DATED_RE.search(sentence):
                 # "Từ 01/7/2025 đến 06/6/2026, ..." opens the paragraph: it dates an undated sentence
                 where = IN_LABEL
-            if where == 0.0 and t.alternatives:
-                where = max((_where(a, label, sentence, context) for a in t.alternatives), default=0.0)
-                where *= SYNONYM_FACTOR
+            if where < IN_LABEL and t.alternatives:  # a synonym closer to the value counts more
+                syn = max((_where(a, label, sentence, context) for a in t.alternatives), default=0.0)
+                where = max(where, syn * SYNONYM_FACTOR)
             got += t.weight * where
             if where >= IN_LABEL * SYNONYM_FACTOR:
                 in_label += t.weight

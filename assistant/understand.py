@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Intent = Literal["off_topic", "unknown_unit", "metadata", "aggregate", "text_aggregate", "list", "lookup",
+Intent = Literal["off_topic", "unknown_unit", "orphan_followup", "metadata", "aggregate", "text_aggregate", "list", "lookup",
                  "compare", "multipart", "summary"]
 Expect = Literal["percent", "money", "rank", "count", "docnumber", "name", "duration", "text"]
 AnswerType = Literal["summary", "who", "when", "where", "document", "rank", "percent", "money", "count",
@@ -60,6 +60,28 @@ _FOLLOWUP_RE = re.compile(r"^(con|the con|vay con|va|con ve|the)\b|\bthi sao\b|\
 _ANAPHORA_RE = re.compile(r"\b(phuong|xa|don vi|dia phuong|thi tran) (do|nay|tren)\b")
 _SAME_PERIOD_RE = re.compile(r"\bcung (thoi gian|thoi diem|ky|giai doan|thoi ky)\b|\bgiai doan (do|nay)\b|"
                              r"\bthoi gian (do|nay)\b|\bky (do|nay)\b")
+
+# Greetings and requests around a question ("Dạ em chào anh chị, cho em hỏi với ạ: ...", "Nhờ trợ
+# lý kiểm tra giúp: ...", "Tóm tắt giúp tôi ..."): not part of what is asked.
+_COURTESY_PREFIX_RE = re.compile(r"^([^:?]{0,120}):\s*")
+_COURTESY_WORDS_RE = re.compile(
+    r"(?i)(?<!\w)(?:giúp (?:tôi|em|mình|cháu|với)|giùm (?:tôi|em|mình)|giúp(?! đỡ)|giùm|với ạ|ạ|dạ|nhé|nha)(?!\w)")
+_GREETING_WORDS = frozenset({"chao", "nho", "lam on", "vui long", "cho", "em", "toi", "minh", "chau", "anh", "chi",
+                             "ban", "oi", "hoi", "xin", "voi", "tro ly", "kiem tra", "cam on", "a", "da", "giup",
+                             "nhe", "nha", "va", "cac", "quy", "thay", "co", "chu", "bac", "o"})
+
+
+def strip_courtesy(question: str) -> str:
+    """The question without greetings, requests and particles of politeness."""
+    out = question
+    m = _COURTESY_PREFIX_RE.match(out)
+    if m and all(w in _GREETING_WORDS for w in re.sub(r"\b(lam on|vui long|tro ly|kiem tra|cam on)\b",
+                                                      "nho", re.sub(r"[^\w\s]", " ", match_key(m.group(1)))).split()):
+        out = out[m.end():]  # "Dạ em chào anh chị, cho em hỏi với ạ: ..."
+    out = _COURTESY_WORDS_RE.sub(" ", out)
+    out = " ".join(out.split())
+    return out if len(match_key(out).split()) >= 2 else question
+
 
 # Unit mentions: "phường Trí Quả", "xã Dương Hưu", "P. Trung Thành", "phuong Phuong Lieu".
 _UNIT_MENTION_RE = re.compile(
@@ -118,6 +140,7 @@ class Understanding:
     filters: QueryFilters | None = None
     scope: frozenset[str] | None = None  # doc_ids allowed by the user's filters (None = all)
     subject_phrases: list[str] = field(default_factory=list)  # unit/province/period spellings asked
+    display: str | None = None  # an unaccented question with its accents restored, for answer sentences
 
 
 class QuestionUnderstander:
@@ -129,8 +152,12 @@ class QuestionUnderstander:
 
     def run(self, question: str, history: list[str] | None = None) -> Understanding:
         question = question.strip()
-        effective, followup_of = self._resolve_followup(question, history or [])
+        asked = strip_courtesy(question)
+        effective, followup_of = self._resolve_followup(asked, [strip_courtesy(h) for h in history or []])
         u = self._understand(effective)
+        if not history and _FOLLOWUP_RE.search(match_key(asked)) and not u.units and not u.provinces \
+                and not self._is_standalone(_strip_followup_words(asked)):
+            u.intent = "orphan_followup"  # "Còn tháng trước thì sao?" with nothing before it
         if followup_of is not None and _SAME_PERIOD_RE.search(match_key(question)) and not u.periods:
             prev = self._understand(followup_of)
             u.periods = prev.periods
@@ -207,6 +234,12 @@ class QuestionUnderstander:
         if not frag_core:
             return f"{prev_core} {cue}?".strip()
         replaced = _replace_alternative(prev_core, frag_core)
+        if replaced is None:
+            # "Còn camera thì sao?" after "... bao nhiêu điểm wifi miễn phí?": another counted noun.
+            _, prev_noun = _counted_noun(prev_core + " " + (prev_cue or ""))
+            frag_measure, _, _ = measure_at(match_key(frag_core))
+            if prev_noun and frag_measure and frag_measure != "%" and prev_noun in prev_core:
+                replaced = prev_core.replace(prev_noun, frag_core, 1)
         if replaced is None and self._names_attribute(frag_core):
             # "Thế tỷ lệ thanh toán trực tuyến?": a whole new attribute for the same subject.
             units = self._units(previous)
@@ -307,7 +340,10 @@ class QuestionUnderstander:
         padded = f" {key} "
         accented = match_key(text) != text.lower().strip()
         lower = f" {text.lower()} "
-        for name, cues in self.words.answer_types:
+        # A cue that opens the question ("Nguyên nhân ...", "Ngày ký ...") decides first.
+        ordered = [(name, [rx for rx in cues if rx.pattern.startswith("^")]) for name, cues in self.words.answer_types]
+        ordered += [(name, [rx for rx in cues if not rx.pattern.startswith("^")]) for name, cues in self.words.answer_types]
+        for name, cues in ordered:
             for rx in cues:
                 m = rx.search(padded)
                 if not m:
@@ -519,18 +555,21 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
     from ingest.numbers import fold
 
     f = fold(text)
-    m = re.search(r"(?<![a-z])(?:bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)", f)
-    if not m:
-        return None, None
-    if f[m.start():].startswith("may") and not re.search(r"(?i)mấy", text[m.start():m.start() + 4]) and \
-            fold(text) != text.lower():
-        return None, None
-    measure, length, _ = measure_at(f[m.end():m.end() + 40])
-    if measure is None or measure == "%":
+    # The first cue followed by a counted noun ("Tổ công nghệ số cộng đồng ... bao nhiêu lượt người
+    # dân": "số cộng đồng" counts nothing, "bao nhiêu lượt" does); "bao nhiêu" cues first.
+    cues = sorted(_COUNT_CUE_RE.finditer(f), key=lambda c: (c.group(1) in ("so", "may"), c.start()))
+    for m in cues:
+        if f[m.start():].startswith("may") and not re.search(r"(?i)mấy", text[m.start():m.start() + 4]) and \
+                fold(text) != text.lower():
+            continue
+        measure, length, _ = measure_at(f[m.end():m.end() + 40])
+        if measure is not None and measure != "%":
+            break
+    else:
         return None, None
     tail = text[m.end():m.end() + length].strip()
     # Extend to the whole noun phrase as written ("hộ gia đình", "camera an ninh").
-    rest = re.match(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,3}", text[m.end():])
+    rest = _NOUN_WORDS_RE.match(text[m.end():])
     phrase = tail
     if rest:
         words = []
@@ -542,7 +581,10 @@ def _counted_noun(text: str) -> tuple[str | None, str | None]:
     return measure, phrase or None
 
 
-_NOUN_STOP = frozenset({"cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
+_COUNT_CUE_RE = re.compile(r"(?<![a-z])(bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)")
+NOUN_MAX_WORDS = 6  # syllables of a counted noun phrase ("người tham gia Đề án 06")
+_NOUN_WORDS_RE = re.compile(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,%d}" % (NOUN_MAX_WORDS - 1))  # noqa: UP031
+_NOUN_STOP = frozenset({"bang", "hoac", "hay", "cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
                         "quy", "ve", "va", "voi", "theo", "khi", "thi", "nao", "gi", "tren", "khong", "co",
                         "phuong", "xa", "thuoc", "vao", "ngay", "dang", "moi", "can"})
 

@@ -26,13 +26,13 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.indicators import Taxonomy, load_taxonomy
 from ingest.models import Fact, Paragraph, Report
-from ingest.numbers import NumberMatch, find_numbers, fold
+from ingest.numbers import NumberMatch, find_numbers, fold, measure_at
 from ingest.text import Span, sentence_spans
 
 VOCABULARY = Path(__file__).with_name("vocabulary.toml")
@@ -46,6 +46,7 @@ LABEL_AFTER_CHARS = 60  # ... and after its measure
 DATE_CONTEXT_CHARS = 120  # the words around a date that say what it dates
 ROLE_MAX_WORDS = 9
 ROW_LABEL_CHARS = 60
+UNIT_CELL_CHARS = 20  # a unit cell ("%", "Hồ sơ", "Tài khoản") is this short
 
 _CLAUSE_LEFT_RE = re.compile(r"[;]|\.\s|\n")
 _CLAUSE_RIGHT_RE = re.compile(r"[;,:.()\n]|\s[-–]\s")
@@ -199,6 +200,7 @@ class FactExtractor:
         row_label = " ".join(c for c in cells if c and not find_numbers(c) and len(c) <= ROW_LABEL_CHARS
                              and not re.fullmatch(r"[\dIVX.]+", c.strip()))
         row_span = Span(p.text, 0, len(p.text))
+        unit = _row_unit(cells, header)
         out: list[Fact] = []
         for j, c in enumerate(cells):
             if not c or offsets[j] < 0:
@@ -207,6 +209,11 @@ class FactExtractor:
             for n in find_numbers(c):
                 label = _squash(f"{row_label} {col} {c[:n.start]} {c[n.end:n.end + LABEL_AFTER_CHARS]}")
                 f = self._figure_fact(p, row_span, n, label, offset=offsets[j])
+                if _PLAN_COLUMN_RE.search(fold(col)):
+                    f.target = True  # "Chỉ tiêu | Kế hoạch | Thực hiện": the plan column
+                if unit and not f.measure and f.value_kind in ("count", "decimal"):
+                    # "Tỷ lệ hồ sơ tiếp nhận trực tuyến | % | 93,6": the unit column measures the value
+                    f = replace(f, measure=unit, value_kind="percent" if unit == "%" else f.value_kind)
                 out.append(f)
         return out
 
@@ -285,8 +292,11 @@ class FactExtractor:
         i = 0
         while i < len(words):
             w = words[i]
-            if w.group(0) not in self.vocabulary.surnames or (i and _same_run(text, words[i - 1], w)
-                                                               and words[i - 1].group(0) in self.vocabulary.surnames):
+            # A name opens with a family name, or right after an honorific ("bà H’Yim Niê", "ông Y
+            # Thuyên Ênuôl": names of the ethnic minorities have no Kinh family name).
+            introduced = bool(self._honorific_re.search(folded[max(0, w.start() - 40):w.start()]))
+            if (w.group(0) not in self.vocabulary.surnames and not introduced) or (
+                    i and _same_run(text, words[i - 1], w) and words[i - 1].group(0) in self.vocabulary.surnames):
                 i += 1
                 continue
             run = [w]
@@ -323,7 +333,15 @@ class FactExtractor:
                 start = e + rm.start()
                 stop = _APPOSITION_END_RE.search(folded, e + rm.end())
                 end = stop.start() if stop else min(len(text), e + 200)
-                return _squash(text[start:end]).strip(" ,;:-–()") or None
+                role = _squash(text[start:end]).strip(" ,;:-–()") or None
+                # "ông Hoàng Văn Thắng, Chủ tịch UBND xã làm Trưởng ban": the second role is his too.
+                clause_end = next((m.start() for m in re.finditer(r"[;.\n]", folded[end:end + 160])), 160) + end
+                more = re.compile(r"(?:^|[\s,])(?:lam|giu chuc|dong thoi la)\s+").search(folded, end, clause_end)
+                if role and more and (rm2 := self._role_re.match(folded, more.end())):
+                    stop2 = _APPOSITION_END_RE.search(folded, rm2.end())
+                    end2 = stop2.start() if stop2 else min(len(text), rm2.end() + 80)
+                    role = f"{role}, làm {_squash(text[rm2.start():end2]).strip(' ,;:-–()')}"
+                return role
         window_from = max(0, s - 90)
         best = None
         for rm in self._role_re.finditer(folded, window_from, s):
@@ -369,6 +387,24 @@ class FactExtractor:
 
 
 # --------------------------------------------------------------------------- helpers
+_PLAN_COLUMN_RE = re.compile(r"(?<![a-z])(?:ke hoach|chi tieu|muc tieu|du kien|phan dau|giao)(?![a-z])")
+_UNIT_HEADER_RE = re.compile(r"^\s*(?:don vi tinh|dvt|don vi do|don vi)\s*$")
+
+
+def _row_unit(cells: Sequence[str], header: Sequence[str]) -> str | None:
+    """The unit of a table row: the cell under "Đơn vị tính" / "ĐVT" ("%", "Hồ sơ", "Camera")."""
+    for j, c in enumerate(cells):
+        col = header[j] if j < len(header) else ""
+        if c and _UNIT_HEADER_RE.match(fold(col).lower()) and len(c.strip()) <= UNIT_CELL_CHARS \
+                and not find_numbers(c):
+            unit = c.strip()
+            if unit in ("%", "％"):
+                return "%"
+            measure, length, _ = measure_at(fold(unit).lower())
+            return measure if measure and length >= len(fold(unit).strip()) else unit.lower()
+    return None
+
+
 _DATE_PATTERNS = (
     # ngày 22 tháng 12 năm 2024
     re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})"),
@@ -440,7 +476,7 @@ def _squash(text: str) -> str:
     return " ".join(text.replace("**", " ").split())
 
 
-_TITLE_WORD_RE = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?![\w])")
+_TITLE_WORD_RE = re.compile(r"(?<![\w’'])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?:[’'][A-ZÀ-ỸĐ]?[a-zà-ỹđ]+)?(?![\w’'])")  # "H’Yim"
 # Words before a name that make it a place or a body (lower case, with accents: "chợ", not "cho").
 _PLACE_BEFORE_RE = re.compile(
     r"(?:phường|xã|thị trấn|tỉnh|thành phố|tp\.?|huyện|thôn|tổ dân phố|tdp|khu phố|đường|phố|quận|trường|cầu|"
@@ -448,7 +484,7 @@ _PLACE_BEFORE_RE = re.compile(
 # An apposition ends at the verb that follows it ("..., Bí thư Đảng ủy phường, cho biết ...").
 _APPOSITION_END_RE = re.compile(
     r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"
-    r"de nghi|yeu cau|la nguoi|duoc|tham du|lam truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
+    r"de nghi|yeu cau|la nguoi|duoc|tham du|lam (?:pho )?truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
     r"chia se|tra loi|phat dong|trao|tang)(?=[\s:,.;]|$)")
 
 
@@ -479,7 +515,14 @@ def _title_word(w: str) -> bool:
 def _signature_block_above(report: Report, p: Paragraph) -> str:
     """The text between the end of the distribution list ("Nơi nhận: ...") and the signer's name."""
     idx = report.paragraphs.index(p)
-    parts = [p.text[: p.text.find(report.signer or "")]]
+    own = p.text[: p.text.find(report.signer or "")]
+    # A table row of the signature table ("Nơi nhận: ... | TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Trần Văn
+    # Bình"): only the signer's cell, from its last "TM."/"KT." on.
+    own = own.rsplit(" | ", 1)[-1]
+    marks = list(re.finditer(r"\b(?:TM|KT|TL|TUQ)\.", own))
+    if marks:
+        own = own[marks[-1].start():]
+    parts = [own]
     for q in reversed(report.paragraphs[max(0, idx - 3):idx]):
         if re.search(r"(?i)\b(?:TM|KT|TL|TUQ)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG", q.text) and len(q.text) < 120:
             parts.insert(0, q.text)

@@ -165,7 +165,8 @@ def test_the_dev_suite_lists_every_file_with_its_role() -> None:
         "eval/questions.jsonl": ("fixed", "data/reports"), "eval/questions_extra.jsonl": ("extra", "data/reports"),
         **{f"eval/dev/samples_{s}_{r}.jsonl": (r, "data/reports") for s in "abc" for r in ("tune", "test")},
         **{f"eval/dev/public_{r}.jsonl": (r, "data/public") for r in ("tune", "test")},
-        **{f"eval/dev/public_c_{r}.jsonl": (r, "data/public") for r in ("tune", "test")}}
+        **{f"eval/dev/public_c_{r}.jsonl": (r, "data/public") for r in ("tune", "test")},
+        "eval/dev/unseen_fixtures.jsonl": ("extra", "tests/fixtures/unseen")}
 
 
 # ------------------------------------------------------------------ RESULTS.md sections

@@ -13,11 +13,19 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.compose import CitationBook, quote, report_phrase
-from assistant.matching import Attribute, Matcher, MatchResult, WordWeights, folded_text
+from assistant.matching import (
+    Attribute,
+    Matcher,
+    MatchResult,
+    WordWeights,
+    contains_word,
+    folded_text,
+    load_question_words,
+)
 from assistant.models import Answer, Citation
 from assistant.textutil import match_key, period_phrase, unit_label
 from index.query import narrow_by_period
@@ -31,6 +39,10 @@ log = logging.getLogger(__name__)
 
 TERM_SAMPLE_PARAGRAPHS = 20_000  # word weights are estimated on at most this many paragraphs
 DOC_CACHE = 512  # reports whose facts and paragraphs are kept in memory
+DENSE_CACHE = 256  # questions whose dense paragraph priors are kept
+# With embeddings on, a candidate's rank gains up to this much from the question's dense similarity
+# to its paragraph (rescaled 0..1 over the reports read); acceptance thresholds ignore it.
+DENSE_RANK_WEIGHT = 0.1
 TITLE_CHARS = 200  # a first line this short opens a news item as its title
 KEY_VALUE_CHARS = 160  # a "Label: value" line this short leans on its section title
 
@@ -63,6 +75,7 @@ class DocData:
     facts: list[FactView]
     contexts: dict[str, str] = field(default_factory=dict)
     title: str = ""
+    future: list[tuple[str, ...]] | None = None  # sections about next tasks (Context.future_paths)
 
 
 class Context:
@@ -81,6 +94,7 @@ class Context:
         self.weights = WordWeights(texts)
         self.matcher = Matcher(self.weights)
         self._docs: OrderedDict[str, DocData] = OrderedDict()
+        self._dense_cache: OrderedDict[tuple[str, tuple[str, ...]], dict[str, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- reports ----------------------------------------------------------------------------------
@@ -124,7 +138,11 @@ class Context:
                 return [], (f"Chưa có báo cáo của {names} cho {asked} trong dữ liệu đã nạp "
                             f"(báo cáo đã có: {have}), nên không trả lời được câu hỏi này.")
             if covering:
-                docs = narrow_by_period(covering, lambda d: self.reports[d].get("period"), u.periods)
+                dated = [d for d in covering if self.reports[d].get("period")]
+                undated = [d for d in covering if not self.reports[d].get("period")]
+                docs = narrow_by_period(dated, lambda d: self.reports[d].get("period"), u.periods) if dated else []
+                if not u.units or not docs:  # news items that name the period join the reports of it
+                    docs += undated
         elif len(docs) > 1 and u.units and u.intent != "aggregate":
             # A unit reports every month: without a period in the question, read its latest report.
             latest = max(_period_end(self.reports[d].get("period")) for d in docs)
@@ -140,6 +158,11 @@ class Context:
                 code = _period_code(m, [period])
                 if code:
                     codes.add(code)
+            if period:
+                continue
+            # A news item of no period: "ngày 07/6/2022" is in 2022 and in June 2022.
+            for m in _FULL_DATE_RE.finditer(p.text):
+                codes.update((m.group(3), f"{m.group(3)}-{int(m.group(2)):02d}"))
         return any(p in codes for p in u.periods)
 
     def period_is_own(self, u: Understanding, docs: Sequence[str]) -> bool:
@@ -181,13 +204,25 @@ class Context:
                 self._docs.popitem(last=False)
         return data
 
+    def future_paths(self, doc_id: str) -> list[tuple[str, ...]]:
+        """The report's sections about what comes next (cached per report)."""
+        data = self.doc(doc_id)
+        if data.future is None:
+            data.future = future_sections(data.paragraphs)
+        return data.future
+
     def doc_title(self, doc_id: str, paragraphs: Sequence[Paragraph]) -> str:
         """The report's title, or the first line of a document without sections (a news item)."""
         title = self.reports.get(doc_id, {}).get("title") or ""
         if title:
             return title
-        if paragraphs and not any(p.section_path for p in paragraphs) and len(paragraphs[0].text) <= TITLE_CHARS:
-            return paragraphs[0].text
+        if not paragraphs:
+            return ""
+        first = paragraphs[0]
+        # A news item: its first line, before any heading (a byline in capitals may follow it).
+        if first.kind == "text" and not first.section_path and len(first.text) <= TITLE_CHARS \
+                and not first.text.isupper() and len({p.section_path for p in paragraphs} - {()}) <= 1:
+            return first.text
         return ""
 
     def facts(self, docs: Sequence[str], kind: str | None = None, u: Understanding | None = None) -> list[FactView]:
@@ -225,7 +260,17 @@ class Context:
                   keep_type_words: bool = True) -> Attribute:
         """The asked attribute: the question without its subject (unit, province and, when it is the
         period of the reports read, the period) and question words."""
-        return self.matcher.attribute(self.attribute_text(u, docs), extra_drop, keep_type_words=keep_type_words)
+        attr = self.matcher.attribute(self.attribute_text(u, docs), extra_drop, keep_type_words=keep_type_words)
+        if u.answer_type == "count" and u.noun_phrase:
+            # "bao nhiêu giải khuyến khích": every word of the counted noun names what is counted,
+            # whatever its part of speech ("khuyến khích" is also a verb).
+            noun = folded_text(u.noun_phrase)
+            particles = self.matcher.words.count_particles
+            terms = [t for t in attr.terms if contains_word(noun, t.word) and t.word not in particles]
+            top = max((t.weight for t in terms), default=0.0)
+            attr = Attribute(tuple(replace(t, content=True, weight=max(t.weight, top)) if t in terms and not t.content
+                                   else t for t in attr.terms), attr.phrase)
+        return attr
 
     def attribute_text(self, u: Understanding, docs: Sequence[str]) -> str:
         """The question without its subject (units, provinces, the period of the reports read) and
@@ -277,16 +322,69 @@ class Context:
         return out
 
     def nearest(self, attr: Attribute, paragraphs: Sequence[Paragraph],
-                min_score: float = 0.35) -> tuple[Paragraph, int, int, MatchResult] | None:
-        """The sentence that covers the attribute best (for an abstention's "nearby" passage)."""
+                min_score: float = 0.35, question: str = "") -> tuple[Paragraph, int, int, MatchResult] | None:
+        """The sentence that covers the attribute best (for an abstention's "nearby" passage); with
+        embeddings on, the question's dense similarity breaks near-ties."""
+        prior = self.dense_prior(question, list(dict.fromkeys(p.doc_id for p in paragraphs))) if question else {}
         best = None
+        best_rank = -1.0
         for p, s, e, folded in self.sentences(paragraphs):
             m = self.matcher.score(attr, folded, folded, self.context_of(p))
-            if best is None or m.score > best[3].score:
-                best = (p, s, e, m)
-        if best is None or best[3].score < min_score:
-            return None
+            rank = m.score + DENSE_RANK_WEIGHT * prior.get(p.id, 0.0)
+            if m.score >= min_score and rank > best_rank:
+                best, best_rank = (p, s, e, m), rank
         return best
+
+    def dense_prior(self, question: str, docs: Sequence[str]) -> dict[str, float]:
+        """Paragraph id -> the question's dense similarity to it, rescaled to 0..1 over the
+        paragraphs of `docs` (empty when embeddings are off). A ranking signal only: whether a
+        sentence states the asked attribute is decided by label matching, never by this."""
+        key = (question, tuple(docs))
+        with self._lock:
+            hit = self._dense_cache.get(key)
+            if hit is not None:
+                return hit
+        scorer = getattr(self.retriever, "dense_paragraph_scores", None)
+        sims: dict[str, float] = {}
+        if scorer is not None and question and docs:
+            try:
+                sims = scorer(question, list(docs))
+            except Exception as exc:  # a down embedding server must not cost the answer
+                log.warning("dense paragraph scores failed: %s", exc)
+        out: dict[str, float] = {}
+        if sims:
+            lo, hi = min(sims.values()), max(sims.values())
+            span = hi - lo
+            out = {pid: (v - lo) / span if span > 1e-9 else 0.0 for pid, v in sims.items()}
+        with self._lock:
+            self._dense_cache[key] = out
+            while len(self._dense_cache) > DENSE_CACHE:
+                self._dense_cache.popitem(last=False)
+        return out
+
+
+WHOLE_REPORT_SHARE = 0.6  # a section holding this share of the paragraphs is the report itself
+
+
+def future_sections(paragraphs: list[Paragraph]) -> list[tuple[str, ...]]:
+    """Sections about what comes next ("IV. Nhiệm vụ trọng tâm tháng 6", "Phương hướng thời gian
+    tới"): a title with a word of the tasks topic and a word of the future (the outermost ones)."""
+    words = load_question_words()
+    tasks = words.list_topics.get("nhiem_vu", ())
+    out: list[tuple[str, ...]] = []
+    for p in paragraphs:
+        if p.kind != "heading" or not p.section_path or p.section_path in out:
+            continue
+        inside = sum(1 for q in paragraphs if q.section_path[:len(p.section_path)] == p.section_path)
+        if inside > WHOLE_REPORT_SHARE * len(paragraphs):
+            continue  # the report's own title heading ("Kết quả ... tháng 5, phương hướng tháng 6")
+        title = f" {folded_text(p.section_path[-1]).strip()} "
+        if " ket qua " in title or " tinh hinh " in title:
+            continue  # "Kết quả thực hiện nhiệm vụ tháng 5": the tasks done
+        if any(f" {w} " in title for w in tasks) and any(f" {w} " in title for w in words.summary_future_words) \
+                and not any(p.section_path[:len(o)] == o for o in out):
+            out.append(p.section_path)
+    return out
 
 
 # --------------------------------------------------------------------------- composition helpers
@@ -295,6 +393,8 @@ def abstain(u: Understanding, text: str, citations: list[Citation] | None = None
 
 
 def answered(u: Understanding, text: str, book: CitationBook, intent: str | None = None) -> Answer:
+    if text[:1].islower():  # "trên 95% — theo ...": a sentence opens with a capital
+        text = text[:1].upper() + text[1:]
     return Answer(question=u.question, answer=text, abstained=False, citations=book.citations,
                   intent=intent or u.intent)
 
@@ -328,7 +428,8 @@ def missing_sentence(ctx: Context, u: Understanding, docs: Sequence[str], what: 
     who = who_of(ctx, docs)
     head = f"{who[:1].upper()}{who[1:]} không nêu {what}."
     if attr is not None and attr.terms:
-        near = ctx.nearest(attr, paragraphs if paragraphs is not None else ctx.paragraphs(docs))
+        near = ctx.nearest(attr, paragraphs if paragraphs is not None else ctx.paragraphs(docs),
+                           question=u.effective)
         if near is not None:
             p, s, e, _ = near
             book = ctx.book()
@@ -343,14 +444,12 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     "số hộ gia đình", "tỷ lệ hộ nghèo"): a noun phrase cut at the first word that is not part of
     it (a preposition, a verb of the question), whole dictionary words only ("số chữ ký số công
     cộng", never "số chữ ký số công"); the fallback when no clean noun phrase is left."""
-    from assistant.matching import segment_pairs
+    from assistant.matching import segment_pairs, text_for_segmenting
 
-    text = u.effective
-    for s in sorted(u.subject_phrases, key=len, reverse=True):
-        text = re.sub(re.escape(s), " ", text, flags=re.IGNORECASE)
-    for unit in u.units:
-        text = re.sub(re.escape(unit), " ", text, flags=re.IGNORECASE)
+    # An unaccented question is read with its accents restored ("dan so" -> "dân số").
+    text = text_for_segmenting(u.display or u.effective, [*u.subject_phrases, *u.units])
     text = _LOCATOR_RE.sub(" ", text)
+    text = re.sub(r"(?i)(?<!\w)(?:kể tên|nêu tên|liệt kê|kể ra|cho biết)(?!\w)", " ", text)
     if u.answer_type == "count" and u.noun_phrase:
         m = re.search(r"(?i)(?:bao nhiêu|mấy|số lượng|tổng số)\s+(.*)", text)
         text = m.group(1) if m else u.noun_phrase
@@ -360,16 +459,22 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
         prefix = ""
     words = [acc for _, acc in segment_pairs(text) if acc is not None] or \
         [w for w, _ in segment_pairs(text)]
-    while words and words[0] in _PHRASE_LEAD:
+    while words and (words[0].lower() in _PHRASE_LEAD or words[0].isdigit()):
         words.pop(0)
     kept: list[str] = []
     for w in words:
-        if w in _PHRASE_STOP or (kept and w in _PHRASE_LEAD):
+        # "tỷ lệ người dân có điện thoại thông minh": "có" inside the phrase defines it.
+        if w.lower() == "có" and len(kept) >= 2 and u.answer_type in ("percent", "count"):
+            kept.append(w)
+            continue
+        if w.lower() in _PHRASE_STOP or (kept and w.lower() in _PHRASE_LEAD):
             break
         kept.append(w)
-    if not kept or len(kept) > 7 or kept[0] in _VERBISH:
+    while kept and kept[-1].lower() == "có":
+        kept.pop()
+    if not kept or len(kept) > 7 or kept[0].lower() in _VERBISH:
         return fallback
-    phrase = " ".join(kept)
+    phrase = _as_written(" ".join(kept), u.effective)
     if prefix and not phrase.startswith(("số ", "tổng số")):
         phrase = prefix + phrase
     if u.answer_type == "percent" and not match_key(phrase).startswith(("ty le", "ti le")):
@@ -377,13 +482,32 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     return re.sub(r"\b(tỷ lệ|tỉ lệ)( .*)? \1\b", r"\1\2", phrase)
 
 
+def _as_written(phrase: str, question: str) -> str:
+    """The phrase with the question's own capitals ("Tổ Công nghệ số cộng đồng Lang Xá Cồn"); the
+    first letter in lower case unless the word is a name (capitals inside the phrase)."""
+    from assistant.matching import folded_text
+
+    words = question.split()
+    target = folded_text(phrase).split()
+    folded = [folded_text(w).strip() for w in words]
+    for i in range(len(words) - len(target) + 1):
+        if folded[i:i + len(target)] == target:
+            written = " ".join(w.strip("?.,;:!“”\"'()") for w in words[i:i + len(target)])
+            names = [w for w in written.split()[1:] if w[:1].isupper() and not w.isupper()]  # "AI" is no name
+            if written[:1].isupper() and not names:
+                written = written[:1].lower() + written[1:]
+            return written
+    return phrase.lower()
+
+
 # Words that end the asked noun phrase, and words that cannot open it (canonical lower case).
 _PHRASE_STOP = frozenset({"cho", "của", "ở", "tại", "trong", "với", "về", "từ", "đến", "tới", "theo", "như", "là",
                           "được", "đã", "chiếm", "đạt", "vào", "khi", "nếu", "mà", "do", "bởi", "nhằm", "để", "và",
-                          "hay", "hoặc", "thì", "có", "không", "chưa", "bao nhiêu", "mấy", "nào", "gì", "ra sao"})
+                          "hay", "hoặc", "thì", "có", "không", "chưa", "bao nhiêu", "mấy", "nào", "gì", "ra sao",
+                          "gồm", "bao gồm", "giữa", "nêu"})
 _PHRASE_LEAD = frozenset({"của", "ở", "tại", "trong", "cho", "thuộc", "đã", "có", "được", "đang", "hiện", "là",
                           "các", "những", "một", "hiện nay", "đến nay", "rút ra", "nêu", "có phải", "phải",
-                          "kể tên", "liệt kê", "sau", "qua", "theo", "tháng", "năm", "quý"})
+                          "kể tên", "liệt kê", "kể", "sau", "qua", "theo", "tháng", "năm", "quý"})
 
 
 _QUESTION_WORDS_RE = re.compile(
@@ -405,6 +529,7 @@ _ANY_PERIOD_RE = re.compile(
     r"(?<!\w)(?:(?:kỳ|ky)\s+)?(?:(?:tháng|thang)\s+(?P<m>\d{1,2})|(?:quý|quy)\s+(?P<q>[IVX]{1,3}|[1-4]))"
     r"(?:\s*/\s*|\s+(?:năm|nam)\s+)?(?P<y>\d{4})?(?!\w)|(?<!\w)(?:năm|nam)\s+(?P<y2>\d{4})(?!\w)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_FULL_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})(?!\d)")
 
 
 def _period_code(m: re.Match[str], periods: Sequence[str | None]) -> str | None:

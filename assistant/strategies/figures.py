@@ -26,6 +26,7 @@ from assistant.strategies.base import (
     missing_sentence,
     quoted_sentence,
 )
+from assistant.textutil import named_number_spans
 from ingest.numbers import fold
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|ke hoach|phan dau|du kien|dat 
 FIGURE_TYPES = frozenset({"count", "percent", "money", "rank"})
 
 
+TABLE_ROW_FACTOR = 0.98
 INDICATOR_SIGNAL = 0.15  # the indicators table files the figure under the asked indicator (or another)
 PRECISION_BASE = 0.7  # ranking: recall x (PRECISION_BASE + (1 - PRECISION_BASE) x label precision)
 NEGATION_FACTOR = 0.3  # "chưa hoàn thành: 0 nhiệm vụ" does not answer "đã hoàn thành bao nhiêu"
@@ -133,6 +135,9 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
     negated_q = bool(_NEGATION_RE.search(fq))
     wanted, filed = _indicator_keys(u, ctx, docs)
     asks_total = bool(_TOTAL_RE.search(fq))
+    noun = folded_text(u.noun_phrase) if u.answer_type == "count" and u.noun_phrase else ""
+    noun_words = {t.word for t in attr.terms if noun and contains_word(noun, t.word)
+                  and t.word not in ctx.matcher.words.count_particles}
     out: list[ScoredFigure] = []
     for v in ctx.facts(docs, "figure", u):
         fit = type_fit(u, v)
@@ -141,6 +146,8 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
         if _raw_number(v) in asked_numbers:
             continue  # "Chiến dịch 100 ngày", "Đề án 06": a number the question names is not its answer
         m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
+        if noun_words and any(w in noun_words for w in m.missing):
+            continue  # "bao nhiêu giải khuyến khích": "03 giải nhất" counts another thing
         score = m.score * fit
         if v.fact.target and not wants_target:
             continue  # a plan or target is another attribute than the result asked for
@@ -148,6 +155,8 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
             score *= NEGATION_FACTOR
         precision = ctx.matcher.precision(attr, v.fact.label)
         rank = score * (PRECISION_BASE + (1 - PRECISION_BASE) * precision)
+        if v.paragraph.kind == "table_row":
+            rank *= TABLE_ROW_FACTOR  # the same figure in a sentence reads better than a table row
         if asks_total and _SUBSET_RE.search(folded_text(v.fact.label)):
             rank *= SUBSET_FACTOR
         keys = filed.get((v.fact.paragraph_id, round(v.fact.value or 0.0, 6)))
@@ -176,16 +185,10 @@ def _extreme(ranked: list[ScoredFigure], attr, ctx: Context, low: bool) -> Score
     return (min if low else max)(pool, key=lambda s: s.view.fact.value or 0.0)
 
 
-_NAME_BEFORE_NUMBER_RE = re.compile(
-    r"(?i)(?:chiến dịch|chien dich|đề án|de an|nghị quyết|nghi quyet|kế hoạch|ke hoach|chương trình|chuong trinh|"
-    r"phong trào|phong trao|quyết định|quyet dinh|công văn|cong van|thông báo|thong bao|chỉ thị|chi thi|"
-    r"văn bản|van ban|số hiệu|so hieu|nq|qđ|kh)\s*(?:số\s*)?(\d+(?:[.,/]\d+)*)")
-
-
 def _named_numbers(question: str) -> set[str]:
     """Numbers that are part of a name in the question ("Chiến dịch 100 ngày", "Đề án 06"): never
     the answer. A number in a condition ("đạt 100%") is not one of them."""
-    return {folded_text(m.group(1)).strip() for m in _NAME_BEFORE_NUMBER_RE.finditer(question)}
+    return {folded_text(question[s:e]).strip() for s, e in named_number_spans(question)}
 
 
 def _raw_number(v: FactView) -> str:

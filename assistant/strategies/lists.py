@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.compose import quote
-from assistant.matching import contains_word, folded_text, load_question_words
+from assistant.matching import contains_word, folded_text, load_question_words, without_exclusions
 from assistant.strategies.base import Context, abstain, answered
 from assistant.textutil import contains_phrase, match_key
 
@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 MAX_LIST_ITEMS = 25
 MAX_SECTIONS = 4
+SUBTOPIC_BONUS = 0.2
 LIST_MIN_COVERAGE = 0.5  # share of the question's own terms (beyond the topic) the section must hold
 # Closing formulas and distribution lists at the end of a report are never list items.
-_CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)
+CLOSING_RE = re.compile(r"^\s*(?:Trên đây là|Nơi nhận|Lưu:|Lưu VT|\*\*KT\.|\*\*TM\.|KT\.|TM\.)", re.IGNORECASE)
 
 
 class ListStrategy:
@@ -87,7 +88,7 @@ def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
         asked = [w for w in words if contains_phrase(u.key, w)] or list(words)
         scored: list[tuple[float, int, tuple[str, ...]]] = []
         for path in paths:
-            titled = [any(contains_phrase(match_key(t), w) for w in words) for t in path]
+            titled = [any(contains_phrase(without_exclusions(match_key(t), topic), w) for w in words) for t in path]
             if not any(titled):
                 continue
             items = _items(paragraphs, path)
@@ -100,7 +101,12 @@ def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
             title = folded_text(path[-1])
             own = ctx.matcher.score(attr, title, title).score if attr.terms else 0.0
             exact = any(contains_word(title, folded_text(w).strip()) for w in asked)
-            scored.append((cov + 0.3 * own + (0.1 if exact else 0.0), -len(path), path))
+            # A section whose sub-sections are each titled by the topic ("2. Điểm nghẽn về thể chế",
+            # "3. Điểm nghẽn về chuyển đổi số") lists them: it beats its parent and its children.
+            subs = [p for p in items if p.kind == "heading"]
+            named = sum(any(contains_word(folded_text(h.text), folded_text(w).strip()) for w in asked) for h in subs)
+            listing = SUBTOPIC_BONUS * named / len(subs) if named >= 2 else 0.0
+            scored.append((cov + 0.3 * own + (0.1 if exact else 0.0) + listing, -len(path), path))
         scored.sort(key=lambda x: (-x[0], -x[1]))
         picked = 0
         for score, _, path in scored:
@@ -155,9 +161,14 @@ def _items(paragraphs: Sequence[Paragraph], path: tuple[str, ...]) -> list[Parag
     "1. Tiếp tục nâng cao hiệu quả ...", with the paragraphs before the first one), else its
     paragraphs."""
     depth = len(path)
-    inside = [p for p in paragraphs
-              if p.section_path[:depth] == path and not _CLOSING_RE.match(p.text)
-              and not (p.kind == "heading" and p.section_path == path) and p.text.strip()]
+    inside = []
+    for p in paragraphs:
+        if p.section_path[:depth] != path:
+            continue
+        if CLOSING_RE.match(p.text.lstrip("*_ ")):
+            break  # "Trên đây là ...", "Nơi nhận:", the signature: the report's body has ended
+        if not (p.kind == "heading" and p.section_path == path) and p.text.strip():
+            inside.append(p)
     subs = [p for p in inside if p.kind == "heading" and len(p.section_path) == depth + 1]
     if len(subs) >= 2:
         return [p for p in inside if p.section_path == path or p in subs]

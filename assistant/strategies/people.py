@@ -28,6 +28,9 @@ PERSON_MIN_SCORE = 0.5
 _PLURAL_WHO_RE = re.compile(r" (?:nhung ai|cac ai|nhung nguoi nao|nhung ca nhan nao|ai va ai) ")
 _ROLE_QUESTION_RE = re.compile(r"\b(?:chuc danh|chuc vu|vai tro|giu chuc|cuong vi|lam gi)\b")
 _WHO_WORDS = ("ai", "nguoi nao", "dong chi nao", "ho ten", "ten la gi", "ten gi", "ai la", "la ai", "ten")
+# "Ai phát biểu khai mạc, giữ chức vụ gì?": the role is given with every name, it is not an attribute.
+_ROLE_ASK_WORDS = ("giu chuc vu gi", "giu chuc vu", "chuc vu gi", "chuc danh gi", "chuc vu", "chuc danh",
+                   "giu chuc", "vai tro gi", "cuong vi gi", "cuong vi")
 
 
 def _roles() -> list[str]:
@@ -45,10 +48,10 @@ def asked_role(key_folded: str) -> str | None:
 
 def holds_role(v: FactView, role: str) -> bool:
     """The person's own role is the asked one: "Phó Chủ tịch" does not hold "Chủ tịch"."""
-    for part in re.split(r",|;| kiem | dong thoi | va ", folded_text(v.fact.role or "")):
+    for part in re.split(r",|;| kiem | dong thoi | va | lam ", folded_text(v.fact.role or "")):
         own = part.strip()
-        if own.startswith("kiem "):
-            own = own[5:]
+        for prefix in ("kiem ", "lam "):
+            own = own.removeprefix(prefix)
         if own and (own == role or own.startswith(role + " ")):
             return True
     return False
@@ -73,7 +76,8 @@ class PersonStrategy:
             if ans is not None or u.answer_type != "who":
                 return ans
         role = asked_role(fq)
-        attr = ctx.attribute(u, docs, extra_drop=[*_WHO_WORDS, *([role] if role else [])], keep_type_words=False)
+        attr = ctx.attribute(u, docs, extra_drop=[*_WHO_WORDS, *_ROLE_ASK_WORDS, *([role] if role else [])],
+                             keep_type_words=False)
         best: tuple[float, FactView] | None = None
         for v in people:
             if role is not None and not holds_role(v, role):

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.matching import contains_word, folded_text, load_question_words
+from assistant.matching import contains_word, folded_text, load_question_words, without_exclusions
 from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
 from assistant.textutil import contains_phrase
 from ingest.numbers import find_numbers, fold
@@ -104,9 +105,13 @@ class TextAggregateStrategy:
         if "han_che" in topics:
             topic_words += list(_DIFFICULTY_WORDS)
         needs = _asked_quantity(fold(text))
+        plans = bool(_PLAN_RE.search(folded_text(u.effective))) or "nhiem_vu" in topics
         for doc_id in docs:
             paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
-            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs)
+            if not plans:  # a task planned for next month is not something the unit has done
+                future = ctx.future_paths(doc_id)
+                paragraphs = [p for p in paragraphs if not any(p.section_path[:len(f)] == f for f in future)]
+            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs, topics)
             if best is None:
                 continue
             p, s, e = best
@@ -135,7 +140,8 @@ class TextAggregateStrategy:
 
     @staticmethod
     def _best_sentence(ctx: Context, slots: list[list[Any]], paragraphs: list[Paragraph],
-                       topic_words: list[str], needs: str | None) -> tuple[Paragraph, int, int] | None:
+                       topic_words: list[str], needs: str | None,
+                       topics: Sequence[str] = ()) -> tuple[Paragraph, int, int] | None:
         best = None
         best_score = 0.0
         for p, s, e, folded in ctx.sentences(paragraphs, headings=True):
@@ -145,7 +151,10 @@ class TextAggregateStrategy:
                 continue  # "đơn vị nào báo cáo số thủ tục ...": the sentence must give the figure
             if topic_words:
                 section = folded_text(" ".join(p.section_path))
-                if not any(contains_word(folded, w) or contains_word(section, w) for w in topic_words):
+                plain = folded
+                for t in topics:  # "phản ánh, kiến nghị" of citizens is not a proposal
+                    plain, section = without_exclusions(plain, t), without_exclusions(section, t)
+                if not any(contains_word(plain, w) or contains_word(section, w) for w in topic_words):
                     continue
             score, aspect = ctx.matcher.states_slots(slots, folded)
             if score < MENTION_MIN_SCORE or score <= best_score:
@@ -175,7 +184,10 @@ def _has_quantity(sentence: str, needs: str) -> bool:
     return any(n.kind in ("count", "percent", "fraction", "money", "decimal", "zero") for n in nums)
 
 
-_NEGATION_BEFORE_RE = re.compile(r"(?:khong|chua|chang)(?: (?:co|phat sinh|trien khai|thuc hien|duoc|xay ra|dat))? $")
+_PLAN_RE = re.compile(r" (?:ke hoach|du kien|se|dinh|du dinh|phan dau|muc tieu|nhiem vu|sap|thoi gian toi) ")
+_NEGATION_AFTER_RE = re.compile(r"\s*(?:[a-z0-9]+ ){0,3}(?:chua|khong|chang)(?: duoc)? "
+                                r"(?:trien khai|thuc hien|ap dung|xay dung|van hanh|hoat dong|co|lap dat|ra mat)\b")
+_NEGATION_BEFORE_RE = re.compile(r"(?:khong|chua|chang)(?: (?:co|phat sinh|trien khai|thuc hien|duoc|xay ra|dat|bi|de))? $")
 
 
 def _negated(folded: str, aspect: Any) -> bool:
@@ -186,7 +198,9 @@ def _negated(folded: str, aspect: Any) -> bool:
     at = folded.find(f" {key.word} ")
     if at < 0:
         return False
-    return bool(_NEGATION_BEFORE_RE.search(folded[max(0, at - 30):at + 1]))
+    after = folded[at + len(key.word) + 1:at + len(key.word) + 60]
+    # "không bị gián đoạn", and after the thing: "mô hình Chợ 4.0 chưa được triển khai"
+    return bool(_NEGATION_BEFORE_RE.search(folded[max(0, at - 30):at + 1]) or _NEGATION_AFTER_RE.match(after))
 
 
 class _ScopedStore:

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.matching import IN_SENTENCE, MatchResult, folded_text
+from assistant.matching import IN_SENTENCE, MatchResult, folded_text, load_question_words
 from assistant.strategies.base import (
+    DENSE_RANK_WEIGHT,
     Context,
     abstain,
     answered,
@@ -41,7 +42,8 @@ class ScoredSentence:
     start: int
     end: int
     match: MatchResult
-    score: float
+    score: float  # how well the sentence states the asked attribute (decides whether to answer)
+    rank: float  # the score and, with embeddings on, the dense prior (orders the sentences)
 
 
 def focus_word(ctx: Context, u: Understanding, attr) -> str | None:
@@ -62,6 +64,7 @@ def focus_word(ctx: Context, u: Understanding, attr) -> str | None:
 
 def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> list[ScoredSentence]:
     focus = focus_word(ctx, u, attr)
+    prior = ctx.dense_prior(u.effective, docs)
     out: list[ScoredSentence] = []
     for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
         m = ctx.matcher.score(attr, folded, folded, ctx.context_of(p))
@@ -70,14 +73,38 @@ def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> lis
             score *= FOCUS_MISSING  # the sentence does not name the asked entity
         if u.answer_type == "where" and any(w in folded for w in _PLACE_WORDS):
             score += 0.05
-        if u.answer_type == "why" and any(w in folded for w in _PURPOSE_WORDS):
+        if (u.answer_type == "why" or u.list_topic == "nguyen_nhan") and any(w in folded for w in _PURPOSE_WORDS):
             score += 0.05
-        out.append(ScoredSentence(p, s, e, m, score))
-    out.sort(key=lambda x: (-x.score, x.end - x.start))
+        out.append(ScoredSentence(p, s, e, m, score, score + DENSE_RANK_WEIGHT * prior.get(p.id, 0.0)))
+    out.sort(key=lambda x: (-x.rank, x.end - x.start))
     return out
 
 
 MAX_LIST_AFTER = 10
+MAX_CONTINUATION = 2  # sentences an intro ending in ";" or ":" is extended by, inside its paragraph
+MAX_CONTINUED_CHARS = 700
+
+
+_CAUSE_RE = re.compile(r"(?i)(?<!\w)(?:do|vì|bởi|nhằm|để|giúp)(?!\w)")
+
+
+def _cause_focus(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where a long quote of a why-answer is windowed: on its cause ("... do còn hồ sơ tồn đọng")."""
+    m = _CAUSE_RE.search(text, start, end)
+    return (m.start(), min(end, m.end() + 80)) if m else None
+
+
+def continued_end(p: Paragraph, start: int, end: int) -> int:
+    """ "Triển khai tích hợp các tiện ích trên ứng dụng VNeID; đến nay, đã tích hợp Sổ sức khỏe ...":
+    a sentence that ends in ";" or ":" goes on in the next one, which holds what it announces."""
+    from ingest.text import sentence_spans
+
+    spans = [sp for sp in sentence_spans(p.text) if sp.start >= end]
+    for sp in spans[:MAX_CONTINUATION]:
+        if not p.text[start:end].rstrip().endswith((";", ":")) or sp.end - start > MAX_CONTINUED_CHARS:
+            break
+        end = sp.end
+    return end
 
 
 def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
@@ -116,7 +143,10 @@ class TextStrategy:
         if not u.units and len(docs) > 1:
             passages = ctx.retriever.retrieve(u.effective, 12, u.filters)
             docs = list(dict.fromkeys(p.doc_id for p in passages))[:3] or docs[:3]
-        attr = ctx.attribute(u, docs, keep_type_words=False)
+        # "... nhằm mục đích gì?": the question words of a why-question are not words to match.
+        why = u.answer_type == "why" or u.list_topic == "nguyen_nhan"
+        drop = load_question_words().plain_cues.get("why", ()) if why else ()
+        attr = ctx.attribute(u, docs, extra_drop=drop, keep_type_words=False)
         if not attr.terms:
             return missing_sentence(ctx, u, docs, asked_phrase(u))
         ranked = rank_sentences(ctx, u, docs, attr)
@@ -144,8 +174,10 @@ class TextStrategy:
             if key in seen:
                 continue
             seen.add(key)
-            n = cite_sentence(book, s.paragraph, s.start, s.end)
-            q = quoted_sentence(s.paragraph, s.start, s.end)
+            end = continued_end(s.paragraph, s.start, s.end)
+            n = cite_sentence(book, s.paragraph, s.start, end)
+            focus = _cause_focus(s.paragraph.text, s.start, end) if why else None
+            q = quoted_sentence(s.paragraph, s.start, end, focus)
             if not lines:
                 lines.append(f"Theo {ctx.report_phrase(s.paragraph.doc_id)}: {q} [{n}]")
             else:
