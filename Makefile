@@ -28,6 +28,7 @@ run: ingest
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: setup lint
 	$(BIN)/python -m pytest -q

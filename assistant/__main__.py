@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant ask|retrieve|indicators` (contracts in DESIGN.md)."""
+"""Command line: `python -m assistant ask|retrieve|indicators` (contracts in docs/DESIGN.md)."""
 
 from __future__ import annotations
 

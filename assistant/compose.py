@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.models import Citation
-from assistant.textutil import period_phrase, unit_label
+from ingest.labels import unit_label
+from ingest.periods import period_phrase
 
 if TYPE_CHECKING:
     from ingest.models import Paragraph

@@ -8,8 +8,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ingest.indicators import load_taxonomy
-from ingest.numbers import fold, format_number
+from ingest.numbers import format_number
+from ingest.taxonomy import load_taxonomy
+from ingest.text import fold
 
 log = logging.getLogger(__name__)
 

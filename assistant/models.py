@@ -1,33 +1,13 @@
-"""Answer-side dataclasses; `Answer.to_dict()` is the JSON contract of DESIGN.md."""
+"""Answer-side dataclasses; `Answer.to_dict()` is the JSON contract of docs/DESIGN.md."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from index.models import RetrievalMode
+
 Mode = Literal["extractive", "llm"]
-RetrievalMode = Literal["hybrid", "lexical", "dense"]
-
-
-@dataclass(slots=True)
-class Passage:
-    """A retrieved chunk (or paragraph) with its provenance."""
-
-    chunk_id: str
-    doc_id: str
-    text: str
-    score: float
-    paragraph_ids: list[str]
-    section_path: tuple[str, ...] = ()
-    unit: str | None = None
-    unit_type: str | None = None
-    province: str | None = None
-    period: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The `retrieve` contract: {"doc_id", "text", "score", "paragraph_ids"}."""
-        return {"doc_id": self.doc_id, "text": self.text, "score": round(self.score, 6),
-                "paragraph_ids": list(self.paragraph_ids)}
 
 
 @dataclass(slots=True)
@@ -43,7 +23,7 @@ class Citation:
     highlight: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The citation keys of the DESIGN.md answer JSON (the highlight is for the app only)."""
+        """The citation keys of the docs/DESIGN.md answer JSON (the highlight is for the app only)."""
         return {"n": self.n, "doc_id": self.doc_id, "unit": self.unit, "section": self.section,
                 "paragraph_ids": list(self.paragraph_ids), "text": self.text}
 

@@ -14,12 +14,12 @@ from typing import Any
 from index.analyzer import VietnameseAnalyzer
 from index.embeddings import Embedder, load_embedder
 from index.lexical import LexicalIndex
+from index.pipeline import Ingestor
 from index.query import QueryAnalyzer
 from index.retriever import HybridRetriever
 from index.settings import Settings
 from index.store import ReportStore
 from index.vector import VectorIndex
-from ingest.pipeline import Ingestor
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,17 @@
-"""Small text helpers shared by the answerer: match keys, sentence spans, period labels."""
+"""Small text helpers shared by the answerer: match keys, phrase containment, numbers inside names.
+
+Sentence spans (ingest.text), period phrases (ingest.periods) and unit labels (ingest.labels) are
+re-exported for the strategies, which import them from here.
+"""
 
 from __future__ import annotations
 
 import re
 
-from index.analyzer import canonical_text, fold_accents
-from ingest.text import Span, sentence_spans
+from index.analyzer import canonical_text
+from ingest.labels import unit_label
+from ingest.periods import period_phrase
+from ingest.text import Span, fold_accents, sentence_spans
 
 __all__ = ["Span", "contains_phrase", "match_key", "named_number_spans", "period_phrase", "sentence_spans",
            "unit_label"]
@@ -22,7 +28,6 @@ def named_number_spans(text: str) -> list[tuple[int, int]]:
     """Offsets of the numbers that are part of a name in `text` (never a value or a condition)."""
     return [m.span(1) for m in NAME_BEFORE_NUMBER_RE.finditer(text)
             if not re.match(r"\s*(?:%|phần trăm|phan tram)", text[m.end(1):])]  # "văn bản 100%" is a rate
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def match_key(text: str) -> str:
@@ -35,26 +40,3 @@ def contains_phrase(haystack_key: str, phrase_key: str) -> bool:
     if not phrase_key:
         return False
     return re.search(rf"(?<!\w){re.escape(phrase_key)}(?!\w)", haystack_key) is not None
-
-
-def period_phrase(period: str | None) -> str | None:
-    """Human Vietnamese form of a normalised period label ("2026-Q1" -> "quý I năm 2026")."""
-    if not period:
-        return None
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
-        return f"tháng {int(m.group(2))} năm {m.group(1)}"
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
-        return f"quý {_ROMAN[int(m.group(2))]} năm {m.group(1)}"
-    if m := re.fullmatch(r"(\d{4})-H([12])", period):
-        return f"6 tháng {'đầu' if m.group(2) == '1' else 'cuối'} năm {m.group(1)}"
-    if re.fullmatch(r"\d{4}", period):
-        return f"năm {period}"
-    if m := re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", period):
-        return f"tháng {int(m.group(2))} năm {m.group(1)} – tháng {int(m.group(4))} năm {m.group(3)}"
-    return period
-
-
-def unit_label(unit: str | None, unit_type: str | None) -> str:
-    if not unit:
-        return "đơn vị không rõ"
-    return f"{unit_type} {unit}" if unit_type else unit

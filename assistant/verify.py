@@ -1,7 +1,7 @@
 """Citation verification: every [n] exists, every number of a sentence is in one of its cited passages.
 
-Numbers are compared by their digits ("2,955" == "2.955" == "2955", "05" == "5"), because the
-reports write the same figure with either separator. Numbers that belong to a sentence's own
+Numbers are compared by their digits (`ingest.numbers.number_keys`: "2,955" == "2.955" == "2955",
+"05" == "5"), because the reports write the same figure with either separator. Numbers that belong to a sentence's own
 framing (the report's period, e.g. "tháng 4/2026") are allowed through `allowed_text`.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation
+from ingest.numbers import number_keys
 
 _MARKER_RE = re.compile(r"\[(\d+)\]")
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?…](?=\s|$)|\n|$)(?:\s*\[\d+\])*")
 
 
@@ -23,15 +23,6 @@ class SentenceCheck:
     sentence: str
     ok: bool
     reason: str | None = None
-
-
-def number_keys(text: str) -> set[str]:
-    """Digit strings of every number in a text, separators removed, leading zeros dropped."""
-    keys = set()
-    for m in _NUMBER_RE.finditer(text):
-        digits = re.sub(r"[.,]", "", m.group(0)).lstrip("0") or "0"
-        keys.add(digits)
-    return keys
 
 
 def split_sentences(text: str) -> list[str]:

@@ -6,8 +6,8 @@
     python -m eval --suite eval/suites/dev.toml [--out DIR] [--configs NAME ...] [--write-results]
     python -m eval --compare OLD/results.json NEW/results.json [--config NAME]
 
-One question file: writes results.json, report.md (Vietnamese and English) and PNG charts to --out
-(default eval/out). Several files (or --suite): the same per file under OUT/<name>/, plus OUT/suite.json
+One question file: writes results.json, report.md (Vietnamese and English), summary.md (the summary part
+of report.md, which the app shows) and PNG charts to --out (default eval/out). Several files (or --suite): the same per file under OUT/<name>/, plus OUT/suite.json
 and OUT/report.md (every file side by side, the files of each role pooled). --corpus takes one folder for
 every file or one per file; each distinct corpus is ingested once into its own store (OUT/store with one
 corpus, OUT/store-<folder> with several). When --out is the default or with --write-results,
@@ -35,7 +35,14 @@ from rich.table import Table
 
 from eval import runner
 from eval.charts import write_charts
-from eval.report import file_section, merge_results_md, render_report, render_suite_report
+from eval.report import (
+    SUMMARY_MD,
+    file_section,
+    merge_results_md,
+    render_report,
+    render_suite_report,
+    render_summary,
+)
 from eval.results import build_results, compare, decision_rows, group_metrics, write_json
 from eval.scoring import QUESTION_TYPES, UnitVocabulary, gold_units
 from eval.suite import Suite, SuiteEntry, SuiteError, display_path, from_cli, load_suite
@@ -59,7 +66,7 @@ SUITE_METRICS = ("accuracy", "partial_credit", "confident_wrong", "abstention_pr
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m eval", description="Chấm bộ câu hỏi cố định / score the "
-                                "fixed question set (DESIGN.md rules), all configurations side by side.")
+                                "fixed question set (docs/DESIGN.md rules), all configurations side by side.")
     p.add_argument("--questions", type=Path, nargs="+", default=None, metavar="FILE",
                    help="JSONL question file(s) (default eval/questions.jsonl)")
     p.add_argument("--corpus", type=Path, nargs="+", default=None, metavar="DIR",
@@ -225,6 +232,7 @@ def run_eval(args: argparse.Namespace, console: Console) -> int:
         write_json(file_out / "results.json", results)
         charts = write_charts(results, file_out)
         (file_out / "report.md").write_text(render_report(results, charts), encoding="utf-8")
+        (file_out / SUMMARY_MD).write_text("\n".join(render_summary(results)) + "\n", encoding="utf-8")
         print_summary(results, console)
         console.print(f"→ {file_out / 'results.json'}, {file_out / 'report.md'}, {', '.join(charts)}")
         all_results.append((entry, results, file_out))

@@ -115,7 +115,7 @@ class LlamaIndexBaseline:
 
     def ask(self, question: str, history: list[str] | None = None,
             passages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """An answer in the DESIGN.md JSON shape (history is ignored, see the module docstring)."""
+        """An answer in the docs/DESIGN.md JSON shape (history is ignored, see the module docstring)."""
         started = time.perf_counter()
         if passages is None:
             passages = self.retrieve(question)

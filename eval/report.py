@@ -234,6 +234,9 @@ def failed_section(results: Mapping[str, Any], config: str | None = None) -> lis
     return lines
 
 
+SUMMARY_MD = "summary.md"  # `render_summary` as a file next to report.md: the app's evaluation tab shows it
+
+
 def render_summary(results: Mapping[str, Any]) -> list[str]:
     vi, en = summary_prose(results)
     run = results.get("run") or {}
@@ -264,7 +267,7 @@ def render_report(results: Mapping[str, Any], charts: Sequence[str] = ()) -> str
     lines += ["", "## Phiên bản thư viện / Library versions", "",
               ", ".join(f"{k} {v}" for k, v in versions.items()), "",
               "## Quy tắc chấm / Scoring rules", "",
-              "Theo DESIGN.md, cài đặt trong `eval/scoring.py` / As in DESIGN.md, implemented in `eval/scoring.py`: "
+              "Theo docs/DESIGN.md, cài đặt trong `eval/scoring.py` / As in docs/DESIGN.md, implemented in `eval/scoring.py`: "
               "number — một số trong câu trả lời bằng đáp án (đọc được 2,955 / 2.955 / 99,75% / 499 triệu) và "
               "câu trả lời ≤ 1.500 ký tự / a number in the prose equals the gold value and the prose is ≤ 1,500 "
               "chars; set — F1 = 1 giữa các đơn vị được nêu và đáp án (đơn vị nêu sau dòng \"Lưu ý:\" không tính) "
@@ -407,7 +410,7 @@ def merge_results_md(old_text: str, sections: Sequence[str]) -> str:
              "`eval/suites/dev.toml`.", "",
              "Vai trò / Roles: **tune** = tập dùng để điều chỉnh quy tắc / rules may be tuned on it; "
              "**test** = tập kiểm tra giữ riêng, không bao giờ dùng để điều chỉnh / held-out, never tuned on; "
-             "**fixed** = bộ câu hỏi cố định (DESIGN.md); **extra** = tệp bổ sung. Sai tự tin / confident-wrong: "
+             "**fixed** = bộ câu hỏi cố định (docs/DESIGN.md); **extra** = tệp bổ sung. Sai tự tin / confident-wrong: "
              "câu sai mà câu trả lời không phải từ chối, tính trên mọi câu / wrong and not an abstention, share "
              "of all questions. Từ chối P / abstention precision: trong các lần từ chối, tỷ lệ câu thật sự không "
              "có trong báo cáo; R / recall: trong các câu không có trong báo cáo, tỷ lệ được từ chối.", "",

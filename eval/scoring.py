@@ -1,7 +1,7 @@
-"""Scoring rules of DESIGN.md ("The fixed question set and how it is scored"), implemented exactly.
+"""Scoring rules of docs/DESIGN.md ("The fixed question set and how it is scored"), implemented exactly.
 
 Contract:
-  * ``score_answer(question, answer, *, unit_names=None) -> dict`` scores one answer (the DESIGN.md
+  * ``score_answer(question, answer, *, unit_names=None) -> dict`` scores one answer (the docs/DESIGN.md
     answer JSON, i.e. ``Answer.to_dict()``) against one gold question (a line of questions.jsonl).
   * ``score_run(questions, answers, passages=None, *, unit_names=None) -> dict[str, float]`` aggregates;
     the primary metric is ``accuracy`` (share of questions answered correctly).
@@ -9,7 +9,7 @@ Contract:
 The scorer is deliberately independent of the system under test: it has its own accent folding and
 number reading, so a bug in the assistant's normaliser cannot make the assistant look better.
 
-Rules (the contract), with the decisions DESIGN.md leaves open written down:
+Rules (the contract), with the decisions docs/DESIGN.md leaves open written down:
 
 number
     Correct when some number in the prose equals the gold value (relative tolerance 1e-6) and the prose
@@ -53,7 +53,7 @@ run level
     citation recall = gold quotes found / all gold quotes, citation precision = citations on a gold doc
     / all citations (questions with gold citations). Per-question means are reported as ``*_macro``.
     MRR is the mean over questions with gold citations. confident_wrong = share of ALL questions
-    counted wrong whose answer was not an abstention (DESIGN.md; a missing answer, i.e. an error, is
+    counted wrong whose answer was not an abstention (docs/DESIGN.md; a missing answer, i.e. an error, is
     not counted: it is in ``n_no_answer``); abstention_precision = of the answers that abstained, the
     share whose gold type is none (undefined when nothing abstained); abstention_recall = of the none
     questions, the share abstained. accuracy = share of questions correct;
@@ -424,7 +424,7 @@ def _ratio(rows: Sequence[Mapping[str, Any]], num: str, den: str, require: str |
 
 
 def is_confident_wrong(row: Mapping[str, Any]) -> bool:
-    """A question counted wrong whose answer was given, not an abstention (DESIGN.md): a wrong value,
+    """A question counted wrong whose answer was given, not an abstention (docs/DESIGN.md): a wrong value,
     set or fact given as an answer, or any answer to a none question. A question whose answer is
     missing (the assistant raised, ``no_answer``) misleads nobody and is counted under errors."""
     return not row["correct"] and not row.get("abstained") and not row.get("no_answer")
@@ -455,7 +455,7 @@ def aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
                 out[f"partial_credit_{t}"] = _mean(r["credit"] for r in sub)
                 out[f"n_{t}"] = float(len(sub))
         nums = [r for r in rows if r["type"] == "number"]
-        if nums:  # diagnostic only (not a DESIGN.md rule): is the FIRST number of the prose the gold one?
+        if nums:  # diagnostic only (not a docs/DESIGN.md rule): is the FIRST number of the prose the gold one?
             out["number_first_number_match"] = _mean(1.0 if r.get("first_number_match") else 0.0 for r in nums)
         sets = [r for r in rows if r["type"] == "set" and "f1" in r]
         if sets:

@@ -11,7 +11,7 @@ and checks (``python -m eval.goldcheck --suite FILE``)::
     corpus = "../../data/reports"
     role = "test"                                # fixed | extra | tune | test
 
-Roles: ``fixed`` is the fixed question set of DESIGN.md, ``tune`` a development set the rules may be
+Roles: ``fixed`` is the fixed question set of docs/DESIGN.md, ``tune`` a development set the rules may be
 tuned on, ``test`` a held-out development set never tuned on, ``extra`` any other question file.
 From the command line (``--questions A B --corpus DIR``) a file's name is its stem and its role is
 read from the stem: ``*_tune`` -> tune, ``*_test`` -> test, ``eval/questions.jsonl`` -> fixed,

@@ -29,12 +29,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import ingest.text
+from ingest.text import fold_accents
+
 log = logging.getLogger(__name__)
 
 CompoundMode = Literal["lexicon", "crf", "none"]
 
-# Changes with this module's source: stored chunk terms are recomputed at the next index rebuild.
-ANALYZER_VERSION = "vi-" + hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:10]
+# Changes with this module's source and with the accent folding it uses (ingest/text.py): stored chunk
+# terms are recomputed at the next index rebuild.
+ANALYZER_VERSION = "vi-" + hashlib.sha1(Path(__file__).read_bytes()
+                                        + Path(ingest.text.__file__).read_bytes()).hexdigest()[:10]
 
 # Administrative abbreviations seen in commune/ward reports -> expansion (lower case, NFC).
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -99,27 +104,9 @@ _MAX_COMPOUND = 4
 LINE_BREAK = "|"  # separates the lines of a passage in cached term lists (never a term itself)
 
 
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
-    for cp in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(cp)
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-        if base != ch and base:
-            table[cp] = base
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-
-
 def is_signature_block(text: str) -> bool:
     """True when the text holds a signature block ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "TM. UỶ BAN ...")."""
     return _SIGNATURE_RE.search(text) is not None
-
-
-def fold_accents(text: str) -> str:
-    """Remove Vietnamese diacritics: "Phương Liễu" -> "Phuong Lieu", "đạt" -> "dat"."""
-    return text.translate(_FOLD_TABLE)
 
 
 @lru_cache(maxsize=200_000)
@@ -146,7 +133,7 @@ def canonical_text(text: str) -> str:
 
 @lru_cache(maxsize=400_000)
 def _fold_token(token: str) -> str:
-    return token.translate(_FOLD_TABLE)
+    return fold_accents(token)
 
 
 _BREAK_RE = re.compile(r"[^\w\s&]+|_|\n|&(?![^\W_])|(?<![^\W_])&")

@@ -43,6 +43,7 @@ import numpy as np
 
 from index.analyzer import LINE_BREAK, VietnameseAnalyzer
 from index.store import ReportStore
+from ingest.chunker import index_text
 
 log = logging.getLogger(__name__)
 
@@ -386,8 +387,6 @@ class LexicalIndex:
                 for r in store.list_reports()}
 
     def _rows(self, store: ReportStore, doc_ids: Collection[str] | None) -> Iterable[tuple[str, str, list[str]]]:
-        from index.retriever import index_text
-
         for cid, did, toks in store.iter_chunk_tokens(doc_ids=doc_ids):
             if toks is None:  # not cached (should not happen): analyse now
                 toks = self.analyzer.passage_tokens(index_text(store.get_chunks([cid])[0]))
@@ -439,8 +438,6 @@ class LexicalIndex:
 
     def _retokenize(self, store: ReportStore) -> None:
         """Recompute every chunk's cached terms (the analyzer changed since they were stored)."""
-        from index.retriever import index_text
-
         tokens = {c.id: self.analyzer.passage_tokens(index_text(c)) for c in store.iter_chunks()}
         store.update_tokens(tokens, meta={"analyzer_version": self.analyzer.version})
         log.info("re-analysed %d chunks for analyzer %s", len(tokens), self.analyzer.version)

@@ -3,8 +3,8 @@
 `QueryAnalyzer(store).parse(question) -> QueryFilters`. Matching is accent-insensitive and uses the
 units, typo variants (`Report.unit_variants`) and provinces of the reports in the store, so
 "phuong Phuong Lieu", "P. Trung Thành" and "Trưng Thành" all resolve. Periods are normalised like
-`Report.period`: "tháng 4/2026" -> "2026-04", "quý I/2026" -> "2026-Q1", "6 tháng đầu năm 2026" ->
-"2026-H1", "năm 2025" -> "2025".
+`Report.period` by `ingest.periods.parse_periods`: "tháng 4/2026" -> "2026-04", "quý I/2026" -> "2026-Q1",
+"6 tháng đầu năm 2026" -> "2026-H1", "năm 2025" -> "2025".
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.analyzer import fold_accents
 from index.store import ReportStore
-from ingest.parser import period_bounds, period_overlaps
+from ingest.periods import parse_periods, period_bounds, period_overlaps
+from ingest.text import fold_accents
 
 try:
     from ingest.gazetteer import PROVINCES_2025
 except Exception:  # pragma: no cover - gazetteer is optional for query parsing
     PROVINCES_2025 = ()
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # Folded abbreviations of province names as officials write them (after `_fold`).
 PROVINCE_ALIASES = {"tp hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "tp ho chi minh": "Hồ Chí Minh",
                     "hcm": "Hồ Chí Minh", "sai gon": "Hồ Chí Minh", "tp hn": "Hà Nội", "tp hue": "Huế",
@@ -82,32 +81,6 @@ def narrow_by_period(docs: list[str], period_of: Callable[[str], str | None], wa
 def _fold(text: str) -> str:
     """Folded, lower-case, punctuation as spaces, single-spaced (word boundaries are spaces)."""
     return " " + " ".join(re.sub(r"[^\w/]+", " ", fold_accents(text).lower()).split()) + " "
-
-
-def parse_periods(question: str) -> list[str]:
-    """Period codes mentioned in a question (same normalisation as `Report.period`)."""
-    q = _fold(question)
-    out: list[str] = []
-
-    def add(p: str) -> None:
-        if p not in out:
-            out.append(p)
-
-    for m in re.finditer(r" thang (\d{1,2})(?:/| nam )(\d{4}) ", q):
-        month = int(m.group(1))
-        if 1 <= month <= 12:
-            add(f"{m.group(2)}-{month:02d}")
-    for m in re.finditer(r" quy (i{1,3}|iv|[1-4])(?:/| nam | )?(\d{4})? ", q):
-        g = m.group(1)
-        n = int(g) if g.isdigit() else _ROMAN[g]
-        if m.group(2):
-            add(f"{m.group(2)}-Q{n}")
-    for m in re.finditer(r" (?:6 thang dau nam|6 thang nam|nua dau nam) (\d{4}) ", q):
-        add(f"{m.group(1)}-H1")
-    for m in re.finditer(r" nam (\d{4}) ", q):
-        if not any(p.startswith(m.group(1)) for p in out):
-            add(m.group(1))
-    return out
 
 
 class QueryAnalyzer:

@@ -17,21 +17,17 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import Passage, RetrievalMode
 from index.analyzer import is_signature_block
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
+from index.models import Passage, RetrievalMode
 from index.query import QueryAnalyzer, QueryFilters
 from index.settings import Settings
 from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
+from ingest.chunker import chunk_body
 from ingest.models import Chunk
-
-try:
-    from ingest.parser import period_overlaps
-except Exception:  # pragma: no cover - parser missing: exact/prefix match only
-    def period_overlaps(a: str | None, b: str | None) -> bool:
-        return bool(a and b and (a == b or a.startswith(b) or b.startswith(a)))
+from ingest.periods import period_overlaps
 
 log = logging.getLogger(__name__)
 
@@ -55,35 +51,6 @@ _MENTIONS_REPORT_RE = re.compile(r"\b(?:báo cáo|bao cao)\b", re.IGNORECASE)
 def is_report_level(query: str) -> bool:
     """Questions about the report itself ("Báo cáo ... có số hiệu là gì?", "Ai ký báo cáo ...?")."""
     return bool(_REPORT_LEVEL_RE.match(query))
-
-
-_HEADER_RE = re.compile(r"^\[[^\]\n]*\][^\n]*$")
-
-
-def chunk_body(chunk: Chunk) -> str:
-    """The chunk's report text without its header line ("[<unit> · <period>] <section path>")."""
-    text = chunk.text
-    first, sep, rest = text.partition("\n")
-    if sep and (_HEADER_RE.match(first) or (chunk.section_path and _is_header_line(first, chunk.section_path))):
-        return rest
-    return text
-
-
-def index_text(chunk: Chunk) -> str:
-    """Text analysed for BM25: the section path and the body, without the "[unit · period]" prefix of
-    the header line (unit and period are metadata: every chunk of a report repeats them, which only
-    dilutes their weight; named units and periods act as filters/boosts instead)."""
-    text = chunk.text
-    first, sep, rest = text.partition("\n")
-    if sep and _HEADER_RE.match(first):
-        return first[first.index("]") + 1 :].strip() + "\n" + rest
-    return text
-
-
-def _is_header_line(line: str, path: Sequence[str]) -> bool:
-    s = line.strip().strip("#*").strip()
-    last = path[-1].strip()
-    return bool(last) and " > " in s and s.endswith(last)
 
 
 class HybridRetriever:

@@ -1,7 +1,7 @@
 """One settings object for every command (ingest, assistant, eval, app).
 
 Built once (`Settings()` reads the environment) and passed down through constructors.
-Environment variables keep the exact names of DESIGN.md: RAG_STORE, EMBED_MODEL,
+Environment variables keep the exact names of docs/DESIGN.md: RAG_STORE, EMBED_MODEL,
 CHROMA_HOST, CHROMA_PORT, LLM_BASE_URL, LLM_MODEL, LLM_API_KEY.
 """
 

@@ -16,7 +16,7 @@ import json
 import logging
 import sys
 
-from ingest.pipeline import NOT_INGESTED, IngestResult
+from index.pipeline import NOT_INGESTED, IngestResult
 
 DEFAULT_PATH = "data/reports"
 

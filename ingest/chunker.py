@@ -21,10 +21,11 @@ import importlib.util
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.labels import unit_label
 from ingest.models import Chunk, Report, Section
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ class SectionChunker:
         if self.header_context:
             ctx = []
             if report.unit:
-                ctx.append(f"{report.unit_type} {report.unit}" if report.unit_type else report.unit)
+                ctx.append(unit_label(report.unit, report.unit_type))
             if report.period_label:
                 ctx.append(report.period_label)
             if ctx:
@@ -255,3 +256,33 @@ class SectionChunker:
         return Chunk(id=f"{report.doc_id}:c{n}", doc_id=report.doc_id, n=n, text=f"{header}\n{body}",
                      section_path=_common_prefix([u.path for u in pack]), paragraph_ids=pids,
                      start=pack[0].start, end=pack[-1].end)
+
+
+# -- reading the header line back ----------------------------------------------------------------
+_HEADER_RE = re.compile(r"^\[[^\]\n]*\][^\n]*$")
+
+
+def chunk_body(chunk: Chunk) -> str:
+    """The chunk's report text without its header line ("[<unit> · <period>] <section path>")."""
+    text = chunk.text
+    first, sep, rest = text.partition("\n")
+    if sep and (_HEADER_RE.match(first) or (chunk.section_path and _is_header_line(first, chunk.section_path))):
+        return rest
+    return text
+
+
+def index_text(chunk: Chunk) -> str:
+    """Text analysed for BM25: the section path and the body, without the "[unit · period]" prefix of
+    the header line (unit and period are metadata: every chunk of a report repeats them, which only
+    dilutes their weight; named units and periods act as filters/boosts instead)."""
+    text = chunk.text
+    first, sep, rest = text.partition("\n")
+    if sep and _HEADER_RE.match(first):
+        return first[first.index("]") + 1 :].strip() + "\n" + rest
+    return text
+
+
+def _is_header_line(line: str, path: Sequence[str]) -> bool:
+    s = line.strip().strip("#*").strip()
+    last = path[-1].strip()
+    return bool(last) and " > " in s and s.endswith(last)

@@ -6,7 +6,7 @@ units, effective 2025-07-01). We read that JSON directly (lazily, once) instead 
 is missing the module still works: `provinces_for()` returns nothing and `canonical_province()`
 falls back to the built-in list of the 34 post-2025 provinces.
 
-Matching is accent-insensitive (`fold_accents`), so "Phu Lien" finds "Phù Liễn".
+Matching is accent-insensitive (`ingest.text.fold`), so "Phu Lien" finds "Phù Liễn".
 """
 
 from __future__ import annotations
@@ -20,15 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-try:  # the INDEX helper owns the shared folding helper
-    from index.analyzer import fold_accents
-except Exception:  # pragma: no cover - fallback keeps ingest usable on its own
-    import unicodedata
-
-    def fold_accents(text: str) -> str:
-        text = text.replace("đ", "d").replace("Đ", "D")
-        return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
+from ingest.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +37,7 @@ _TYPE_PREFIXES = ("thị trấn", "phường", "xã", "đặc khu")
 
 def fold_key(text: str) -> str:
     """Accent-free lower-case key without spaces/punctuation: "Phù Liễn" -> "phulien"."""
-    return re.sub(r"[^0-9a-z]", "", fold_accents(text).lower())
+    return re.sub(r"[^0-9a-z]", "", fold(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,45 +13,20 @@ years ("năm 2026"), document numbers ("57-NQ/TW", "số 13/KH-UBND"), codes ("5
 plausible reading of every figure (both readings of an ambiguous "1,234", the numerator and
 denominator of fractions, "499 triệu" as 499 and 499000000).
 
-All pattern matching happens on `fold()`ed text: lower case, accents removed, đ -> d, with
-exactly one output character per input character so offsets stay valid.
+All pattern matching happens on `fold()`ed text (`ingest.text.fold`): lower case, accents removed,
+đ -> d, with exactly one output character per input character so offsets stay valid.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from ingest.text import fold  # the strategies and ingest/facts.py still import fold from here
+
 NumberKind = Literal["count", "percent", "fraction", "money", "decimal", "duration", "zero"]
-
-
-# --------------------------------------------------------------------------- folding
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in range(0x00C0, 0x1F00):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        if len(base) == 1 and base != ch:
-            table[cp] = base
-    for ch, rep in (("đ", "d"), ("Đ", "d"), ("\u00a0", " ")):
-        table[ord(ch)] = rep
-    for cp in range(ord("A"), ord("Z") + 1):
-        table[cp] = chr(cp).lower()
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, same length as `text` (offsets are preserved)."""
-    out = text.translate(_FOLD_TABLE)
-    if len(out) != len(text):  # pragma: no cover - defensive: table maps 1 char -> 1 char
-        return "".join((_FOLD_TABLE.get(ord(c), c) or c)[0] for c in text)
-    return out
 
 
 # --------------------------------------------------------------------------- measures
@@ -375,6 +350,33 @@ def find_numbers(text: str, folded: str | None = None, *, zero_words: bool = Tru
             out.append(NumberMatch(zs, ze, text[zs:ze], 0.0, "zero", None, ze, None))
         out.sort(key=lambda n: n.start)
     return out
+
+
+# --------------------------------------------------------------------------- roman numerals
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_to_int(s: str) -> int | None:
+    """Value of a roman numeral ("IV" -> 4, "xii" -> 12); None when `s` is not made of roman digits."""
+    s = s.upper()
+    if not s or any(c not in _ROMAN_VALUES for c in s):
+        return None
+    total = 0
+    for i, c in enumerate(s):
+        v = _ROMAN_VALUES[c]
+        total += -v if i + 1 < len(s) and _ROMAN_VALUES[s[i + 1]] > v else v
+    return total
+
+
+# Any digit group, whatever it stands for ("2,955", "12.456", "05", "15/4/2026" gives three).
+_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def number_keys(text: str) -> set[str]:
+    """The digits of every digit group in a text, separators removed, leading zeros dropped: "2,955" and
+    "2.955" -> "2955", "05" -> "5". Lenient on purpose (dates and codes count too): for checking that a
+    figure of one text is written in another, whichever separator each uses."""
+    return {re.sub(r"[.,]", "", m.group(0)).lstrip("0") or "0" for m in _DIGITS_RE.finditer(text)}
 
 
 def numbers_in_text(text: str) -> list[float]:

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.analyzer import (
-    LINE_BREAK,
-    VietnameseAnalyzer,
-    canonical_syllable,
-    fold_accents,
-    is_signature_block,
-)
+from index.analyzer import LINE_BREAK, VietnameseAnalyzer, canonical_syllable, is_signature_block
+from ingest.text import fold_accents
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,13 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def an() -> VietnameseAnalyzer:
     return VietnameseAnalyzer()
-
-
-def test_fold_accents() -> None:
-    assert fold_accents("Phương Liễu") == "Phuong Lieu"
-    assert fold_accents("Đạt đủ ĐIỀU KIỆN") == "Dat du DIEU KIEN"
-    assert fold_accents("Trưng Thành") == fold_accents("Trung Thành") == "Trung Thanh"
-    assert fold_accents("99,75% hồ sơ") == "99,75% ho so"
 
 
 def test_canonical_tone_placement() -> None:

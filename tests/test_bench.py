@@ -1,4 +1,4 @@
-"""Smoke tests of the scale benchmark (eval/bench.py), including Chroma in server mode."""
+"""Smoke tests of the scale benchmark (eval/bench/), including Chroma in server mode."""
 
 from __future__ import annotations
 

@@ -151,13 +151,24 @@ def test_cli_baseline_only_on_the_samples(tmp_path: Path, monkeypatch: pytest.Mo
     assert res["versions"]["llama-index-core"] != "not installed"
     assert (out / "report.md").exists() and (out / "accuracy_by_type.png").exists()
     assert (tmp_path / "RESULTS.md").read_text(encoding="utf-8").startswith("# Kết quả đánh giá mới nhất")
+    # the app's evaluation tab shows summary.md (the summary part of report.md) without importing eval
+    from eval.report import SUMMARY_MD, render_summary
+    from webapp.evaluation import SUMMARY_MD as APP_SUMMARY_MD
+    from webapp.evaluation import details_markdown
+
+    assert SUMMARY_MD == APP_SUMMARY_MD == "summary.md"
+    summary = (out / SUMMARY_MD).read_text(encoding="utf-8")
+    assert summary == "\n".join(render_summary(res)) + "\n"
+    assert summary.rstrip("\n") in (out / "report.md").read_text(encoding="utf-8")
+    assert details_markdown(out) == f"Các tệp kết quả: `{out}` (report.md, results.json, biểu đồ).\n\n" + summary.rstrip("\n")
+    assert details_markdown(tmp_path / "nowhere").endswith("(report.md, results.json, biểu đồ).\n")
 
 
 SERVICES_MISSING = importlib.util.find_spec("assistant.services") is None or \
-    importlib.util.find_spec("ingest.pipeline") is None
+    importlib.util.find_spec("index.pipeline") is None
 
 
-@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / ingest.pipeline not written yet: "
+@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / index.pipeline not written yet: "
                     "the full pipeline cannot run (remove once they exist)")
 def test_cli_smoke_full_pipeline_on_the_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "RESULTS_MD", tmp_path / "RESULTS.md")
@@ -185,7 +196,7 @@ def test_cli_smoke_full_pipeline_on_the_samples(tmp_path: Path, monkeypatch: pyt
     assert (out / "store" / ".eval-store").exists()
 
 
-@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / ingest.pipeline not written yet")
+@pytest.mark.skipif(SERVICES_MISSING, reason="assistant.services / index.pipeline not written yet")
 def test_cli_dense_and_hybrid_configurations_run_with_a_model(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "RESULTS_MD", tmp_path / "RESULTS.md")

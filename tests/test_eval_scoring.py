@@ -1,4 +1,4 @@
-"""The scorer against hand-made answers for every question type (rules of DESIGN.md)."""
+"""The scorer against hand-made answers for every question type (rules of docs/DESIGN.md)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingest import parse_file
-from ingest.indicators import IndicatorExtractor, load_taxonomy, split_sentences
+from ingest.indicators import IndicatorExtractor, split_sentences
 from ingest.models import Indicator, Paragraph, Report
+from ingest.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "data" / "reports"
@@ -116,6 +117,22 @@ def test_targets_are_marked() -> None:
     (a,) = IndicatorExtractor().run(r)
     (b,) = IndicatorExtractor().run(r2)
     assert a.qualifier == b.qualifier == "kế hoạch"
+
+
+def test_target_qualifier_comes_from_the_taxonomy_file(tmp_path: Path) -> None:
+    from ingest.taxonomy import DEFAULT_TAXONOMY
+
+    text = DEFAULT_TAXONOMY.read_text(encoding="utf-8")
+    assert 'qualifier = "kế hoạch"' in text
+    renamed = tmp_path / "taxonomy.toml"
+    renamed.write_text(text.replace('qualifier = "kế hoạch"', 'qualifier = "mục tiêu"', 1), encoding="utf-8")
+    r = _report_from_lines("t4", ["Phấn đấu tỷ lệ số hóa hồ sơ đạt 100%."])
+    (a,) = IndicatorExtractor(renamed).run(r)
+    assert a.qualifier == load_taxonomy(str(renamed)).target_qualifier == "mục tiêu"
+    missing = tmp_path / "no_qualifier.toml"
+    missing.write_text(text.replace('qualifier = "kế hoạch"', "", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"no_qualifier\.toml: thiếu \[targets\] qualifier"):
+        load_taxonomy(str(missing))
 
 
 def test_table_rows() -> None:

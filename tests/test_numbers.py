@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.numbers import find_numbers, fold, format_number, numbers_in_text, parse_number
+from ingest.numbers import find_numbers, format_number, numbers_in_text, parse_number
 
 
 def one(text: str):
@@ -129,13 +129,6 @@ def test_numbers_in_text_for_scoring() -> None:
     assert 2.955 in numbers_in_text("2,955")  # ambiguous reading kept for lenient matching
 
 
-def test_fold_keeps_length() -> None:
-    s = "Tỉ lệ số hóa ĐẠT 100% – Phường Phù Liễn"
-    f = fold(s)
-    assert len(f) == len(s)
-    assert f == "ti le so hoa dat 100% – phuong phu lien"
-
-
 def test_format_number() -> None:
     assert format_number(12456) == "12.456"
     assert format_number(91.71, "%") == "91,71%"
@@ -146,3 +139,12 @@ def test_format_number() -> None:
 
 def test_list_marker_is_not_a_figure() -> None:
     assert [n.value for n in find_numbers("7. Duy trì thực hiện số hóa hồ sơ đạt tỷ lệ 100%.")] == [100]
+
+
+def test_number_keys_compare_figures_by_their_digits() -> None:
+    from ingest.numbers import number_keys
+
+    assert number_keys("2,955 hồ sơ") == number_keys("2.955") == {"2955"}
+    assert number_keys("05 phản ánh, 0 hồ sơ") == {"5", "0"}
+    assert number_keys("ngày 15/4/2026 đạt 99,75%") == {"15", "4", "2026", "9975"}
+    assert number_keys("không có số") == set()

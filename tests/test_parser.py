@@ -7,7 +7,8 @@ import pytest
 from ingest import parse_file
 from ingest.loaders import LoadedDocument
 from ingest.models import Report, Section
-from ingest.parser import ReportParser, find_period, period_bounds, period_overlaps
+from ingest.parser import ReportParser
+from ingest.periods import find_period, period_bounds, period_overlaps
 from tests.ingest_fixtures import REPORTS_DIR, sample_path
 
 EXPECTED = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.aggregate import _named_docs
 from index.query import spelled_as
-from ingest.numbers import fold
+from ingest.text import fold
 
 
 class TestSpelledAs:

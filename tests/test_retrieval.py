@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from assistant.services import build_services
-from index.query import QueryAnalyzer, parse_periods
+from index.query import QueryAnalyzer
 from index.settings import EmbedSettings, Settings
+from ingest.periods import parse_periods
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = {"000": "000_72c868d4104a62a0", "001": "001_8f9fde24fc816415", "002": "002_adbbb63db80dde0e",

@@ -1,4 +1,4 @@
-"""Tests for the synthetic corpus generator (eval/synth.py)."""
+"""Tests for the synthetic corpus generator (eval/synth/)."""
 
 from __future__ import annotations
 

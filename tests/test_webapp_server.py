@@ -101,7 +101,7 @@ def test_registry_keeps_uploaded_names(tmp_path: Path) -> None:
 
 
 def test_leftovers_after_a_crash(tmp_path: Path) -> None:
-    from ingest.pipeline import file_sha256
+    from index.pipeline import file_sha256
 
     up = tmp_path / "up"
     up.mkdir()

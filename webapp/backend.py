@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.models import Answer
-from index.analyzer import fold_accents
+from ingest.labels import unit_label
+from ingest.text import fold_accents
 from webapp import fmt
 from webapp.citations import CitationView, build_citation_views, field_of, period_display, unit_display
 from webapp.export import ExportTurn, export_path, write_csv, write_docx
@@ -196,7 +197,7 @@ class AppBackend(UploadFlow):
         for r in self.store.list_reports()[:limit]:
             unit, unit_type = field_of(r, "unit"), field_of(r, "unit_type")
             if unit:
-                name = f"{unit_type} {unit}" if unit_type else str(unit)
+                name = unit_label(unit, unit_type)
                 out.append(f"Tỷ lệ hồ sơ trực tuyến của {name} là bao nhiêu?" if not out
                            else f"{name[0].upper()}{name[1:]} kiến nghị, đề xuất gì?")
         return out

@@ -15,7 +15,9 @@ from typing import Any
 
 from assistant.models import Answer, Citation
 from assistant.textutil import sentence_spans
-from index.analyzer import fold_accents
+from ingest.labels import unit_label
+from ingest.numbers import number_keys
+from ingest.text import fold_accents
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +26,6 @@ SNIPPET_BEFORE = 90  # characters of context shown before the highlighted span i
 SNIPPET_AFTER = 60
 SNIPPET_MAX_SPAN = 400  # a longer span is shown head … tail
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
-_NUM_RE = re.compile(r"\d+(?:[.,]\d+)*")
 # Dates and periods are not the cited value: "15/4/2026", "tháng 5 năm 2026", "quý I", "2026".
 _DATE_RE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|\b(?:ngày|tháng|quý|năm|kỳ)\s+(?:\d+|[IVX]+)\b"
                       r"|\b(?:19|20)\d{2}\b", re.IGNORECASE)
@@ -36,7 +37,7 @@ _BIGRAM_WEIGHT = 1.5
 def _terms(text: str) -> tuple[list[str], set[str]]:
     folded = fold_accents(text.lower())
     words = _WORD_RE.findall(folded)
-    numbers = {re.sub(r"[.,]", "", n) for n in _NUM_RE.findall(_DATE_RE.sub(" ", text))}
+    numbers = number_keys(_DATE_RE.sub(" ", text))
     return words, numbers
 
 
@@ -185,10 +186,7 @@ def field_of(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def unit_display(meta: Any, fallback: str) -> str:
-    unit, unit_type = field_of(meta, "unit"), field_of(meta, "unit_type")
-    if unit and unit_type:
-        return f"{str(unit_type).capitalize()} {unit}"
-    return str(unit or fallback)
+    return unit_label(field_of(meta, "unit"), field_of(meta, "unit_type"), capitalize=True, unknown=fallback)
 
 
 def period_display(meta: Any) -> str:

@@ -26,7 +26,7 @@ STORE_VERSION = 1
 
 
 def answer_to_dict(a: Answer) -> dict[str, Any]:
-    """The DESIGN.md answer JSON plus what the app shows (notes, highlight offsets)."""
+    """The docs/DESIGN.md answer JSON plus what the app shows (notes, highlight offsets)."""
     d = a.to_dict()
     d["notes"] = list(a.notes)
     for cd, c in zip(d["citations"], a.citations, strict=True):

@@ -4,7 +4,8 @@ the technical report (recall, MRR, latency percentiles, configurations) stays fo
 
 A subprocess keeps the evaluation's own store, models and memory apart from the app (chats go
 on meanwhile) and is the exact command users run. It reports its progress per question through
-`--progress-file`.
+`--progress-file`; the technical summary is the summary.md it writes next to report.md (the app reads
+the command's output files and imports nothing from eval/).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIRNAME = "eval_runs"
+SUMMARY_MD = "summary.md"  # written by `python -m eval` next to report.md (eval.report.SUMMARY_MD)
 # The quick run scores the main configurations only; the full run adds dense, no-indicators and
 # the LlamaIndex baseline side by side.
 EVAL_QUICK_CONFIGS: tuple[str, ...] = ("hybrid", "lexical")
@@ -129,14 +131,12 @@ def summary_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def details_markdown(results: dict[str, Any], out_dir: Path) -> str:
-    """The eval module's own report summary (the same text as report.md) and where the files are."""
+def details_markdown(out_dir: Path) -> str:
+    """The summary `python -m eval` wrote next to report.md (SUMMARY_MD) and where the files are."""
     try:
-        from eval.report import render_summary
-
-        body = render_summary(results)
-    except Exception:  # the plain summary above still stands
-        log.warning("eval report summary failed", exc_info=True)
+        body = (out_dir / SUMMARY_MD).read_text(encoding="utf-8").rstrip("\n").split("\n")
+    except OSError:  # the plain summary above still stands
+        log.warning("no %s in %s", SUMMARY_MD, out_dir, exc_info=True)
         body = []
     return "\n".join([f"Các tệp kết quả: `{out_dir}` (report.md, results.json, biểu đồ).", "", *body])
 
@@ -199,5 +199,5 @@ def run_eval(store_dir: Path, full: bool = False) -> Iterator[EvalProgress | Eva
                       f"```\n{tail}\n```", out_dir=out)
         return
     results = json.loads(results_path.read_text(encoding="utf-8"))
-    yield EvalRun(True, summary_markdown(results), details_markdown(results, out), failed_rows(results),
+    yield EvalRun(True, summary_markdown(results), details_markdown(out), failed_rows(results),
                   sorted(out.glob("*.png")), out)

@@ -9,13 +9,14 @@ are written the Vietnamese way ("84,54%", "10.000 hồ sơ"), in the table and o
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from index.analyzer import fold_accents
+from ingest.labels import unit_label
+from ingest.periods import period_end
+from ingest.text import fold_accents
 from webapp import fmt
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,6 @@ CSV_COLUMNS: tuple[str, ...] = ("Chỉ tiêu", "Đơn vị", "Tỉnh", "Kỳ bá
                                 "Câu gốc trong báo cáo", "Tệp báo cáo")
 MEASURE_LABELS = {"%": "Tỷ lệ (%)", "đồng": "Số tiền (đồng)", "hạng": "Thứ hạng", "điểm": "Điểm"}
 CHART_FONT = ["Noto Sans", "DejaVu Sans", "sans-serif"]  # local fonts with Vietnamese glyphs
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class TaxonomyInfo:
 def load_taxonomy_info() -> TaxonomyInfo:
     """Display names, measures and the target qualifier (empty when the taxonomy is unreadable)."""
     try:
-        from ingest.indicators import load_taxonomy
+        from ingest.taxonomy import load_taxonomy
 
         taxonomy = load_taxonomy()
     except Exception:  # the tables still show the keys
@@ -54,14 +54,8 @@ def measure_label(measure: str) -> str:
 
 
 def period_key(period: str | None) -> tuple[int, int]:
-    """Sort key of a period code by its end: "2026-04", "2026-Q1", "2026-H1", "2026", "a..b"."""
-    code = (period or "").split("..")[-1]
-    m = _PERIOD_RE.match(code)
-    if not m:
-        return (9999, 99)
-    year, month, quarter, half = m.groups()
-    end = int(month) if month else int(quarter) * 3 if quarter else int(half) * 6 if half else 12
-    return int(year), end
+    """Sort key of a period code by its end: "2026-04", "2026-Q1", "2026-H1", "2026", "a..b"; unknown last."""
+    return period_end(period) or (9999, 99)
 
 
 def measures_of(indicators: Sequence[Any], key: str) -> list[str]:
@@ -112,8 +106,7 @@ def build_view(indicators: Sequence[Any], key: str, measure: str | None, reports
 
     def unit_name(i: Any) -> str:
         meta = reports.get(i.doc_id) or {}
-        t = meta.get("unit_type")
-        return f"{str(t).capitalize()} {i.unit}" if t and i.unit else str(i.unit or meta.get("title") or "?")
+        return unit_label(i.unit, meta.get("unit_type"), capitalize=True, unknown=str(meta.get("title") or "?"))
 
     def period_label(i: Any) -> str:
         meta = reports.get(i.doc_id) or {}

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.analyzer import fold_accents
+from ingest.text import fold_accents
 from webapp import fmt
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ def find_leftovers(uploads_dir: Path, manifest_hash: dict[str, str | None]) -> l
         return []
     for part in uploads_dir.glob(f".*{PART_SUFFIX}"):
         part.unlink(missing_ok=True)
-    from ingest.pipeline import file_sha256
+    from index.pipeline import file_sha256
 
     out: list[Leftover] = []
     for path in sorted(uploads_dir.iterdir()):

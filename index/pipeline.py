@@ -27,10 +27,10 @@ from typing import Any, Literal
 from index.analyzer import VietnameseAnalyzer
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
-from index.retriever import index_text
 from index.settings import Settings
 from index.store import ReportStore, vector_id
 from index.vector import VectorIndex
+from ingest.chunker import index_text
 from ingest.loaders import SUPPORTED_SUFFIXES, is_junk_file, unsupported_reason
 from ingest.models import Chunk, Fact, Indicator, Report
 
