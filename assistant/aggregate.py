@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from assistant.models import Answer, Citation
-from assistant.textutil import named_number_spans, period_phrase
+from assistant.textutil import named_number_spans
 from index.query import PROVINCE_ALIASES, spelled_as
-from ingest.indicators import IndicatorDef, IndicatorExtractor, Taxonomy, load_taxonomy
+from ingest.indicators import IndicatorExtractor
 from ingest.models import Indicator, Paragraph, Report
-from ingest.numbers import find_numbers, fold, format_number, measure_at
-from ingest.parser import period_bounds, period_overlaps
-from ingest.text import clause_span
+from ingest.numbers import find_numbers, format_number, measure_at
+from ingest.periods import period_bounds, period_overlaps, period_phrase
+from ingest.taxonomy import IndicatorDef, Taxonomy, load_taxonomy
+from ingest.text import clause_span, fold
 
 log = logging.getLogger(__name__)
 
@@ -700,7 +701,7 @@ _PERIOD_WORD_RE = re.compile(r"\d+|i{1,3}|iv|quy|thang|dau|cuoi|nua|ky|nam")
 
 def _named_periods(question: str) -> list[str]:
     try:
-        from index.query import parse_periods
+        from ingest.periods import parse_periods
     except ImportError:  # pragma: no cover - index package missing
         return []
     return parse_periods(question)

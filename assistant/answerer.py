@@ -23,7 +23,7 @@ from assistant.strategies import Context, build_registry
 from assistant.strategies.base import abstain
 from assistant.understand import QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
-from ingest.numbers import fold
+from ingest.text import fold
 
 if TYPE_CHECKING:
     from assistant.llm import LLMComposer

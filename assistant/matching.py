@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.analyzer import ABBREVIATIONS, _underthesea_lexicon, canonical_syllable
-from ingest.numbers import fold
+from ingest.text import fold
 
 QUESTION_WORDS = Path(__file__).resolve().parent.parent / "ingest" / "question_words.toml"
 MAX_WORD_SYLLABLES = 5

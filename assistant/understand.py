@@ -220,7 +220,7 @@ class QuestionUnderstander:
         frag = fragment.strip(" ?.,")
         if not frag:
             return previous
-        from index.query import parse_periods
+        from ingest.periods import parse_periods
 
         prev_periods = parse_periods(previous)
         if parse_periods(frag) and prev_periods:
@@ -564,7 +564,7 @@ def _unit_phrase(text: str, units: list[str], qa: QueryAnalyzer) -> list[str]:
 def _counted_noun(text: str) -> tuple[str | None, str | None]:
     """The counted noun of "bao nhiêu <danh từ>" / "mấy <danh từ>" / "số <danh từ>": (canonical
     measure, the noun as written), or (None, None)."""
-    from ingest.numbers import fold
+    from ingest.text import fold
 
     f = fold(text)
     # The first cue followed by a counted noun ("Tổ công nghệ số cộng đồng ... bao nhiêu lượt người

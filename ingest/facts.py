@@ -30,16 +30,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.indicators import Taxonomy, load_taxonomy
 from ingest.models import Fact, Paragraph, Report
-from ingest.numbers import NumberMatch, find_numbers, fold, measure_at
-from ingest.text import Span, sentence_spans
+from ingest.numbers import NumberMatch, find_numbers, measure_at
+from ingest.taxonomy import Taxonomy, load_taxonomy
+from ingest.text import Span, fold, sentence_spans
 
 VOCABULARY = Path(__file__).with_name("vocabulary.toml")
 # Stored facts are re-extracted when this module or its vocabulary changes.
 FACTS_VERSION = "facts-" + hashlib.sha1(b"".join(
     (Path(__file__).parent / name).read_bytes()
-    for name in ("facts.py", "vocabulary.toml", "text.py", "numbers.py", "taxonomy.toml"))).hexdigest()[:10]
+    for name in ("facts.py", "vocabulary.toml", "text.py", "numbers.py", "taxonomy.toml", "taxonomy.py"))).hexdigest()[:10]
 
 LABEL_BEFORE_CHARS = 90  # a figure's label: at most this many characters before it
 LABEL_AFTER_CHARS = 60  # ... and after its measure

@@ -27,9 +27,10 @@ from assistant.matching import (
     load_question_words,
 )
 from assistant.models import Answer, Citation
-from assistant.textutil import match_key, period_phrase, unit_label
+from assistant.textutil import match_key
 from index.query import narrow_by_period
-from ingest.parser import period_bounds, period_overlaps
+from ingest.labels import unit_label
+from ingest.periods import period_bounds, period_overlaps, period_phrase
 
 if TYPE_CHECKING:
     from assistant.understand import Understanding

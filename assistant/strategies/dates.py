@@ -19,7 +19,7 @@ from assistant.strategies.base import (
     quoted_sentence,
 )
 from assistant.strategies.documents import head_kind
-from ingest.numbers import fold
+from ingest.text import fold
 
 if TYPE_CHECKING:
     from assistant.models import Answer

@@ -19,7 +19,7 @@ from assistant.strategies.base import (
     missing_sentence,
     quoted_sentence,
 )
-from ingest.numbers import fold
+from ingest.text import fold
 
 if TYPE_CHECKING:
     from assistant.models import Answer

@@ -27,7 +27,7 @@ from assistant.strategies.base import (
     quoted_sentence,
 )
 from assistant.textutil import named_number_spans
-from ingest.numbers import fold
+from ingest.text import fold
 
 if TYPE_CHECKING:
     from assistant.models import Answer

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.strategies.base import Context, abstain, answered, who_of
-from assistant.textutil import match_key, period_phrase, unit_label
-from ingest.numbers import fold
+from assistant.textutil import match_key
+from ingest.labels import unit_label
+from ingest.periods import period_phrase
+from ingest.text import fold
 
 if TYPE_CHECKING:
     from assistant.models import Answer

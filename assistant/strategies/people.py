@@ -18,7 +18,7 @@ from assistant.strategies.base import (
     quoted_sentence,
 )
 from ingest.facts import load_vocabulary
-from ingest.numbers import fold
+from ingest.text import fold
 
 if TYPE_CHECKING:
     from assistant.models import Answer

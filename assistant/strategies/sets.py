@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from assistant.matching import contains_word, folded_text, load_question_words, without_exclusions
 from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
 from assistant.textutil import contains_phrase
-from ingest.numbers import find_numbers, fold
+from ingest.numbers import find_numbers
+from ingest.text import fold
 
 if TYPE_CHECKING:
     from assistant.models import Answer

@@ -198,10 +198,8 @@ class SummaryStrategy:
     def _key_figures(ctx: Context, doc_id: str, limit: int | None = KEY_FIGURES) -> list[tuple[Paragraph, int, int, str]]:
         """Key figures in report order: those the indicators table files (one per indicator) first,
         then other counted figures of results (not plans), one per sentence."""
-        taxonomy = getattr(ctx.aggregator, "taxonomy", None)
-        plan = getattr(taxonomy, "target_qualifier", "kế hoạch")
-        indicators = [i for i in ctx.store.query_indicators(doc_id=doc_id) if i.qualifier != plan] \
-            if ctx.aggregator is not None else []
+        indicators = [i for i in ctx.store.query_indicators(doc_id=doc_id)
+                      if i.qualifier != ctx.aggregator.taxonomy.target_qualifier] if ctx.aggregator is not None else []
         figures = [v for v in ctx.facts([doc_id], "figure") if not v.fact.target]
         by_value = {(v.fact.paragraph_id, round(v.fact.value or -1, 6)): v for v in figures}
         seen_keys: set[str] = set()
