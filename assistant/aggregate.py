@@ -29,7 +29,8 @@ from typing import Any, Literal, Protocol
 
 from assistant.models import Answer, Citation
 from assistant.textutil import named_number_spans
-from index.query import PROVINCE_ALIASES, spelled_as
+from index.query import spelled_as
+from ingest.gazetteer import PROVINCE_ALIASES
 from ingest.indicators import IndicatorExtractor
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import find_numbers, format_number, measure_at

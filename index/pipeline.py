@@ -55,6 +55,13 @@ class IngestResult:
 
 
 LIST_VECTORS_MIN_FILES = 20
+PARSER_VERSION_META = "parser_version"
+# Reports are read again when the reader of their text changes (parser, loaders, gazetteer, vocabulary).
+PARSER_VERSION = "parser-" + hashlib.sha1(b"".join(
+    p.read_bytes() for p in sorted([*(Path(__file__).parent.parent / "ingest" / "parser").glob("*.py"),
+                                    *(Path(__file__).parent.parent / "ingest" / n for n in
+                                      ("loaders.py", "gazetteer.py", "vocabulary.toml", "periods.py",
+                                       "legacy_vi.py"))]) if p.exists())).hexdigest()[:10]
 EMBED_MODEL_META = "embed_model"  # store meta: identity of the model the last ingest embedded with
 
 
@@ -139,6 +146,7 @@ class Ingestor:
         self._facts_extractor: Any = None
         self._digests: dict[Path, str] = {}  # content hashes computed for the batch's duplicate check
         self.embed_stats = EmbedStats()  # what the last ingest_paths call embedded
+        self._reparse = False  # the store's reports were read by another parser version
 
     # -- lazily built ingest components -----------------------------------------------------------
     @property
@@ -185,6 +193,11 @@ class Ingestor:
         if self.store.get_meta("analyzer_version") is None and self.store.count_chunks() == 0:
             self.store.set_meta("analyzer_version", self.analyzer.version)
         self.refresh_facts()
+        stored = self.store.get_meta(PARSER_VERSION_META)
+        # Reports read by another version of the parser are read again (their bytes did not change).
+        self._reparse = stored != PARSER_VERSION and self.store.count_chunks() > 0
+        if self.store.count_chunks() == 0:
+            self.store.set_meta(PARSER_VERSION_META, PARSER_VERSION)
         bar = _progress(len(files)) if progress and len(files) >= 10 else None
         task = bar.add_task("Nạp báo cáo", total=len(files)) if bar else None
         try:
@@ -213,6 +226,8 @@ class Ingestor:
         finally:
             if bar:
                 bar.stop()
+        if self._reparse and set(self.store.manifest()) <= {r.doc_id for r in results if r.status != "failed"}:
+            self.store.set_meta(PARSER_VERSION_META, PARSER_VERSION)  # every stored report is read again
         if self.store.generation() != gen_before or self.lexical.generation != self.store.generation():
             self.lexical.update(self.store)  # O(changed reports): a delta segment, merged when large
         self._finish_embed_stats()
@@ -301,7 +316,7 @@ class Ingestor:
             size_limit = int(self.settings.max_file_mb * 1024 * 1024)
             digest = self._digests.pop(path, None) or (
                 file_sha256(path) if path.stat().st_size <= size_limit else None)
-            if digest is not None and self.store.manifest_hash(doc_id) == digest:
+            if digest is not None and self.store.manifest_hash(doc_id) == digest and not self._reparse:
                 self._backfill_vectors(doc_id)
                 return IngestResult(path, doc_id, "unchanged", self.store.report_summary(doc_id),
                                     seconds=time.perf_counter() - t0)

@@ -20,14 +20,11 @@ from ingest.periods import parse_periods, period_bounds, period_overlaps
 from ingest.text import fold_accents
 
 try:
-    from ingest.gazetteer import PROVINCES_2025
+    from ingest.gazetteer import PROVINCE_ALIASES, PROVINCES_2025
 except Exception:  # pragma: no cover - gazetteer is optional for query parsing
     PROVINCES_2025 = ()
+    PROVINCE_ALIASES = {}
 
-# Folded abbreviations of province names as officials write them (after `_fold`).
-PROVINCE_ALIASES = {"tp hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "tp ho chi minh": "Hồ Chí Minh",
-                    "hcm": "Hồ Chí Minh", "sai gon": "Hồ Chí Minh", "tp hn": "Hà Nội", "tp hue": "Huế",
-                    "tp da nang": "Đà Nẵng", "tp hai phong": "Hải Phòng", "tp can tho": "Cần Thơ"}
 _TYPE_WORDS = {"phuong": "phường", "xa": "xã", "thi tran": "thị trấn"}
 
 
@@ -168,7 +165,7 @@ class QueryAnalyzer:
         for key, canonical in self._provinces:
             if f" {key} " in q and canonical not in f.provinces:
                 f.provinces.append(canonical)
-        for alias, canonical in PROVINCE_ALIASES.items():
+        for alias, canonical in PROVINCE_ALIASES.items():  # ingest/gazetteer.py
             if f" {alias} " in q and canonical not in f.provinces:
                 f.provinces.append(canonical)
         # Unit types asked for ("những xã nào", "các phường", "xã nào"), minus "không phải phường".

@@ -55,6 +55,17 @@ def _split_type(full: str) -> tuple[str, str]:
     return "", full.strip()
 
 
+# Abbreviations of province names as officials and newspapers write them (folded, single-spaced).
+PROVINCE_ALIASES = {"tp hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "tp ho chi minh": "Hồ Chí Minh",
+                    "hcm": "Hồ Chí Minh", "sai gon": "Hồ Chí Minh", "tp hn": "Hà Nội", "tp hue": "Huế",
+                    "tp da nang": "Đà Nẵng", "tp hai phong": "Hải Phòng", "tp can tho": "Cần Thơ"}
+
+
+def _spaced(name: str) -> str:
+    """Folded, lower case, punctuation as spaces, single-spaced ("TP.HCM" -> "tp hcm")."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(name).lower()).split())
+
+
 def _short_province(name: str) -> str:
     for prefix in ("Thành phố ", "Tỉnh ", "thành phố ", "tỉnh "):
         if name.startswith(prefix):
@@ -84,6 +95,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._wards: dict[str, list[WardEntry]] | None = None
         self._provinces: dict[str, str] | None = None
+        self._province_names: dict[str, str] = {}
         self.available = False
 
     def _load(self) -> None:
@@ -94,6 +106,7 @@ class Gazetteer:
                 return
             wards: dict[str, list[WardEntry]] = {}
             provinces: dict[str, str] = {fold_key(p): p for p in PROVINCES_2025}
+            written: dict[str, str] = {_spaced(p): p for p in PROVINCES_2025}
             path = self._data_path or _data_path()
             if path is None:
                 log.warning("underthesea address gazetteer not found; province lookup uses text cues only")
@@ -106,8 +119,10 @@ class Gazetteer:
                         if new_key in new_names:
                             # old province names resolve to the merged province ("Bắc Giang" -> "Bắc Ninh")
                             provinces.setdefault(fold_key(_short_province(info["name"])), new_names[new_key])
+                            written.setdefault(_spaced(_short_province(info["name"])), new_names[new_key])
                     for name in new_names.values():
                         provinces[fold_key(name)] = name
+                        written[_spaced(name)] = name
                     seen: set[tuple[str, str, str]] = set()
                     for rec in data["ward_mapping"]:
                         utype, name = _split_type(rec["new_ward"])
@@ -121,6 +136,7 @@ class Gazetteer:
                 except (OSError, ValueError, KeyError) as exc:
                     log.warning("cannot read the underthesea address gazetteer (%s); text cues only", exc)
             self._provinces = provinces
+            self._province_names = written
             self._wards = wards
 
     def wards(self, name: str, unit_type: str | None = None) -> list[WardEntry]:
@@ -148,7 +164,14 @@ class Gazetteer:
         """Short post-2025 province name for a written province name (old names are mapped)."""
         self._load()
         assert self._provinces is not None
-        return self._provinces.get(fold_key(_short_province(name.strip())))
+        alias = PROVINCE_ALIASES.get(_spaced(name))
+        return alias or self._provinces.get(fold_key(_short_province(name.strip())))
+
+    def province_written(self) -> list[tuple[str, str]]:
+        """(folded written name, post-2025 province) of every province, old and new ("hai duong",
+        "Hải Phòng"), longest names first."""
+        self._load()
+        return sorted(self._province_names.items(), key=lambda kv: -len(kv[0]))
 
 
 _DEFAULT: Gazetteer | None = None

@@ -317,3 +317,22 @@ def test_unit_names_with_apostrophe_and_stopword_like_words() -> None:
     text2 = text.replace("D'Ran", "Trung Thành").replace("xã", "phường").replace("Xã", "Phường")
     r2 = ReportParser().run(_doc(text2), "t")
     assert (r2.unit, r2.unit_type, r2.province) == ("Trung Thành", "phường", "Thái Nguyên")
+
+
+# ------------------------------------------------------------------ news items about other units
+@pytest.mark.parametrize("text,unit,unit_type,province", [
+    # an abbreviated unit type; "TP.HCM" is not a ward
+    ("P.Bình Tân chuyển đổi số tận cửa nhà\n\nSáng sớm tại Trung tâm Phục vụ hành chính công P.Bình Tân (TP.HCM), "
+     "kiosk dịch vụ công đã kích hoạt. P.Bình Tân có 12 điểm tiếp nhận.", "Bình Tân", "phường", "Hồ Chí Minh"),
+    # a person's name right after the unit is not part of its name
+    ("Xã Duyên Thái phát triển chính quyền số\n\nTheo Bí thư Đảng ủy xã Duyên Thái Nguyễn Thị Thanh Hoa, xã Duyên "
+     "Thái đã số hóa 100% hồ sơ, Hà Nội.", "Duyên Thái", "xã", "Hà Nội"),
+    # a province written after a comma or in brackets, and its abbreviation
+    ("Thôn thông minh ở Nam Tân\n\nỞ thôn Đột Hạ, xã Nam Tân (Nam Sách, Hải Dương), các quầy hàng có mã QR.",
+     "Nam Tân", "xã", "Hải Phòng"),
+    ("Một phường ở TPHCM đã phủ 100% camera thông minh\n\nPhường Tân Hưng lắp 200 camera.", "Tân Hưng", "phường",
+     "Hồ Chí Minh"),
+])
+def test_news_item_unit_and_province(text: str, unit: str, unit_type: str, province: str) -> None:
+    r = ReportParser().run(_doc(text), "news")
+    assert (r.unit, r.unit_type, r.province) == (unit, unit_type, province)

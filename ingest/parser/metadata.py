@@ -10,12 +10,16 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ingest.gazetteer import canonical_province, default_gazetteer, fold_key, provinces_for
+from ingest.gazetteer import PROVINCE_ALIASES, canonical_province, default_gazetteer, fold_key, provinces_for
 from ingest.models import Report
 from ingest.parser.lines import BAO_CAO_RE, LOWER_START, ROLE_RE, Line, is_caps
 from ingest.periods import find_period
+from ingest.text import fold
 
 _UNIT_TYPE_RE = re.compile(r"(?<!\w)(thị\s+trấn|phường|xã|đặc\s+khu)(?!\w)\s+", re.I)
+# "P.Bình Tân", "P. An Phú", "X. Kim Thành" (never "TP.HCM"): the abbreviated unit types.
+_UNIT_ABBR_RE = re.compile(r"(?<![\w.])([PX])\.\s*(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])")
+_UNIT_ABBR = {"P": "phường", "X": "xã"}
 _AUTHORITY_BEFORE = re.compile(r"(?:UBND|HĐND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|Đảng\s+ủy|Đảng\s+uỷ|"
                                r"Đảng\s+bộ|Công\s+an|Trung\s+tâm\s+Phục\s+vụ\s+hành\s+chính\s+công)\s*$", re.I)
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -69,7 +73,8 @@ def _take_name(text: str, pos: int, caps_ok: bool, max_words: int = 4) -> tuple[
                 break
             ok = True
         elif _is_title_word(w) and not caps:
-            ok = w not in _NAME_STOP
+            # "xã Duyên Thái Nguyễn Thị Thanh Hoa": a family name after two words starts a person's name
+            ok = w not in _NAME_STOP and not (len(words) >= 2 and w in _surnames())
         elif caps_ok and w.isupper() and len(w) > 1 and (not words or caps):
             ok, caps = True, True
         else:
@@ -86,6 +91,12 @@ def _take_name(text: str, pos: int, caps_ok: bool, max_words: int = 4) -> tuple[
     if caps:
         name = name.title()
     return name, caps, end
+
+
+def _surnames() -> frozenset[str]:
+    from ingest.facts import load_vocabulary
+
+    return frozenset(load_vocabulary().surnames)
 
 
 _NAME_DASH_RE = re.compile(r"[ \t]*[-–][ \t]*")
@@ -249,13 +260,16 @@ class MetadataReader:
     def _unit(self, text: str, place: str | None) -> _Meta:
         meta = _Meta()
         mentions: list[_UnitMention] = []
-        for m in _UNIT_TYPE_RE.finditer(text):
-            utype = re.sub(r"\s+", " ", m[1].lower())
+        found = sorted([*_UNIT_TYPE_RE.finditer(text), *_UNIT_ABBR_RE.finditer(text)], key=lambda x: x.start())
+        for m in found:
+            utype = _UNIT_ABBR.get(m[1]) or re.sub(r"\s+", " ", m[1].lower())
             before = text[max(0, m.start() - 40):m.start()]
             authority = bool(_AUTHORITY_BEFORE.search(before))
             name, caps, end = _take_name(text, m.end(), caps_ok=authority or m[1].isupper())
             if name and self.use_gazetteer and not caps:
                 name = _extend_name(text, end, name, lambda n: bool(default_gazetteer().wards(n)))
+            if m.re is _UNIT_ABBR_RE and caps:
+                continue  # "P." before capitals is no unit
             if not name or (caps and not authority and not m[1].isupper()):
                 continue
             if caps and not authority:
@@ -330,6 +344,18 @@ class MetadataReader:
             before = text[max(0, m.start() - 30):m.start()]
             weight = 2 if re.search(r"(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s*$", before, re.I) else 1
             cues[prov] += weight
+        if self.use_gazetteer:
+            # "xã Dương Xá, Gia Lâm, Hà Nội", "xã Nam Tân (Nam Sách, Hải Dương)", "P. An Phú (TPHCM)":
+            # a province name after a comma, a bracket or a dash, or one of its abbreviations
+            folded = fold(text).lower()
+            for written, prov in default_gazetteer().province_written():
+                for m in re.finditer(rf"[,(–-]\s*{re.escape(written)}(?=\s*[),.;\n]|$)", folded):
+                    if text[m.end() - len(written):m.end()][:1].isupper():
+                        cues[prov] += 1
+            for written, prov in PROVINCE_ALIASES.items():
+                hits = len(re.findall(rf"(?<![\w.]){written.replace(' ', '[ .]?')}(?!\w)", folded))
+                if hits:
+                    cues[prov] += hits
         candidates: list[str] = []
         if self.use_gazetteer and meta.unit:
             candidates = list(provinces_for(meta.unit, meta.unit_type)) or list(provinces_for(meta.unit))
