@@ -75,6 +75,19 @@ def narrow_by_period(docs: list[str], period_of: Callable[[str], str | None], wa
     return docs
 
 
+# Title-case openings that are no unit names, whatever the gazetteer holds.
+_NOT_UNITS = frozenset({"uy ban", "ban chi dao", "dang uy", "trung tam", "so khoa", "tong so", "ty le"})
+
+
+def _known_ward(name: str) -> bool:
+    try:
+        from ingest.gazetteer import default_gazetteer
+
+        return bool(default_gazetteer().wards(name))
+    except Exception:  # pragma: no cover - the gazetteer is optional
+        return False
+
+
 def _fold(text: str) -> str:
     """Folded, lower-case, punctuation as spaces, single-spaced (word boundaries are spaces)."""
     return " " + " ".join(re.sub(r"[^\w/]+", " ", fold_accents(text).lower()).split()) + " "
@@ -161,6 +174,12 @@ class QueryAnalyzer:
                 continue
             if orig and orig[0].isupper():
                 f.unknown_units.append(orig)
+        # "Sơn Đông có bao nhiêu hồ sơ?": a question that opens with the name of a real ward or
+        # commune (from the gazetteer) the store has no report of names an unknown unit.
+        if not f.units and not f.unknown_units:
+            lead = re.match(r"\s*([A-ZÀ-ỸĐ][\wÀ-ỹ]*(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹ]*){1,2})(?!\w)", question)
+            if lead and _known_ward(lead.group(1)) and fold_accents(lead.group(1)).lower() not in _NOT_UNITS:
+                f.unknown_units.append(lead.group(1))
         # Provinces (and their usual abbreviations: "TP.HCM", "TPHCM", "HN").
         for key, canonical in self._provinces:
             if f" {key} " in q and canonical not in f.provinces:

@@ -101,6 +101,8 @@ _P_RANGE = re.compile(
     r"(?:sơ\s+kết|tổng\s+kết|qua|sau)\s+(\d{1,2}(?:[.,]5)?|một|hai|ba)\s+năm(?:\s+(\d{1,2}|sáu)\s+tháng)?",
     re.I)
 _P_NMONTHS = re.compile(r"(\d{1,2}|sáu|chín|ba)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+|\s*/\s*)(\d{4})", re.I)
+# "6 tháng đầu năm, nhiệm vụ 6 tháng cuối năm 2026": the year written once, after both.
+_P_NMONTHS_BARE = re.compile(r"(\d{1,2}|sáu|chín|ba)\s+tháng\s+(đầu|cuối)\s+năm\b(?!\s*(?:/\s*)?\d)", re.I)
 _P_QUARTER = re.compile(r"\bquý\s+(IV|I{1,3}|[1-4])\b(?:\s*(?:năm\s+|/\s*)(\d{4}))?", re.I)
 _P_MONTH = re.compile(r"\btháng\s+(\d{1,2})(?:\s+năm\s+|\s*/\s*)(\d{4})", re.I)
 _P_MONTH_BARE = re.compile(r"\btháng\s+(\d{1,2})\b(?!\s*(?:năm\s+|/\s*)\d)", re.I)
@@ -144,6 +146,14 @@ def find_period(text: str, ref_year: int | None, ref_month: int | None) -> Perio
         else:
             continue
         hits.append(PeriodHit(m.start(), period, m[0]))
+    for m in _P_NMONTHS_BARE.finditer(text):
+        ym = _P_YEAR.search(text, m.end())
+        year = int(ym[1]) if ym else ref_year
+        n = int(_num(m[1]))
+        if year and n in (3, 6):
+            first = m[2].lower() == "đầu"
+            label = f"{year}-H{1 if first else 2}" if n == 6 else f"{year}-Q{1 if first else 4}"
+            hits.append(PeriodHit(m.start(), label, m[0]))
     for m in _P_QUARTER.finditer(text):
         year = int(m[2]) if m[2] else ref_year
         if year is None:

@@ -149,3 +149,18 @@ def test_summary_title_line_is_cited(services, question, caplog) -> None:  # noq
     with caplog.at_level(logging.WARNING, logger="assistant.answerer"):
         services.answerer.ask(question, [])
     assert not [r.getMessage() for r in caplog.records if "failed verification" in r.getMessage()]
+
+
+def test_a_real_unit_not_in_the_store_is_named(services) -> None:  # noqa: F811
+    """ "Sơn Đông" is a commune of the gazetteer with no report here: the answer says so (it does
+    not answer about the four loaded reports)."""
+    d = ask(services, "Sơn Đông có bao nhiêu hồ sơ?")
+    assert d["abstained"] is True and "Sơn Đông" in d["answer"], d["answer"]
+    assert "không nêu số hồ sơ" not in d["answer"], d["answer"]
+
+
+def test_half_year_report_period(services) -> None:  # noqa: F811
+    """ "Sơ kết ... 6 tháng đầu năm, nhiệm vụ 6 tháng cuối năm 2026": the report is the first half."""
+    d = ask(services, "Xã Ngọc Lặc lắp đặt bao nhiêu camera giám sát an ninh?")
+    assert "6 tháng đầu năm 2026" in outside_quotes(d["answer"]), d["answer"]
+    assert "6 tháng cuối năm" not in outside_quotes(d["answer"]), d["answer"]
