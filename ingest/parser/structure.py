@@ -16,6 +16,7 @@ from ingest.models import Paragraph, Report, Section, Table
 from ingest.parser.lines import LOWER_START, SENT_END, Line, is_later_sibling, row_cells
 
 _DATA_CELL_RE = re.compile(r"[\d.,%\s]+")
+_ROW_NUMBER_RE = re.compile(r"\s*(?:\d{1,3}|[IVX]{1,4}|[a-zđ])[.)]?\s*")
 
 
 def table_header(rows: list[tuple[str, ...]]) -> list[str]:
@@ -30,9 +31,13 @@ def table_header(rows: list[tuple[str, ...]]) -> list[str]:
     header row but the last, a merged cell spreads over the empty cells to its right. A column's
     label joins its levels: "Số DVCTT - Cấp tỉnh - Toàn trình"."""
     n_head = 0
-    for row in rows:
+    for i, row in enumerate(rows):
         if any(c and _DATA_CELL_RE.fullmatch(c) for c in row[1:]):
             break
+        if i and _ROW_NUMBER_RE.fullmatch(row[0] or "") and sum(bool(c.strip()) for c in row) * 2 >= len(row):
+            break  # "1 | Đề nghị ... | Sở KH&CN | ...": a numbered row of the body, even without figures
+        if i and all(c.strip() for c in rows[0]) and all(c.strip() for c in row):
+            break  # a full first row, then another full row: a one-row header over text rows
         n_head += 1
     n_head = max(1, min(n_head, len(rows) - 1 if len(rows) > 1 else 1))
     if n_head == 1:
