@@ -424,10 +424,12 @@ class QuestionUnderstander:
         lead = _PART_LEAD_RE.match(merged[0][0].strip())
         for i, (p, _) in enumerate(merged):
             part_text = p.strip()
+            own_lead = _PART_LEAD_RE.match(part_text)
+            if i and lead and lead.group(1).strip() and own_lead and not own_lead.group(1).strip():
+                # "Thôn Đột Hạ có ... và bao nhiêu nhân khẩu", "kiến nghị X do ai ... và ai phối hợp"
+                part_text = f"{lead.group(1).strip()} {part_text}"
             if whole.units and not self._units(part_text) and subject:
                 part_text = f"{part_text} của {subject}"
-            elif i and lead and _PART_LEAD_RE.match(part_text) and not _PART_LEAD_RE.match(part_text).group(1).strip():
-                part_text = f"{lead.group(1).strip()} {part_text}"  # "Thôn Đột Hạ có ... và bao nhiêu nhân khẩu"
             for w in when:
                 if match_key(w) not in match_key(part_text):
                     part_text = f"{w} {part_text}"

@@ -144,3 +144,20 @@ class TestContract:
         assert set(d["citations"][0]) == {"n", "doc_id", "unit", "section", "paragraph_ids", "text"}
         assert d["timings_ms"]["total"] > 0
         assert len(d["answer"]) < 1500
+
+
+# ------------------------------------------------------------------ table cells (Phụ lục X)
+def test_a_table_cell_answers_row_and_column(services) -> None:
+    """The row named by its content, the column by its header: the body that handles one proposal."""
+    a = ask(services, "Trong Phụ lục X của Trung Thành, đề nghị hỗ trợ tập huấn AI, kỹ năng số do cơ quan nào "
+                      "chủ trì xử lý?")
+    assert not a.abstained and a.answer.startswith("UBND phường Trưng Thành"), a.answer
+    assert "Cơ quan chủ trì xử lý" in a.answer and a.citations[0].doc_id.startswith("004_"), a.answer
+
+
+def test_table_cells_of_a_two_part_question(services) -> None:
+    """ "... do ai xem xét, quyết định và ai phối hợp?": the second part keeps the row of the first."""
+    a = ask(services, "Theo Phụ lục X báo cáo Trung Thành, kiến nghị bố trí nguồn lực đầu tư cho KHCN, ĐMST, CĐS "
+                      "do ai xem xét, quyết định và ai phối hợp?")
+    first, second = a.answer.split("\n2. ")
+    assert first.startswith("1. Sở Khoa học và Công nghệ") and second.startswith("Sở Tài chính"), a.answer

@@ -18,6 +18,7 @@ from assistant.strategies.metadata import MetadataStrategy
 from assistant.strategies.people import PersonStrategy
 from assistant.strategies.sets import AggregateStrategy, TextAggregateStrategy
 from assistant.strategies.summary import SummaryStrategy
+from assistant.strategies.tables import TableCellStrategy
 from assistant.strategies.text import TextStrategy
 
 __all__ = ["Context", "Strategy", "build_registry"]
@@ -33,6 +34,7 @@ def build_registry(dispatch: Dispatch) -> list[Strategy]:
         TextAggregateStrategy(),
         CompareStrategy(dispatch),
         ListStrategy(),
+        TableCellStrategy(),
         PersonStrategy(),
         DateStrategy(),
         DocumentStrategy(),
