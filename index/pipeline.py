@@ -56,12 +56,13 @@ class IngestResult:
 
 LIST_VECTORS_MIN_FILES = 20
 PARSER_VERSION_META = "parser_version"
-# Reports are read again when the reader of their text changes (parser, loaders, gazetteer, vocabulary).
+# Reports are read again when the reader of their text or figures changes (parser, loaders, gazetteer,
+# vocabulary, the indicator extractor and its table reading).
 PARSER_VERSION = "parser-" + hashlib.sha1(b"".join(
     p.read_bytes() for p in sorted([*(Path(__file__).parent.parent / "ingest" / "parser").glob("*.py"),
                                     *(Path(__file__).parent.parent / "ingest" / n for n in
                                       ("loaders.py", "gazetteer.py", "vocabulary.toml", "periods.py",
-                                       "legacy_vi.py"))]) if p.exists())).hexdigest()[:10]
+                                       "legacy_vi.py", "indicators.py", "tables.py"))]) if p.exists())).hexdigest()[:10]
 EMBED_MODEL_META = "embed_model"  # store meta: identity of the model the last ingest embedded with
 
 

@@ -31,7 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.models import Fact, Paragraph, Report
-from ingest.numbers import NumberMatch, find_numbers, measure_at
+from ingest.numbers import NumberMatch, find_numbers
+from ingest.tables import is_plan_column, row_unit
 from ingest.taxonomy import Taxonomy, load_taxonomy
 from ingest.text import Span, fold, sentence_spans
 
@@ -39,14 +40,14 @@ VOCABULARY = Path(__file__).with_name("vocabulary.toml")
 # Stored facts are re-extracted when this module or its vocabulary changes.
 FACTS_VERSION = "facts-" + hashlib.sha1(b"".join(
     (Path(__file__).parent / name).read_bytes()
-    for name in ("facts.py", "vocabulary.toml", "text.py", "numbers.py", "taxonomy.toml", "taxonomy.py"))).hexdigest()[:10]
+    for name in ("facts.py", "vocabulary.toml", "text.py", "numbers.py", "taxonomy.toml", "taxonomy.py",
+                                         "tables.py"))).hexdigest()[:10]
 
 LABEL_BEFORE_CHARS = 90  # a figure's label: at most this many characters before it
 LABEL_AFTER_CHARS = 60  # ... and after its measure
 DATE_CONTEXT_CHARS = 120  # the words around a date that say what it dates
 ROLE_MAX_WORDS = 9
 ROW_LABEL_CHARS = 60
-UNIT_CELL_CHARS = 20
 MAX_ROLE_CHAIN = 3  # roles listed after a name, separated by commas  # a unit cell ("%", "Hồ sơ", "Tài khoản") is this short
 
 _CLAUSE_LEFT_RE = re.compile(r"[;]|\.\s|\n")
@@ -201,7 +202,7 @@ class FactExtractor:
         row_label = " ".join(c for c in cells if c and not find_numbers(c) and len(c) <= ROW_LABEL_CHARS
                              and not re.fullmatch(r"[\dIVX.]+", c.strip()))
         row_span = Span(p.text, 0, len(p.text))
-        unit = _row_unit(cells, header)
+        unit, _ = row_unit(cells, header)
         out: list[Fact] = []
         for j, c in enumerate(cells):
             if not c or offsets[j] < 0:
@@ -210,7 +211,7 @@ class FactExtractor:
             for n in find_numbers(c):
                 label = _squash(f"{row_label} {col} {c[:n.start]} {c[n.end:n.end + LABEL_AFTER_CHARS]}")
                 f = self._figure_fact(p, row_span, n, label, offset=offsets[j])
-                if _PLAN_COLUMN_RE.search(fold(col)):
+                if is_plan_column(col):
                     f.target = True  # "Chỉ tiêu | Kế hoạch | Thực hiện": the plan column
                 if unit and not f.measure and f.value_kind in ("count", "decimal"):
                     # "Tỷ lệ hồ sơ tiếp nhận trực tuyến | % | 93,6": the unit column measures the value
@@ -396,24 +397,6 @@ class FactExtractor:
 
 
 # --------------------------------------------------------------------------- helpers
-_PLAN_COLUMN_RE = re.compile(r"(?<![a-z])(?:ke hoach|chi tieu|muc tieu|du kien|phan dau)(?![a-z])")
-_UNIT_HEADER_RE = re.compile(r"^\s*(?:don vi tinh|dvt|don vi do|don vi)\s*$")
-
-
-def _row_unit(cells: Sequence[str], header: Sequence[str]) -> str | None:
-    """The unit of a table row: the cell under "Đơn vị tính" / "ĐVT" ("%", "Hồ sơ", "Camera")."""
-    for j, c in enumerate(cells):
-        col = header[j] if j < len(header) else ""
-        if c and _UNIT_HEADER_RE.match(fold(col).lower()) and len(c.strip()) <= UNIT_CELL_CHARS \
-                and not find_numbers(c):
-            unit = c.strip()
-            if unit in ("%", "％"):
-                return "%"
-            measure, length, _ = measure_at(fold(unit).lower())
-            return measure if measure and length >= len(fold(unit).strip()) else unit.lower()
-    return None
-
-
 _DATE_PATTERNS = (
     # ngày 22 tháng 12 năm 2024
     re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})"),

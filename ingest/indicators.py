@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ingest.models import Indicator, Paragraph, Report
 from ingest.numbers import DURATION_MEASURES, NumberMatch, find_numbers
+from ingest.tables import is_plan_column, row_unit
 from ingest.taxonomy import DEFAULT_TAXONOMY, IndicatorDef, LabelMatch, Taxonomy, load_taxonomy
 from ingest.text import fold
 
@@ -311,6 +312,7 @@ class IndicatorExtractor:
                           if c.strip() and len(c) <= 80 and not re.fullmatch(r"[\d\s.,/%]+|\W*", c.strip())), "")
         if _names_other_unit(" ".join(cells[:first_num]), report.unit):
             return []  # a row of another unit (a summary table): its figures are not this report's unit's
+        unit, multiplier = row_unit(cells, header)
         out: list[Indicator] = []
         for i, cell in enumerate(cells):
             raw = cell.strip()
@@ -321,6 +323,10 @@ class IndicatorExtractor:
                 continue
             n = nums[0]
             measure = n.measure
+            value = n.value
+            if measure is None and unit:
+                # "Tỷ lệ hồ sơ tiếp nhận trực tuyến | % | 93,6": the unit column measures the figure
+                measure, value = unit, n.value * multiplier
             head = next((header[j] for j in range(min(i, len(header) - 1), -1, -1) if header[j].strip()), "")
             sub = subheader[i].strip() if i < len(subheader) else ""
             if _HIGHER_LEVEL_RE.search(fold(f"{head} {sub}")):
@@ -343,11 +349,13 @@ class IndicatorExtractor:
                 continue
             lb = max(cands, key=lambda x: (x.length, x.priority, x.start))
             d = self.taxonomy.get(lb.key)
+            # "Chỉ tiêu | Kế hoạch năm 2026 | Thực hiện 6 tháng": a plan column holds targets
+            qualifier = self.taxonomy.target_qualifier if is_plan_column(head) else n.qualifier
             out.append(Indicator(
                 doc_id=report.doc_id, unit=report.unit, province=report.province, period=report.period,
-                key=d.key, label=label_text[:120], value=n.value,
+                key=d.key, label=label_text[:120], value=value,
                 measure=d.measure if d.force_measure else measure or d.count_measure,
-                qualifier=n.qualifier, numerator=n.numerator, denominator=n.denominator,
+                qualifier=qualifier, numerator=n.numerator, denominator=n.denominator,
                 paragraph_id=p.id, sentence=p.text, start=p.start, end=p.end,
             ))
         return out

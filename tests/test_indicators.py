@@ -150,6 +150,36 @@ def test_table_rows() -> None:
     assert got == {("ho_so_tiep_nhan", 1250), ("so_hoa_ho_so", 96.5)}
 
 
+def _table_report(doc_id: str, rows: list[tuple[str, ...]]) -> Report:
+    header = rows[0]
+    paras, pos, lines = [], 0, []
+    for n, cells in enumerate(rows, 1):
+        line = "\t".join(cells)
+        lines.append(line)
+        paras.append(Paragraph(id=f"{doc_id}:p{n}", doc_id=doc_id, n=n, text=line, start=pos, end=pos + len(line),
+                               section_path=(), kind="table_row", table_id=f"{doc_id}:t1", header=header,
+                               cells=cells))
+        pos += len(line) + 1
+    return Report(doc_id=doc_id, source_path="", text="\n".join(lines), content_hash="", paragraphs=paras)
+
+
+def test_unit_column_measures_a_bare_figure() -> None:
+    r = _table_report("t5", [("STT", "Chỉ tiêu", "Đơn vị tính", "Kết quả"),
+                             ("1", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "%", "93,6"),
+                             ("2", "Kinh phí chi cho chuyển đổi số", "Triệu đồng", "185")])
+    got = {(i.key, i.value, i.measure) for i in IndicatorExtractor().run(r)}
+    assert got == {("tiep_nhan_truc_tuyen", 93.6, "%"), ("kinh_phi_bo_tri", 185e6, "đồng")}
+
+
+def test_plan_column_holds_targets_not_results() -> None:
+    r = _table_report("t6", [("Chỉ tiêu", "Kế hoạch năm 2026", "Thực hiện 6 tháng"),
+                             ("Tỷ lệ hồ sơ trực tuyến toàn trình", "85%", "78,4%")])
+    target = load_taxonomy().target_qualifier
+    by_value = {i.value: i.qualifier for i in IndicatorExtractor().run(r)}
+    assert by_value[85] == target
+    assert by_value[78.4] != target
+
+
 def test_split_sentences() -> None:
     t = "Tiếp nhận 2,955 hồ sơ. Đã giải quyết 2.871 hồ sơ; tỷ lệ 97,2%. Xem v.v. tiếp"
     spans = split_sentences(t)

@@ -275,6 +275,9 @@ QUALIFIERS = [
     Case("hon-3500", "Bao nhiêu lượt người dân Krông Búk được hướng dẫn kỹ năng số?", ("hơn 3.500 lượt",), KB),
     Case("tren-70-target", "Krông Búk phấn đấu bao nhiêu phần trăm giao dịch tại chợ thanh toán bằng mã QR?",
          ("trên 70%",), KB),
+    # "Chỉ tiêu | Kế hoạch năm 2026 | Thực hiện 6 tháng": the result, not the plan column's 85%
+    Case("result-not-plan-column", "Tỷ lệ hồ sơ trực tuyến toàn trình của xã Ngọc Lặc là bao nhiêu?", ("78,4%",), NG,
+         absent=("85%",)),
 ]
 
 
@@ -344,6 +347,9 @@ SETS = [
             frozenset({"Nghĩa Lộ", "Ngọc Lặc"})),
     SetCase("all-villages-4g", "Những xã nào có 100% thôn có sóng 4G?", frozenset({"Ngọc Lặc"})),
     SetCase("mention-camera-ai", "Những đơn vị nào đã triển khai mô hình Camera AI?", frozenset({"Nghĩa Lộ"})),
+    # Nghĩa Lộ's figure is a bare "93,6" in a table whose "Đơn vị tính" column says "%"
+    SetCase("online-rate-over-90-unit-column", "Những đơn vị nào có tỷ lệ hồ sơ tiếp nhận trực tuyến trên 90%?",
+            frozenset({"Ngọc Lặc", "Nghĩa Lộ"})),
 ]
 
 
