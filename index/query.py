@@ -52,11 +52,19 @@ class QueryFilters:
 def spelled_as(written: str, spellings: Iterable[str]) -> bool:
     """Does a name written in a question match one of a unit's spellings? Unaccented writing
     matches any spelling ("phuong Phuong Lieu"); accented writing must match one spelling with its
-    accents, case aside: "tỷ lệ hồ sơ" does not name the ward "Lê Hồ" although both fold to "le ho"."""
-    w = " ".join(written.lower().split())
-    if fold_accents(w) == w:
+    accents, case aside: "tỷ lệ hồ sơ" does not name the ward "Lê Hồ" although both fold to "le ho".
+    Writing accented in part matches syllable by syllable: an unaccented syllable matches any accents,
+    an accented one its own ("Pà Co" is "Pà Cò"; "Lệ Ho" is not "Lê Hồ")."""
+    w = written.lower().split()
+    if all(fold_accents(x) == x for x in w):
         return True
-    return any(w == " ".join(s.lower().split()) for s in spellings)
+
+    def syllables_match(spelling: str) -> bool:
+        s = spelling.lower().split()
+        return len(s) == len(w) and all(a == b or (fold_accents(a) == a and fold_accents(b) == a)
+                                        for a, b in zip(w, s, strict=True))
+
+    return any(syllables_match(s) for s in spellings)
 
 
 def narrow_by_period(docs: list[str], period_of: Callable[[str], str | None], wanted: list[str]) -> list[str]:

@@ -17,6 +17,12 @@ class TestSpelledAs:
         assert spelled_as("lê  hồ", ["Lê Hồ"])
         assert not spelled_as("lệ hồ", ["Lê Hồ"])  # "tỷ lệ hồ sơ"
 
+    def test_writing_accented_in_part_matches_syllable_by_syllable(self) -> None:
+        assert spelled_as("Pà Co", ["Pà Cò"])  # "Xã Pà Co con bao nhieu ban lom song?"
+        assert spelled_as("Phuong Liễu", ["Phương Liễu"])
+        assert not spelled_as("lệ ho", ["Lê Hồ"])  # an accented syllable keeps its own accents
+        assert not spelled_as("Pà Co Mới", ["Pà Cò"])
+
     def test_typo_spellings_seen_in_reports_are_accepted(self) -> None:
         assert spelled_as("Trưng Thành", ["Trung Thành", "Trưng Thành"])
 
