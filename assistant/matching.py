@@ -80,6 +80,7 @@ class QuestionWords:
     topic_exclusions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "phan anh kien nghi" is no proposal
     count_particles: frozenset[str] = frozenset()  # grammatical words inside a counted noun ("bi")
     summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
+    frame_nouns: frozenset[str] = frozenset()  # "những vấn đề gì", "hình thức nào": the kind of answer asked
 
 
 def _cue_re(cue: str) -> re.Pattern[str]:
@@ -108,7 +109,8 @@ def load_question_words(path: str | None = None) -> QuestionWords:
                          {name: tuple(c for c in cues if re.fullmatch(r"[a-z ]+", c)) for name, cues in at["cues"].items()},
                          {k: tuple(v) for k, v in data.get("list_topic_exclusions", {}).items()},
                          frozenset(data.get("count", {}).get("particles", [])),
-                         tuple(data.get("summary", {}).get("future_words", [])))
+                         tuple(data.get("summary", {}).get("future_words", [])),
+                         frozenset(data.get("frame_nouns", {}).get("words", [])))
 
 
 def without_exclusions(key: str, topic: str) -> str:
@@ -484,6 +486,11 @@ class Matcher:
         cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)  # "tổ công nghệ (số) cộng đồng"
         tags = pos_tags(cleaned)
         seen: dict[str, Term] = {}
+        # "theo hình thức nào", "tên là gì": a frame noun the question word asks about names the kind
+        # of answer ("còn hình thức, chưa thực chất" is what is asked about, and stays).
+        folded_q = f" {fold(text).lower()} "
+        asked_frames = {w for w in self.words.frame_nouns
+                        if re.search(rf"(?<![a-z]){w}(?: la)? (?:nao|gi)(?![a-z])", folded_q)}
         # "trí tuệ nhân tạo (AI)": words in parentheses are other names of the word before them.
         pieces = _PAREN_RE.split(cleaned)
         words: list[tuple[str, str | None, bool]] = []
@@ -498,7 +505,7 @@ class Matcher:
             is_stop = accented in self.words.stop_accented if accented is not None else w in self.words.stop
             if is_stop and w not in self.words.type_words:
                 continue
-            if w in self.words.type_words and not keep_type_words:
+            if (w in self.words.type_words or w in asked_frames) and not keep_type_words:
                 continue
             if w in seen:
                 continue
