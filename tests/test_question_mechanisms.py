@@ -109,3 +109,59 @@ def test_the_first_kind_named_is_the_document_asked() -> None:
 ])
 def test_a_qualifier_is_read_as_written(text: str, qualifier: str | None) -> None:
     assert [n.qualifier for n in find_numbers(text)] == [qualifier]
+
+
+def _matcher():
+    from assistant.matching import Matcher, WordWeights
+
+    return Matcher(WordWeights(["Triển khai họp không giấy tờ tại 100% các cuộc họp của Hội đồng nhân dân.",
+                                "Một số nội dung còn hình thức, chưa thực chất.",
+                                "Tổ gồm Bí thư Chi bộ, Tổ trưởng dân phố."]))
+
+
+def test_a_frame_noun_the_question_word_asks_about_is_not_matched() -> None:
+    m = _matcher()
+    asked = {t.word for t in m.attribute("kỳ họp hội đồng nhân dân được tổ chức theo hình thức nào",
+                                         keep_type_words=False).terms}
+    assert "hinh thuc" not in asked and "hoi dong nhan dan" in asked
+    asked = {t.word for t in m.attribute("Tổ gồm những thành phần nào", keep_type_words=False).terms}
+    assert "thanh phan" not in asked
+    # "còn hình thức, chưa thực chất" is what is asked about: it stays
+    asked = {t.word for t in m.attribute("những nội dung nào còn hình thức, chưa thực chất",
+                                         keep_type_words=False).terms}
+    assert "hinh thuc" in asked and "noi dung" not in asked
+    # a figure's attribute keeps every word (the figure strategies weigh type words themselves)
+    assert "hinh thuc" in {t.word for t in m.attribute("theo hình thức nào").terms}
+
+
+@pytest.mark.parametrize(("sentence", "target"), [
+    ("Phường Tân Uyên đặt mục tiêu đến năm 2026, có tối thiểu 10 khu phố đạt chuẩn.", True),
+    ("UBND xã đề ra mục tiêu 100% hồ sơ được số hóa.", True),
+    ("Xã đã đạt mục tiêu đề ra với 95% hồ sơ trực tuyến.", False),  # "đạt mục tiêu" is a result
+    ("Phấn đấu tỷ lệ số hóa hồ sơ đạt 100%.", True),
+])
+def test_a_goal_set_mid_sentence_is_a_target(sentence: str, target: bool) -> None:
+    from ingest.taxonomy import load_taxonomy
+
+    assert load_taxonomy().is_target((), sentence) is target
+
+
+def test_paragraphs_that_go_on_like_the_best_one_are_further_items() -> None:
+    from types import SimpleNamespace
+
+    from assistant.matching import MatchResult
+    from assistant.strategies.text import ScoredSentence, _parallel_after
+    from ingest.models import Paragraph
+
+    texts = ["Đề nghị nghiên cứu xu hướng dịch chuyển dòng vốn đầu tư.",
+             "Đề nghị tiếp tục hoàn thiện dữ liệu đất đai.",
+             "- Đề nghị tăng cường công khai, minh bạch thông tin.",
+             "Đề xuất bố trí kinh phí.",  # opens otherwise: the items end here
+             "Đề nghị hỗ trợ máy tính."]
+    paras = [Paragraph(id=f"d:p{i}", doc_id="d", n=i, text=t, start=0, end=len(t), section_path=("II. ĐỀ NGHỊ",))
+             for i, t in enumerate(texts, 1)]
+    ctx = SimpleNamespace(doc=lambda doc_id: SimpleNamespace(paragraphs=paras))
+    best = ScoredSentence(paras[0], 0, len(texts[0]), MatchResult(1.0, 1.0, 1.0), 1.0, 1.0)
+    assert [p.id for p in _parallel_after(ctx, best)] == ["d:p2", "d:p3"]
+    later = ScoredSentence(paras[0], 5, len(texts[0]), MatchResult(1.0, 1.0, 1.0), 1.0, 1.0)
+    assert _parallel_after(ctx, later) == []  # a sentence inside a paragraph opens no list

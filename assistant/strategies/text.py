@@ -29,7 +29,7 @@ MAX_SENTENCES = 3
 MAX_SENTENCES_PLURAL = 6  # "những mô hình nào": every sentence that states one
 CLOSE_TO_BEST = 0.85  # further sentences are quoted when they score this close to the best
 CLOSE_TO_BEST_PLURAL = 0.7
-_PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\bnao\b|\bnhung gi\b|\bke ten\b|\bliet ke\b")
+_PLURAL_RE = re.compile(r"\b(?:nhung|cac)\b.*\b(?:nao|gi)\b|\bke ten\b|\bliet ke\b")
 FOCUS_MISSING = 0.85
 _PLACE_WORDS = (" tai ", " o ", " to dan pho ", " thon ", " khu ", " dia ban ")
 _PURPOSE_WORDS = (" nham ", " de ", " giup ", " phuc vu ", " muc dich ", " vi ", " do ", " gop phan ")
@@ -131,6 +131,35 @@ def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
     return out
 
 
+_LEAD_RE = re.compile(r"^[\s\-+*•–]*(?:\(?\d+[.)]|\(?[a-zđ][.)])?\s*")
+PARALLEL_LEAD_WORDS = 2
+
+
+def _lead(text: str) -> str:
+    """The first words of a paragraph, list marker aside ("- Đề nghị tiếp tục ..." -> "de nghi")."""
+    return " ".join(folded_text(_LEAD_RE.sub("", text, count=1)).split()[:PARALLEL_LEAD_WORDS])
+
+
+def _parallel_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
+    """ "Đề nghị các cơ quan ... nghiên cứu ...", then "Đề nghị tiếp tục hoàn thiện ...": the next
+    paragraphs of the section that open with the same words are further items of the answer."""
+    if s.start > 0:
+        return []
+    lead = _lead(s.paragraph.text)
+    if len(lead.split()) < PARALLEL_LEAD_WORDS:
+        return []
+    paras = ctx.doc(s.paragraph.doc_id).paragraphs
+    idx = next((i for i, p in enumerate(paras) if p.id == s.paragraph.id), None)
+    out: list[Paragraph] = []
+    for p in paras[idx + 1:] if idx is not None else []:
+        if p.kind not in ("bullet", "text") or p.section_path != s.paragraph.section_path or _lead(p.text) != lead:
+            break
+        out.append(p)
+        if len(out) >= MAX_LIST_AFTER:
+            break
+    return out
+
+
 class TextStrategy:
     name = "text"
 
@@ -182,8 +211,11 @@ class TextStrategy:
                 lines.append(f"Theo {ctx.report_phrase(s.paragraph.doc_id)}: {q} [{n}]")
             else:
                 lines.append(f"- {q} [{n}]")
-            # "Các nội dung trọng tâm ... gồm:" introduces a list: its items answer too.
-            for item in _list_after(ctx, s):
+            # "Các nội dung trọng tâm ... gồm:" introduces a list: its items answer too; so do the
+            # paragraphs that go on like it, when the question asks for several things.
+            for item in [*_list_after(ctx, s), *(_parallel_after(ctx, s) if plural else [])]:
+                if (item.id, 0) in seen:
+                    continue
                 seen.add((item.id, 0))
                 lines.append(f"- {quoted_sentence(item, 0, len(item.text))} [{cite_sentence(book, item, 0, len(item.text))}]")
         return answered(u, "\n".join(lines), book, "lookup")
