@@ -136,6 +136,13 @@ class TestListsAndMetadata:
             assert unit in a.answer
         assert len(a.citations) >= 4
 
+    def test_a_mention_in_the_plans_counts_for_what_reports_mention(self, services) -> None:
+        # Trung Thành names the centre only in its tasks for the next half-year
+        mention = ask(services, "Những báo cáo nào có đề cập Trung tâm Phục vụ hành chính công?")
+        done = ask(services, "Những đơn vị nào đã triển khai Trung tâm Phục vụ hành chính công?")
+        assert "Trung Thành" in mention.answer and "Trung Thành" not in done.answer, (mention.answer, done.answer)
+        assert "Phù Liễn" in done.answer and "Dương Hưu" in done.answer
+
 
 class TestContract:
     def test_json_shape(self, services) -> None:

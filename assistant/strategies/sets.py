@@ -108,7 +108,8 @@ class TextAggregateStrategy:
         if "han_che" in topics:
             topic_words += list(_DIFFICULTY_WORDS)
         needs = _asked_quantity(fold(text))
-        plans = bool(_PLAN_RE.search(folded_text(u.effective))) or "nhiem_vu" in topics
+        fq = folded_text(u.effective)
+        plans = bool(_PLAN_RE.search(fq) or _MENTION_RE.search(fq)) or "nhiem_vu" in topics
         for doc_id in docs:
             paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
             if not plans:  # a task planned for next month is not something the unit has done
@@ -188,6 +189,8 @@ def _has_quantity(sentence: str, needs: str) -> bool:
 
 
 _PLAN_RE = re.compile(r" (?:ke hoach|du kien|se|dinh|du dinh|phan dau|muc tieu|nhiem vu|sap|thoi gian toi) ")
+# "Đơn vị nào nhắc tới / đề cập ...": what a report says, its plans included, not what a unit has done.
+_MENTION_RE = re.compile(r" (?:nhac (?:toi|den)|de cap|noi (?:toi|den|ve)|co noi dung) ")
 _NEGATION_AFTER_RE = re.compile(r"\s*(?:[a-z0-9]+ ){0,3}(?:chua|khong|chang)(?: duoc)? "
                                 r"(?:trien khai|thuc hien|ap dung|xay dung|van hanh|hoat dong|co|lap dat|ra mat)\b")
 _NEGATION_BEFORE_RE = re.compile(r"(?:khong|chua|chang)(?: (?:co|phat sinh|trien khai|thuc hien|duoc|xay ra|dat|bi|de))? $")
