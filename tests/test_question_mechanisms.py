@@ -165,3 +165,10 @@ def test_paragraphs_that_go_on_like_the_best_one_are_further_items() -> None:
     assert [p.id for p in _parallel_after(ctx, best)] == ["d:p2", "d:p3"]
     later = ScoredSentence(paras[0], 5, len(texts[0]), MatchResult(1.0, 1.0, 1.0), 1.0, 1.0)
     assert _parallel_after(ctx, later) == []  # a sentence inside a paragraph opens no list
+
+
+@pytest.mark.parametrize("question", ["Xã cách trung tâm huyện bao xa?", "Sau bao lâu người dân nhận được kết quả?",
+                                      "Hồ sơ được giải quyết trong bao lâu?"])
+def test_how_far_and_how_long_are_question_words(question: str) -> None:
+    words = {t.word for t in _matcher().attribute(question).terms}
+    assert not words & {"bao xa", "bao lau", "bao", "xa", "lau"}, words
