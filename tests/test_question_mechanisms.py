@@ -172,3 +172,15 @@ def test_paragraphs_that_go_on_like_the_best_one_are_further_items() -> None:
 def test_how_far_and_how_long_are_question_words(question: str) -> None:
     words = {t.word for t in _matcher().attribute(question).terms}
     assert not words & {"bao xa", "bao lau", "bao", "xa", "lau"}, words
+
+
+@pytest.mark.parametrize(("question", "answer_type"), [
+    ("Số thành viên tổ công nghệ số cộng đồng của phường?", "count"),  # "Số <noun> ..." asks for a count
+    ("Số hồ sơ tiếp nhận trực tuyến trong tháng?", "count"),
+    ("So sánh số hồ sơ tiếp nhận năm 2025 với năm 2026", "text"),  # "so sánh" is not "số"
+    ("Số hóa hồ sơ đã triển khai thế nào?", "text"),
+])
+def test_a_question_opening_with_so_and_a_noun_asks_for_a_count(question: str, answer_type: str) -> None:
+    from assistant.understand import QuestionUnderstander
+
+    assert QuestionUnderstander(query_analyzer=None).answer_type(question) == answer_type  # type: ignore[arg-type]
