@@ -100,6 +100,10 @@ class DateStrategy:
                 continue
             if best is None or score > best[0]:
                 best = (score, v)
+        if (best is None or best[0] < DATE_MIN_SCORE) and _YEAR_QUESTION_RE.search(fq):
+            year = _year_answer(u, ctx, docs, attr)
+            if year is not None:
+                return year
         if best is None or best[0] < DATE_MIN_SCORE:
             return missing_sentence(ctx, u, docs, asked_phrase(u, "ngày tháng được hỏi"), attr)
         v = best[1]
@@ -135,6 +139,46 @@ class DateStrategy:
         text = (f"Từ {_show(frm.fact.text)} đến {_show(to.fact.text)} — theo {ctx.report_phrase(frm.fact.doc_id)}: "
                 f"{q} [{n}]")
         return answered(u, text, book, "lookup")
+
+
+_YEAR_QUESTION_RE = re.compile(r"\b(?:tu |vao |trong )?nam (?:nao|bao nhieu|may)\b")
+_YEAR_RE = re.compile(r"(?i)(?<!\w)năm\s+((?:19|20)\d{2})(?!\d)")
+_FOCUS_BEFORE_RE = re.compile(r"\s+(?:tu |vao |trong )?nam (?:nao|bao nhieu|may)\b.*$")
+
+
+def _year_answer(u: Understanding, ctx: Context, docs: list[str], attr) -> Answer | None:
+    """ "Thôn ... được công nhận thôn thông minh năm nào?": a year written "năm 2024" in a sentence
+    that states the asked event. With several years in one sentence ("... kiểu mẫu từ năm 2022 và
+    thôn thông minh năm 2024"), the year whose stretch of text (from the previous year on) holds the
+    words the question puts just before "năm nào" answers."""
+    asked_years = set(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", u.effective))
+    before = _FOCUS_BEFORE_RE.sub("", fold(u.effective).lower()).split()
+    words = {t.word for t in attr.terms if not t.proper}
+    focus = next((" ".join(before[-n:]) for n in (3, 2, 1) if " ".join(before[-n:]) in words), None)
+    best: tuple[float, object, int, int, re.Match[str]] | None = None
+    for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
+        years = [m for m in _YEAR_RE.finditer(p.text, s, e) if m.group(1) not in asked_years]
+        if not years:
+            continue
+        m = ctx.matcher.score(attr, folded, folded, ctx.context_of(p))
+        if m.score < DATE_MIN_SCORE or m.key_found < IN_SENTENCE * SYNONYM_FACTOR:
+            continue
+        pick = years[0]
+        if focus is not None and len(years) > 1:
+            starts = [s, *(y.end() for y in years[:-1])]
+            held = [y for y, a in zip(years, starts, strict=True) if f" {focus} " in f" {fold(p.text[a:y.start()]).lower()} "]
+            if len(held) != 1:
+                continue  # the asked event's year is not told apart in this sentence
+            pick = held[0]
+        if best is None or m.score > best[0]:
+            best = (m.score, p, s, e, pick)
+    if best is None:
+        return None
+    _, p, s, e, year = best
+    book = ctx.book()
+    n = cite_sentence(book, p, s, e, (year.start(), year.end()))
+    q = quoted_sentence(p, s, e, (year.start(), year.end()))
+    return answered(u, f"Năm {year.group(1)} — theo {ctx.report_phrase(p.doc_id)}: {q} [{n}]", book, "lookup")
 
 
 def _show(date_text: str) -> str:
