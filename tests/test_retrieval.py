@@ -167,3 +167,20 @@ def test_comparison_and_set_questions_spread_over_reports(services) -> None:
         paras = [services.store.get_paragraph(pid) for pid in p.paragraph_ids]
         assert all(x.doc_id == p.doc_id for x in paras)
         assert [x.n for x in paras] == sorted(x.n for x in paras)
+
+
+def test_default_fusion_keeps_a_clear_bm25_winner_first() -> None:
+    """A chunk BM25 ranks first by far stays first when the dense list ranks it low (rank fusion
+    dropped such a chunk to 8th on a tune file)."""
+    from types import SimpleNamespace
+
+    from index.retriever import HybridRetriever
+    from index.settings import Settings
+
+    fake = SimpleNamespace(settings=Settings())
+    lex = [("a", 12.0), ("b", 4.0), ("c", 3.9), ("d", 3.8)]
+    dense = [("c", 0.91), ("d", 0.90), ("b", 0.89), ("e", 0.88), ("a", 0.80)]
+    fused = HybridRetriever._fuse(fake, lex, dense)  # type: ignore[arg-type]
+    assert max(fused, key=fused.get) == "a"
+    # the dense list still reorders the close BM25 scores below it
+    assert sorted(fused, key=lambda c: -fused[c])[1] == "c"
