@@ -51,6 +51,10 @@ _FRAME_RE = re.compile(r"(?i)(?<!\w)(?:(?:trong|trên|của)\s+(?:\d+|các|nhữ
                        r"(?:báo cáo|bao cao|đơn vị|don vi|bài viết|bai viet|bài báo|bai bao|bài|bai|tin|bản tin|ban tin)"
                        r"(?:\s+(?:đã nạp|da nap))?"
                        r"|(?:bài viết|bai viet|bài báo|bai bao)(?:\s+(?:về|ve|của|cua))?)")
+# "phong trào “Bình dân học vụ số”", "mô hình “Chợ số”": the kind of a quoted name is part of the
+# name's meaning, and a report that names it need not write the kind ("Lễ phát động “Bình dân học vụ số”").
+_NAME_KIND_RE = re.compile(r"(?i)(?<!\w)(?:phong trào|mô hình|cuộc thi|chương trình|đề án|chiến dịch|dự án|"
+                           r"nền tảng|ứng dụng|phần mềm|hệ thống|trang|kênh|app)\s+(?=[“\"«])")
 _COUNT_UNITS_RE = re.compile(r"\b(?:co )?(?:bao nhieu|may) (?:don vi|dia phuong|phuong|xa|bao cao)\b")
 
 
@@ -97,7 +101,7 @@ class TextAggregateStrategy:
         drop = [*_SET_FRAME, *framing]
         if "han_che" in topics:
             drop += list(_DIFFICULTY_FRAMING)
-        text = _FRAME_RE.sub(" ", ctx.attribute_text(u, docs))
+        text = _NAME_KIND_RE.sub(" ", _FRAME_RE.sub(" ", ctx.attribute_text(u, docs)))
         slots = ctx.matcher.slots(text, drop)
         if not slots:
             return None
