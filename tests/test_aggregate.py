@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.aggregate import NOTE_MARKER, AggregateAnswerer, MemoryStore
+from assistant.aggregate import AggregateAnswerer, MemoryStore
+from assistant.aggregate_compose import NOTE_MARKER
 from ingest import parse_file
 from ingest.models import Paragraph, Report
 from ingest.numbers import numbers_in_text

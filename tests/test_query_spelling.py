@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.aggregate import _named_docs
+from assistant.aggregate_query import _named_docs
 from index.query import spelled_as
 from ingest.text import fold
 

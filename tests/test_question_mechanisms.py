@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.aggregate import period_kind
+from assistant.aggregate_query import period_kind
 from assistant.matching import contains_word, folded_text
 from assistant.strategies.base import _ANY_PERIOD_RE, _period_code, issuer_conflict
 from assistant.strategies.documents import head_kind
