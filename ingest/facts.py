@@ -30,6 +30,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.facts_dates import _DATE_AFTER_REF_RE, _DATE_PATTERNS, _iso, _year_of
+from ingest.facts_people import (
+    _APPOSITION_END_RE,
+    _PLACE_BEFORE_RE,
+    _TITLE_WORD_RE,
+    _same_run,
+    _signature_role,
+)
 from ingest.models import Fact, Paragraph, Report
 from ingest.numbers import NumberMatch, find_numbers
 from ingest.tables import is_plan_column, row_unit
@@ -37,11 +45,11 @@ from ingest.taxonomy import Taxonomy, load_taxonomy
 from ingest.text import Span, fold, sentence_spans
 
 VOCABULARY = Path(__file__).with_name("vocabulary.toml")
-# Stored facts are re-extracted when this module or its vocabulary changes.
+# Stored facts are re-extracted when this module, its date and people helpers or its vocabulary change.
 FACTS_VERSION = "facts-" + hashlib.sha1(b"".join(
     (Path(__file__).parent / name).read_bytes()
-    for name in ("facts.py", "vocabulary.toml", "text.py", "numbers.py", "taxonomy.toml", "taxonomy.py",
-                                         "tables.py"))).hexdigest()[:10]
+    for name in ("facts.py", "facts_dates.py", "facts_people.py", "vocabulary.toml", "text.py", "numbers.py",
+                 "taxonomy.toml", "taxonomy.py", "tables.py"))).hexdigest()[:10]
 
 LABEL_BEFORE_CHARS = 90  # a figure's label: at most this many characters before it
 LABEL_AFTER_CHARS = 60  # ... and after its measure
@@ -397,51 +405,6 @@ class FactExtractor:
 
 
 # --------------------------------------------------------------------------- helpers
-_DATE_PATTERNS = (
-    # ngày 22 tháng 12 năm 2024
-    re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})"),
-    # 10/3/2026, 30-03-2026, ngày 10/3/2026
-    re.compile(r"(?<![\w/])(?:ngay\s+)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})(?![\d/])"),
-    # ngày 15/4, sáng 7.11, chiều 9-1 (the year from context; news write "." and "-" too)
-    re.compile(r"(?<![\w/])(?:ngay|tu|den|toi|sang|chieu|trua|hom|dem|dip)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*"
-               r"(?P<m>\d{1,2})(?![\d/])"),
-    re.compile(r"(?<![\w/])(?:ngay|sang|chieu|toi|trua|hom|dem)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*[.-]\s*"
-               r"(?P<m>\d{1,2})(?![\d/.-])"),
-    # tháng 5/2026, tháng 5 năm 2026
-    re.compile(r"(?<![\w/])thang\s+(?P<m>\d{1,2})\s*(?:/|nam)\s*(?P<y>\d{4})(?![\d/])"),
-)
-_DATE_AFTER_REF_RE = re.compile(
-    r"\s*,?\s*ngay\s+(?:(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})|"
-    r"(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})\s+nam\s+(?P<y2>\d{4}))")
-
-
-def _iso(m: re.Match[str], year: int | None) -> str | None:
-    g = m.groupdict()
-    d = g.get("d") or g.get("d2")
-    mo = g.get("m") or g.get("m2")
-    y = g.get("y") or g.get("y2")
-    try:
-        month = int(mo) if mo else None
-        day = int(d) if d else None
-        yr = int(y) if y else year
-    except ValueError:
-        return None
-    if month is None or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
-        return None
-    if yr is None:
-        return f"????-{month:02d}-{day:02d}" if day else None
-    if not 1900 <= yr <= 2100:
-        return None
-    return f"{yr:04d}-{month:02d}-{day:02d}" if day else f"{yr:04d}-{month:02d}"
-
-
-def _year_of(period: str | None) -> int | None:
-    if period and re.match(r"\d{4}", period):
-        # a range "2025-01..2026-06": dates without a year belong to its last year
-        return int(period.rsplit("..", 1)[-1][:4])
-    return None
-
-
 def _clause_start(text: str, pos: int) -> int:
     start = 0
     for m in _CLAUSE_LEFT_RE.finditer(text, 0, pos):
@@ -468,18 +431,6 @@ def _squash(text: str) -> str:
     return " ".join(text.replace("**", " ").split())
 
 
-_TITLE_WORD_RE = re.compile(r"(?<![\w’'])[A-ZÀ-ỸĐ][a-zà-ỹđ]*(?:[’'][A-ZÀ-ỸĐ]?[a-zà-ỹđ]+)?(?![\w’'])")  # "H’Yim"
-# Words before a name that make it a place or a body (lower case, with accents: "chợ", not "cho").
-_PLACE_BEFORE_RE = re.compile(
-    r"(?:phường|xã|thị trấn|tỉnh|thành phố|tp\.?|huyện|thôn|tổ dân phố|tdp|khu phố|đường|phố|quận|trường|cầu|"
-    r"chợ|tư tưởng|ấp|làng|nhà văn hóa|nhà văn hoá|báo|sông|núi|thpt|thcs|đại học|công ty|bệnh viện)\s*$")
-# An apposition ends at the verb that follows it ("..., Bí thư Đảng ủy phường, cho biết ...").
-_APPOSITION_END_RE = re.compile(
-    r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"
-    r"de nghi|yeu cau|la nguoi|duoc|tham du|lam (?:pho )?truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
-    r"chia se|tra loi|phat dong|trao|tang)(?=[\s:,.;]|$)")
-
-
 _WORD_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
                  "muoi": 10, "nua": 0.5}
 _WORD_DURATION_RE = re.compile(r"(?<![a-z])(mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|nua) (ngay|tuan|thang|nam|gio|phut)(?![a-z])")
@@ -493,15 +444,6 @@ def _word_durations(text: str, folded: str) -> list[NumberMatch]:
         out.append(NumberMatch(m.start(), m.end(), text[m.start():m.end()], float(_WORD_NUMBERS[m.group(1)]),
                                "duration", _DURATION_UNITS[m.group(2)], m.end()))
     return out
-
-
-def _same_run(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
-    """Two title-case words next to each other, separated by plain spaces."""
-    return text[a.end():b.start()].strip(" ") == "" and "\n" not in text[a.end():b.start()]
-
-
-def _title_word(w: str) -> bool:
-    return len(w) > 1 and w[0].isupper() and (w[1:].islower() or not w[1:].isalpha())
 
 
 def _signature_block_above(report: Report, p: Paragraph) -> str:
@@ -521,20 +463,3 @@ def _signature_block_above(report: Report, p: Paragraph) -> str:
         else:
             break
     return _squash(" ".join(parts))
-
-
-def _signature_role(block: str, prefixes: Sequence[str]) -> tuple[str | None, str | None]:
-    """("Phó Chủ tịch", "KT. Chủ tịch") from "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"."""
-    b = block.replace("*", " ").strip()
-    on_behalf = None
-    for pre in prefixes:
-        m = re.match(rf"{re.escape(pre)}\s*(.+?)(?=\s+(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ)\b|$)", b)
-        if m:
-            on_behalf = f"{pre} {m.group(1).strip().capitalize()}"
-            b = b[m.end():].strip()
-            break
-    role = " ".join(b.split()).strip(" :") or None
-    if role:
-        role = role[:1].upper() + role[1:].lower()
-        role = re.sub(r"\bubnd\b", "UBND", role)
-    return role, on_behalf
