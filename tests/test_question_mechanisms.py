@@ -184,3 +184,15 @@ def test_a_question_opening_with_so_and_a_noun_asks_for_a_count(question: str, a
     from assistant.understand import QuestionUnderstander
 
     assert QuestionUnderstander(query_analyzer=None).answer_type(question) == answer_type  # type: ignore[arg-type]
+
+
+def test_commune_level_is_said_by_the_commune_word() -> None:
+    terms = {t.word: t for t in _matcher().attribute("Tổ công nghệ số cộng đồng cấp xã gồm bao nhiêu thành viên").terms}
+    assert "xa" in terms["cap xa"].alternatives  # "Tổ chuyển đổi số cộng đồng xã gồm có 03 thành viên"
+
+
+def test_a_target_word_names_the_kind_of_figure() -> None:
+    m = _matcher()
+    terms = {t.word: t for t in m.attribute("Xã đặt chỉ tiêu bao nhiêu phần trăm hồ sơ xử lý trên môi trường mạng").terms}
+    assert terms["chi tieu"].weight < terms["ho so"].weight  # a type word weighs little
+    assert "chi tieu" not in {t.word for t in m.attribute("những chỉ tiêu nào đạt 100%", keep_type_words=False).terms}
