@@ -58,6 +58,7 @@ _INSERTION_RE = re.compile(r"\s*\(\s*([^\W\d_]+)\s*\)(?=\s+[a-zà-ỹđ])")
 # word before it.
 # Written without spaces; "hội nghị trực tuyến / hội nghị truyền hình" (spaced) lists two phrases.
 _SLASH_WORD_RE = re.compile(r"([^\W\d_]+)/([^\W\d_]+)")
+_SLASH_PHRASE_RE = re.compile(r"((?:[^\W\d_]+\s+){0,3}[^\W\d_]+)/([^\W\d_]+(?:\s+[^\W\d_]+){0,3})")
 _SLASH_ALT_RE = re.compile(r"([^\W\d_]+)/([^\W\d_]+(?:\s+[^\W\d_]+){0,2})")
 GENERIC_DF_SHARE = 0.25  # a word in at least this share of paragraphs does not make an aspect specific
 REQUIRED_SHARE = 0.5
@@ -539,6 +540,7 @@ class Matcher:
         A sentence states the fact when it states one alternative of every slot (`states_slots`).
         Slots made only of words most paragraphs use ("chuyển đổi số") are optional."""
         cleaned = self.weights.restore_accents(text_for_segmenting(_EXAMPLES_RE.sub(" ", text), drop))
+        cleaned = _SLASH_PHRASE_RE.sub(lambda m: self._slash(m), cleaned)  # "truyền thanh/đài phát thanh"
         cleaned = _SLASH_WORD_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)  # "trang/kênh Zalo"
         cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)
         groups: list[list[str]] = [[]]
@@ -555,6 +557,16 @@ class Matcher:
             if alts:
                 out.extend(_shared_object(alts))
         return out
+
+    def _slash(self, m: re.Match[str]) -> str:
+        """ "hệ thống truyền thanh/đài phát thanh": when the words on both sides of "/" are compounds
+        of the dictionary, the two compounds are alternatives (" / " separates list items); a word
+        between single words ("trang/kênh Zalo") is left to `_SLASH_WORD_RE`."""
+        left = segment_pairs(m.group(1), self.weights)
+        right = segment_pairs(m.group(2), self.weights)
+        if left and right and " " in left[-1][0] and " " in right[0][0]:
+            return f"{m.group(1)} / {m.group(2)}"
+        return m.group(0)
 
     def _slot_item(self, text: str) -> Attribute:
         """One alternative of a slot: type words that name a thing ("kinh phí") are kept, those

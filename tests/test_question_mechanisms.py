@@ -196,3 +196,14 @@ def test_a_target_word_names_the_kind_of_figure() -> None:
     terms = {t.word: t for t in m.attribute("Xã đặt chỉ tiêu bao nhiêu phần trăm hồ sơ xử lý trên môi trường mạng").terms}
     assert terms["chi tieu"].weight < terms["ho so"].weight  # a type word weighs little
     assert "chi tieu" not in {t.word for t in m.attribute("những chỉ tiêu nào đạt 100%", keep_type_words=False).terms}
+
+
+def test_compounds_on_both_sides_of_a_slash_are_alternatives() -> None:
+    from assistant.matching import Matcher, WordWeights
+
+    m = Matcher(WordWeights(["hệ thống truyền thanh cơ sở", "đài phát thanh", "trang Zalo", "kênh Zalo"]))
+    slots = m.slots("tuyên truyền qua hệ thống truyền thanh/đài phát thanh")
+    assert [[t.word for t in a.terms][-1] for a in slots[0]] == ["truyen thanh", "dai phat thanh"]
+    # a single word on each side stays one item whose words alias each other
+    (alts,) = m.slots("có trang/kênh Zalo")
+    assert len(alts) == 1 and "kenh" in alts[0].terms[0].alternatives
