@@ -211,15 +211,27 @@ def segment_pairs(text: str, weights: WordWeights | None = None) -> list[tuple[s
     extra = _extra_words()
     out: list[tuple[str, str | None]] = []
     i = 0
+    def is_word(a: int, b: int) -> bool:
+        w = " ".join(toks[a:b])
+        if b - a == 1 or w in extra:
+            return True
+        if accented_input:
+            return " ".join(raw[a:b]) in acc_lex
+        return w in fold_lex and (weights is None or weights.df(w) > 0)
+
+    def beaten(a: int, b: int) -> bool:
+        """ "số thành viên": the dictionary's "số thành", which no report uses, loses to the
+        "thành viên" that starts inside it and the reports do use."""
+        if weights is None or b - a < 2 or weights.df(" ".join(toks[a:b])) > 0 or " ".join(toks[a:b]) in extra:
+            return False
+        return any(is_word(j, e) and weights.df(" ".join(toks[j:e])) > 0
+                   for j in range(a + 1, b) for e in range(b + 1, min(j + MAX_WORD_SYLLABLES, len(toks)) + 1))
+
     while i < len(toks):
         for k in range(min(MAX_WORD_SYLLABLES, len(toks) - i), 0, -1):
-            w = " ".join(toks[i:i + k])
-            if k == 1 or w in extra:
+            if is_word(i, i + k) and not beaten(i, i + k):
                 break
-            if accented_input and " ".join(raw[i:i + k]) in acc_lex:
-                break
-            if not accented_input and w in fold_lex and (weights is None or weights.df(w) > 0):
-                break
+        w = " ".join(toks[i:i + k])
         out.append((w, " ".join(raw[i:i + k]) if accented_input else None))
         i += k
     return out

@@ -207,3 +207,16 @@ def test_compounds_on_both_sides_of_a_slash_are_alternatives() -> None:
     # a single word on each side stays one item whose words alias each other
     (alts,) = m.slots("có trang/kênh Zalo")
     assert len(alts) == 1 and "kenh" in alts[0].terms[0].alternatives
+
+
+def test_a_dictionary_word_no_report_uses_loses_to_the_one_inside_it_they_use() -> None:
+    from assistant.matching import WordWeights, segment_pairs
+
+    w = WordWeights(["Tổ có 12 thành viên.", "Số hồ sơ tiếp nhận là 120."])
+    assert [x for x, _ in segment_pairs("Số thành viên Tổ công tác", w)][:2] == ["so", "thanh vien"]
+    assert [x for x, _ in segment_pairs("Số hồ sơ tiếp nhận", w)] == ["so", "ho so", "tiep nhan"]
+
+
+def test_as_of_is_not_an_attribute_word() -> None:
+    words = {t.word for t in _matcher().attribute("Tính đến 06/6/2026, số hồ sơ còn đang giải quyết là bao nhiêu").terms}
+    assert "tinh" not in words and "tinh den" not in words
