@@ -220,3 +220,19 @@ def test_a_dictionary_word_no_report_uses_loses_to_the_one_inside_it_they_use() 
 def test_as_of_is_not_an_attribute_word() -> None:
     words = {t.word for t in _matcher().attribute("Tính đến 06/6/2026, số hồ sơ còn đang giải quyết là bao nhiêu").terms}
     assert "tinh" not in words and "tinh den" not in words
+
+
+def test_an_inline_list_is_quoted_to_its_last_item() -> None:
+    from assistant.strategies.text import continued_end
+    from ingest.models import Paragraph
+
+    text = ("Các nội dung trọng tâm của Kế hoạch gồm: - Tuyên truyền App Công dân số. - Phát triển nguồn "
+            "nhân lực số. - Xây dựng phường thông minh. Kế hoạch được ký ngày 5/3.")
+    p = Paragraph(id="d:p1", doc_id="d", n=1, text=text, start=0, end=len(text), section_path=())
+    first = text.index(". - Phát") + 1
+    end = continued_end(p, 0, first)
+    assert text[:end].endswith("Xây dựng phường thông minh.")
+
+
+def test_between_is_not_an_attribute_word() -> None:
+    assert "giua" not in {t.word for t in _matcher().attribute("Kế hoạch liên tịch giữa phường và Trung tâm").terms}

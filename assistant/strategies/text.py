@@ -100,11 +100,24 @@ def continued_end(p: Paragraph, start: int, end: int) -> int:
     from ingest.text import sentence_spans
 
     spans = [sp for sp in sentence_spans(p.text) if sp.start >= end]
+    if _INLINE_LIST_RE.search(p.text[start:end]):
+        # "Các nội dung trọng tâm gồm: - Tuyên truyền .... - Phát triển .... - Đề xuất ...": the items
+        # of a list written inside one paragraph go on while the next sentence opens with a dash.
+        for sp in spans[:MAX_LIST_AFTER]:
+            if not _ITEM_OPEN_RE.match(p.text[sp.start:sp.end]) or sp.end - start > MAX_INLINE_LIST_CHARS:
+                break
+            end = sp.end
+        return end
     for sp in spans[:MAX_CONTINUATION]:
         if not p.text[start:end].rstrip().endswith((";", ":")) or sp.end - start > MAX_CONTINUED_CHARS:
             break
         end = sp.end
     return end
+
+
+_INLINE_LIST_RE = re.compile(r":\s*[-+•–]\s")
+_ITEM_OPEN_RE = re.compile(r"\s*[-+•–]\s")
+MAX_INLINE_LIST_CHARS = 1200
 
 
 def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
