@@ -33,8 +33,7 @@ from ingest.tables import is_plan_column, row_unit
 from ingest.taxonomy import DEFAULT_TAXONOMY, IndicatorDef, LabelMatch, Taxonomy, load_taxonomy
 from ingest.text import fold
 
-# Re-exported: the taxonomy reader moved to ingest/taxonomy.py; assistant/aggregate.py and ingest/facts.py
-# still import these names from here.
+# Re-exported for callers of the earlier layout: the taxonomy reader moved to ingest/taxonomy.py.
 __all__ = ["DEFAULT_TAXONOMY", "IndicatorDef", "IndicatorExtractor", "LabelMatch", "Taxonomy", "load_taxonomy",
            "split_sentences"]
 

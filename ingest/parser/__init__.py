@@ -18,7 +18,7 @@ from ingest.parser.metadata import MetadataReader
 from ingest.parser.structure import build_structure
 from ingest.periods import find_period, period_bounds, period_overlaps
 
-# Re-exported: assistant/strategies/base.py and assistant/aggregate.py import the period helpers from here.
+# Re-exported: assistant/strategies/base.py imports the period helpers from here.
 __all__ = ["ReportParser", "find_period", "period_bounds", "period_overlaps"]
 
 _LEGACY_NOTES = {
