@@ -95,6 +95,11 @@ class IndicatorSource(Protocol):
     def get_paragraph(self, pid: str) -> Paragraph | None: ...
 
 
+# "trong các bài viết", "của các báo cáo đã nạp": the collection asked over, not an indicator ("số tin, bài").
+_COLLECTION_RE = re.compile(r"(?<![a-z])(?:trong|tren|cua|o) (?:cac|nhung|tat ca|\d+) (?:bai viet|bai bao|ban tin|"
+                            r"bai|tin|bao cao)(?: da nap)?(?![a-z])")
+
+
 class AggregateAnswerer:
     """`match(question) -> AggregateQuery | None`; `answer(question, query) -> Answer`."""
 
@@ -118,7 +123,7 @@ class AggregateAnswerer:
         provinces = _named_provinces(fq, reports)
         unit_types = _named_types(fq)
         periods = _named_periods(question)
-        key, measure = self._pick_indicator(fq)
+        key, measure = self._pick_indicator(_COLLECTION_RE.sub(" ", fq))
         compare = bool(_COMPARE_RE.search(fq)) and len(named_units) >= 2
         if key is None:
             return self._match_metadata(fq, provinces, unit_types, periods, named_units)

@@ -140,6 +140,13 @@ def test_province_metadata(agg) -> None:
     assert all("Bắc Ninh" in c.text for c in bac_ninh)
 
 
+def test_the_collection_asked_over_is_not_an_indicator(agg) -> None:
+    # "trong các bài viết" is where to look, not the indicator "số tin, bài"
+    q, ans = ask(agg, "Những phường, xã nào trong các bài viết thuộc tỉnh Bắc Ninh?")
+    assert q.kind == "province" and q.key is None
+    assert named(result_part(ans.answer)) == {"Phương Liễu", "Trí Quả", "Dương Hưu"}
+
+
 def test_unit_type_metadata(agg) -> None:
     _, ans = ask(agg, "Trong bộ báo cáo có những xã nào (không phải phường)?")
     assert named(result_part(ans.answer)) == {"Dương Hưu"}
