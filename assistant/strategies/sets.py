@@ -16,7 +16,13 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.matching import contains_word, folded_text, load_question_words, without_exclusions
+from assistant.matching import (
+    GENERIC_DF_SHARE,
+    contains_word,
+    folded_text,
+    load_question_words,
+    without_exclusions,
+)
 from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
 from assistant.textutil import contains_phrase
 from ingest.numbers import find_numbers
@@ -114,12 +120,13 @@ class TextAggregateStrategy:
         needs = _asked_quantity(fold(text))
         fq = folded_text(u.effective)
         plans = bool(_PLAN_RE.search(fq) or _MENTION_RE.search(fq)) or "nhiem_vu" in topics
+        required = _collocations(ctx, slots, docs, by_doc)
         for doc_id in docs:
             paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
             if not plans:  # a task planned for next month is not something the unit has done
                 future = ctx.future_paths(doc_id)
                 paragraphs = [p for p in paragraphs if not any(p.section_path[:len(f)] == f for f in future)]
-            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs, topics)
+            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs, topics, required)
             if best is None:
                 continue
             p, s, e = best
@@ -149,12 +156,15 @@ class TextAggregateStrategy:
     @staticmethod
     def _best_sentence(ctx: Context, slots: list[list[Any]], paragraphs: list[Paragraph],
                        topic_words: list[str], needs: str | None,
-                       topics: Sequence[str] = ()) -> tuple[Paragraph, int, int] | None:
+                       topics: Sequence[str] = (),
+                       required: Sequence[re.Pattern[str]] = ()) -> tuple[Paragraph, int, int] | None:
         best = None
         best_score = 0.0
         for p, s, e, folded in ctx.sentences(paragraphs, headings=True):
             if len(_LETTERS_RE.findall(p.text[s:e])) < MIN_SENTENCE_LETTERS:
                 continue  # a numbering-only heading ("6.") states nothing
+            if any(not rx.search(folded) for rx in required):
+                continue  # "thôn thông minh" is a term of the reports: "thôn ... điện thoại thông minh" is not it
             if needs is not None and not _has_quantity(p.text[s:e], needs):
                 continue  # "đơn vị nào báo cáo số thủ tục ...": the sentence must give the figure
             if topic_words:
@@ -171,6 +181,37 @@ class TextAggregateStrategy:
                 continue  # "không phát sinh hoạt động hợp tác quốc tế" states the opposite
             best, best_score = (p, s, e), score
         return best
+
+
+COLLOCATION_MIN_DOCS = 2
+
+
+def _collocations(ctx: Context, slots: list[list[Any]], docs: list[str],
+                  by_doc: dict[str, list[Paragraph]] | None) -> list[re.Pattern[str]]:
+    """A slot of two content words the question writes side by side and several reports write
+    together ("thôn thông minh"; one word may come between) names a term of the reports: a sentence
+    must write it so, not state the two words apart ("thôn ... điện thoại thông minh")."""
+    out: list[re.Pattern[str]] = []
+    for alts in slots:
+        content = [t for t in alts[0].terms if t.content] if len(alts) == 1 else []
+        if len(content) != 2:
+            continue
+        if any(ctx.matcher.weights.df(t.word) >= GENERIC_DF_SHARE * ctx.matcher.weights.n for t in content):
+            continue  # "kỹ năng" + "số": a word most paragraphs use does not make a term ("kỹ năng ... công nghệ số")
+        words = [t.word for t in content]
+        if f" {' '.join(words)} " not in f" {' '.join(folded_text(alts[0].phrase).split())} ":
+            continue  # written apart in the question too ("kỹ năng số của người dân")
+        a, b = (re.escape(w) for w in words)
+        rx = re.compile(rf"(?<![a-z]){a}(?: [a-z]+)? {b}(?![a-z])")
+        seen = 0
+        for d in docs:
+            paragraphs = by_doc[d] if by_doc is not None else ctx.doc(d).paragraphs
+            if any(rx.search(folded_text(p.text)) for p in paragraphs):
+                seen += 1
+                if seen >= COLLOCATION_MIN_DOCS:
+                    out.append(rx)
+                    break
+    return out
 
 
 _QUANTITY_RE = re.compile(r"(?<![a-z])(?:so lieu|con so|so luong|ty le|ti le|cu the so|neu so|"

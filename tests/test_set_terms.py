@@ -1,0 +1,43 @@
+"""Which units ...: a two-word term the question writes side by side and several reports write
+together ("thôn thông minh") must be written so; its two words apart ("thôn ... điện thoại thông
+minh") do not state it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.services import build_services
+from index.settings import EmbedSettings, Settings
+
+REPORTS = {
+    "tin_xa_an_lac.txt": "Xã An Lạc xây dựng thôn thông minh\n\nXã An Lạc đã xây dựng thôn thông minh tại thôn Đông, "
+                         "người dân dùng ứng dụng Công dân số.\n",
+    "tin_xa_binh_son.txt": "Xã Bình Sơn ra mắt mô hình\n\nNăm 2025, xã Bình Sơn ra mắt mô hình thôn thông minh đầu tiên "
+                           "với hệ thống camera an ninh.\n",
+    "tin_xa_cao_son.txt": "Xã Cao Sơn hỗ trợ người dân\n\nTổ công nghệ số cộng đồng đến từng thôn hướng dẫn người cao tuổi "
+                          "sử dụng điện thoại thông minh.\n",
+}
+
+
+FILLER = ("Bộ phận một cửa tiếp nhận hồ sơ trực tuyến đúng hạn.\n\nCán bộ được tập huấn ký số.\n\n"
+          "Kinh phí chuyển đổi số được bố trí kịp thời.\n\nTrang thông tin điện tử được cập nhật.\n")
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory):
+    corpus = tmp_path_factory.mktemp("terms_corpus")
+    for name, text in REPORTS.items():
+        (corpus / name).write_text(text + "\n" + FILLER, encoding="utf-8")
+    settings = Settings(RAG_STORE=str(tmp_path_factory.mktemp("terms_store")), embed=EmbedSettings(EMBED_MODEL="none"))
+    svc = build_services(settings)
+    results = svc.ingestor.ingest_paths([corpus], progress=False)
+    assert all(getattr(r, "error", None) is None for r in results)
+    yield svc
+    svc.close()
+
+
+def test_a_term_of_the_reports_is_not_its_two_words_apart(services) -> None:
+    a = services.answerer.ask("Những xã nào xây dựng thôn thông minh?", [])
+    assert not a.abstained, a.answer
+    assert "An Lạc" in a.answer and "Bình Sơn" in a.answer
+    assert "Cao Sơn" not in a.answer, a.answer
