@@ -167,6 +167,7 @@ def test_the_dev_suite_lists_every_file_with_its_role() -> None:
         **{f"eval/dev/public_{r}.jsonl": (r, "data/public") for r in ("tune", "test")},
         **{f"eval/dev/public_c_{r}.jsonl": (r, "data/public") for r in ("tune", "test")},
         **{f"eval/dev/public2_{r}.jsonl": (r, "data/public2") for r in ("tune", "test")},
+        "eval/dev/public3_test.jsonl": ("test", "data/public3"),
         "eval/dev/unseen_fixtures.jsonl": ("extra", "tests/fixtures/unseen")}
 
 
