@@ -115,6 +115,8 @@ _PART_SPLIT_RE = re.compile(r"\s*(?:,\s*(?:và|va|còn|con|đồng thời|dong t
                             r"cùng với|cung voi|còn|con)\s)\s*", re.IGNORECASE)
 # Ambiguous folded cues that need their accented form when the question has accents.
 _ACCENTED_CUES = {"may": ("mấy",), "ai": ("ai",), "dau": ("đâu",)}
+# "Số thành viên ...?" opens with "số" (a count); "Sở KH&CN ...", "Sổ tay ..." fold the same way.
+_OPENING_ACCENTS = {"so": ("số", "so")}
 _EXPECT_BY_TYPE: dict[str, Expect] = {"percent": "percent", "money": "money", "rank": "rank", "count": "count",
                                       "document": "docnumber", "who": "name"}
 
@@ -358,6 +360,10 @@ class QuestionUnderstander:
                 if not m:
                     continue
                 word = m.group(0).strip()
+                opening = word.split()[0] if rx.pattern.startswith("^") and word else ""
+                if opening in _OPENING_ACCENTS and text.split()[:1] and \
+                        text.split()[0].lower() not in _OPENING_ACCENTS[opening]:
+                    continue
                 if word in _ACCENTED_CUES:
                     # "máy móc" is not "mấy", "AI" (the technology) is not "ai" (who).
                     if word == "ai" and not re.search(r"(?<!\w)(?:ai|Ai)(?!\w)", text):

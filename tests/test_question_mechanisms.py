@@ -179,6 +179,8 @@ def test_how_far_and_how_long_are_question_words(question: str) -> None:
     ("Số hồ sơ tiếp nhận trực tuyến trong tháng?", "count"),
     ("So sánh số hồ sơ tiếp nhận năm 2025 với năm 2026", "text"),  # "so sánh" is not "số"
     ("Số hóa hồ sơ đã triển khai thế nào?", "text"),
+    ("Sở KH&CN gửi Công văn 954 ngày nào?", "when"),  # "Sở" folds like "Số"
+    ("so thanh vien to cong nghe so", "count"),
 ])
 def test_a_question_opening_with_so_and_a_noun_asks_for_a_count(question: str, answer_type: str) -> None:
     from assistant.understand import QuestionUnderstander
