@@ -19,6 +19,21 @@ def copy_reports(dest: Path, doc_ids: Iterable[str] | None = None) -> Path:
     return dest
 
 
+def services_over(tmp_path_factory, files: dict[str, str]):
+    """Services (no embeddings) over a fresh store holding the given report files (name -> text)."""
+    from assistant.services import build_services
+    from index.settings import EmbedSettings, Settings
+
+    corpus = tmp_path_factory.mktemp("corpus")
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(RAG_STORE=str(tmp_path_factory.mktemp("store")), embed=EmbedSettings(EMBED_MODEL="none"))
+    svc = build_services(settings)
+    results = svc.ingestor.ingest_paths([corpus], progress=False)
+    assert all(getattr(r, "error", None) is None for r in results)
+    return svc
+
+
 def sample_path(prefix: str) -> Path:
     return next(REPORTS_DIR.glob(f"{prefix}*.txt"))
 

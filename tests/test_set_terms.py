@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.services import build_services
-from index.settings import EmbedSettings, Settings
+from tests.ingest_fixtures import services_over
 
 REPORTS = {
     "tin_xa_an_lac.txt": "Xã An Lạc xây dựng thôn thông minh\n\nXã An Lạc đã xây dựng thôn thông minh tại thôn Đông, "
@@ -25,13 +24,7 @@ FILLER = ("Bộ phận một cửa tiếp nhận hồ sơ trực tuyến đúng 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory):
-    corpus = tmp_path_factory.mktemp("terms_corpus")
-    for name, text in REPORTS.items():
-        (corpus / name).write_text(text + "\n" + FILLER, encoding="utf-8")
-    settings = Settings(RAG_STORE=str(tmp_path_factory.mktemp("terms_store")), embed=EmbedSettings(EMBED_MODEL="none"))
-    svc = build_services(settings)
-    results = svc.ingestor.ingest_paths([corpus], progress=False)
-    assert all(getattr(r, "error", None) is None for r in results)
+    svc = services_over(tmp_path_factory, {name: f"{text}\n{FILLER}" for name, text in REPORTS.items()})
     yield svc
     svc.close()
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.services import build_services
-from index.settings import EmbedSettings, Settings
+from tests.ingest_fixtures import services_over
 
 REPORT = """Xã Tân Lập đẩy mạnh chuyển đổi số ở thôn
 
@@ -20,12 +19,7 @@ Xã thành lập Tổ công nghệ số cộng đồng đầu tiên năm 2022, �
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory):
-    corpus = tmp_path_factory.mktemp("years_corpus")
-    (corpus / "tin_xa_tan_lap.txt").write_text(REPORT, encoding="utf-8")
-    settings = Settings(RAG_STORE=str(tmp_path_factory.mktemp("years_store")), embed=EmbedSettings(EMBED_MODEL="none"))
-    svc = build_services(settings)
-    results = svc.ingestor.ingest_paths([corpus], progress=False)
-    assert all(getattr(r, "error", None) is None for r in results)
+    svc = services_over(tmp_path_factory, {"tin_xa_tan_lap.txt": REPORT})
     yield svc
     svc.close()
 
