@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.aggregate_query import AggregateQuery
+from assistant.compose import CitationBook
 from assistant.models import Citation
 from ingest.models import Indicator, Paragraph
 from ingest.numbers import format_number
@@ -28,12 +29,13 @@ NOTE_MARKER = "Lưu ý:"
 
 
 class _Book:
-    """Numbered citations, one per paragraph."""
+    """Citations of indicator answers: the one citation book (assistant/compose.py) numbers them,
+    one per paragraph; this adds what indicators need (the report a figure belongs to, the clause of
+    the figure as the highlight, paragraphs read in one query)."""
 
     def __init__(self, store: Any, reports: Sequence[dict] = ()) -> None:
         self.store = store
-        self.citations: list[Citation] = []
-        self._by_pid: dict[str, int] = {}
+        self._book = CitationBook(reports={r["doc_id"]: r for r in reports if r.get("doc_id")})
         self._paragraphs: dict[str, Paragraph] = {}
         seen: dict[tuple[Any, Any], int] = {}
         for r in reports:
@@ -72,15 +74,16 @@ class _Book:
     def cite_paragraph(self, report: dict, p: Paragraph) -> str:
         return self._add(report, p.id, p.section_path, p.text)
 
+    @property
+    def citations(self) -> list[Citation]:
+        return self._book.citations
+
     def _add(self, report: dict, pid: str, section: Iterable[str], text: str,
              highlight: tuple[int, int] | None = None) -> str:
-        if pid not in self._by_pid:
-            n = len(self.citations) + 1
-            self._by_pid[pid] = n
-            self.citations.append(Citation(n=n, doc_id=report["doc_id"], unit=report.get("unit") or "",
-                                           section=" > ".join(section), paragraph_ids=[pid], text=text,
-                                           highlight=highlight))
-        return f"[{self._by_pid[pid]}]"
+        self._book.reports.setdefault(report["doc_id"], report)
+        p = Paragraph(id=pid, doc_id=report["doc_id"], n=0, text=text, start=0, end=len(text),
+                      section_path=tuple(section))
+        return f"[{self._book.cite(p, highlight)}]"
 
 
 def _get_paragraph(store: Any, pid: str) -> Paragraph | None:
