@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.compose import report_phrase
-from assistant.matching import contains_word, folded_text
 from assistant.models import Answer
 from assistant.sanitize import QuestionTooLong, clean_history, clean_question, too_long_answer
 from assistant.strategies import Context, build_registry
 from assistant.strategies.base import abstain
 from assistant.understand import QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
+from assistant.words import contains_word, folded_text
 from ingest.text import fold
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class Answerer:
     def warm_up(self) -> None:
         """Pay the first-use costs before the first question: the store snapshot (word weights,
         accent statistics) and the part-of-speech tagger's import."""
-        from assistant.matching import pos_tags
+        from assistant.words import pos_tags
 
         self._refresh()
         pos_tags("Phường Trí Quả tiếp nhận bao nhiêu hồ sơ?")

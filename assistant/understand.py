@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from assistant.matching import load_question_words
 from assistant.textutil import contains_phrase, match_key
+from assistant.words import load_question_words
 from ingest.numbers import measure_at
 
 if TYPE_CHECKING:

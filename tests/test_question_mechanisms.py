@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.aggregate_query import period_kind
-from assistant.matching import contains_word, folded_text
 from assistant.strategies.base import _ANY_PERIOD_RE, _period_code, issuer_conflict
 from assistant.strategies.documents import head_kind
 from assistant.strategies.people import asked_role
 from assistant.textutil import match_key, named_number_spans
 from assistant.understand import _counted_noun, strip_courtesy
+from assistant.words import contains_word, folded_text
 from ingest.numbers import find_numbers
 
 
@@ -112,7 +112,8 @@ def test_a_qualifier_is_read_as_written(text: str, qualifier: str | None) -> Non
 
 
 def _matcher():
-    from assistant.matching import Matcher, WordWeights
+    from assistant.matching import Matcher
+    from assistant.words import WordWeights
 
     return Matcher(WordWeights(["Triển khai họp không giấy tờ tại 100% các cuộc họp của Hội đồng nhân dân.",
                                 "Một số nội dung còn hình thức, chưa thực chất.",
@@ -201,7 +202,8 @@ def test_a_target_word_names_the_kind_of_figure() -> None:
 
 
 def test_compounds_on_both_sides_of_a_slash_are_alternatives() -> None:
-    from assistant.matching import Matcher, WordWeights
+    from assistant.matching import Matcher
+    from assistant.words import WordWeights
 
     m = Matcher(WordWeights(["hệ thống truyền thanh cơ sở", "đài phát thanh", "trang Zalo", "kênh Zalo"]))
     slots = m.slots("tuyên truyền qua hệ thống truyền thanh/đài phát thanh")
@@ -212,7 +214,7 @@ def test_compounds_on_both_sides_of_a_slash_are_alternatives() -> None:
 
 
 def test_a_dictionary_word_no_report_uses_loses_to_the_one_inside_it_they_use() -> None:
-    from assistant.matching import WordWeights, segment_pairs
+    from assistant.words import WordWeights, segment_pairs
 
     w = WordWeights(["Tổ có 12 thành viên.", "Số hồ sơ tiếp nhận là 120."])
     assert [x for x, _ in segment_pairs("Số thành viên Tổ công tác", w)][:2] == ["so", "thanh vien"]

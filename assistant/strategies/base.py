@@ -17,17 +17,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.compose import CitationBook, quote, report_phrase
-from assistant.matching import (
-    Attribute,
-    Matcher,
-    MatchResult,
-    WordWeights,
-    contains_word,
-    folded_text,
-    load_question_words,
-)
+from assistant.matching import Attribute, Matcher, MatchResult
 from assistant.models import Answer, Citation
 from assistant.textutil import match_key
+from assistant.words import WordWeights, contains_word, folded_text, load_question_words
 from index.query import narrow_by_period
 from ingest.labels import unit_label
 from ingest.periods import period_bounds, period_overlaps, period_phrase
@@ -278,7 +271,7 @@ class Context:
     def attribute_text(self, u: Understanding, docs: Sequence[str]) -> str:
         """The question without its subject (units, provinces, the period of the reports read) and
         without its locator ("theo Phụ lục IV": where to read, see `locate`)."""
-        from assistant.matching import text_for_segmenting
+        from assistant.words import text_for_segmenting
 
         drop = [*u.units, *u.provinces, *(m.group(0) for m in _LOCATOR_RE.finditer(u.effective))]
         drop += [s for s in u.subject_phrases if not _PERIOD_WORD_RE.search(s)]
@@ -464,7 +457,7 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     "số hộ gia đình", "tỷ lệ hộ nghèo"): a noun phrase cut at the first word that is not part of
     it (a preposition, a verb of the question), whole dictionary words only ("số chữ ký số công
     cộng", never "số chữ ký số công"); the fallback when no clean noun phrase is left."""
-    from assistant.matching import segment_pairs, text_for_segmenting
+    from assistant.words import segment_pairs, text_for_segmenting
 
     # An unaccented question is read with its accents restored ("dan so" -> "dân số").
     text = text_for_segmenting(u.display or u.effective, [*u.subject_phrases, *u.units])
@@ -505,7 +498,7 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
 def _as_written(phrase: str, question: str) -> str:
     """The phrase with the question's own capitals ("Tổ Công nghệ số cộng đồng Lang Xá Cồn"); the
     first letter in lower case unless the word is a name (capitals inside the phrase)."""
-    from assistant.matching import folded_text
+    from assistant.words import folded_text
 
     words = question.split()
     target = folded_text(phrase).split()

@@ -98,7 +98,7 @@ def head_kind(folded_question: str) -> set[str]:
 
 
 def _label(v: FactView) -> str:
-    from assistant.matching import folded_text
+    from assistant.words import folded_text
 
     return folded_text(f"{v.fact.measure or ''} {v.fact.label} {v.fact.role or ''}")
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.matching import IN_SENTENCE, SYNONYM_FACTOR, MatchResult, contains_word, folded_text
+from assistant.matching import IN_SENTENCE, SYNONYM_FACTOR, MatchResult
 from assistant.strategies.base import (
     Context,
     FactView,
@@ -27,6 +27,7 @@ from assistant.strategies.base import (
     quoted_sentence,
 )
 from assistant.textutil import named_number_spans
+from assistant.words import contains_word, folded_text
 from ingest.text import fold
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.matching import IN_SENTENCE, contains_word, folded_text
+from assistant.matching import IN_SENTENCE
 from assistant.strategies.base import (
     Context,
     FactView,
@@ -17,6 +17,7 @@ from assistant.strategies.base import (
     missing_sentence,
     quoted_sentence,
 )
+from assistant.words import contains_word, folded_text
 from ingest.facts import load_vocabulary
 from ingest.text import fold
 

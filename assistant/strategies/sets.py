@@ -16,15 +16,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.matching import (
-    GENERIC_DF_SHARE,
-    contains_word,
-    folded_text,
-    load_question_words,
-    without_exclusions,
-)
+from assistant.matching import GENERIC_DF_SHARE
 from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
 from assistant.textutil import contains_phrase
+from assistant.words import contains_word, folded_text, load_question_words, without_exclusions
 from ingest.numbers import find_numbers
 from ingest.text import fold
 

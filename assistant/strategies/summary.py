@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.matching import folded_text, load_question_words
 from assistant.strategies.base import (
     Context,
     FactView,
@@ -20,6 +19,7 @@ from assistant.strategies.base import (
 )
 from assistant.strategies.lists import CLOSING_RE, section_items
 from assistant.textutil import match_key
+from assistant.words import folded_text, load_question_words
 
 if TYPE_CHECKING:
     from assistant.models import Answer
@@ -342,7 +342,7 @@ def _titled_sections(ctx: Context, paragraphs: list[Paragraph], attr) -> list[tu
 
 def _topic_phrase(u: Understanding, attr) -> str:
     """The asked topic as a noun phrase of the question ("mô hình camera an ninh")."""
-    from assistant.matching import text_for_segmenting
+    from assistant.words import text_for_segmenting
 
     phrase = " ".join(text_for_segmenting(asked_phrase(u, ""), [*load_question_words().plain_cues.get("summary", ()),
                                                                *_SUMMARY_WORDS]).split())

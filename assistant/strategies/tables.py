@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.matching import Attribute, contains_word, folded_text
+from assistant.matching import Attribute
 from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
+from assistant.words import contains_word, folded_text
 
 if TYPE_CHECKING:
     from assistant.models import Answer

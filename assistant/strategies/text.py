@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.matching import IN_SENTENCE, MatchResult, folded_text, load_question_words
+from assistant.matching import IN_SENTENCE, MatchResult
 from assistant.strategies.base import (
     DENSE_RANK_WEIGHT,
     Context,
@@ -18,6 +18,7 @@ from assistant.strategies.base import (
     missing_sentence,
     quoted_sentence,
 )
+from assistant.words import folded_text, load_question_words
 
 if TYPE_CHECKING:
     from assistant.models import Answer
