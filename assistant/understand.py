@@ -10,6 +10,9 @@ A question is understood once into an `Understanding`:
 * the counted noun of "bao nhiêu <danh từ>" (its canonical measure), and the surface phrases that
   name the subject, so the answerer can find the *asked attribute* (assistant/matching.py).
 
+The readers of the question's own words (courtesy, counted noun, metadata field, the text edits of
+follow-ups) are in assistant/question_text.py.
+
 Follow-ups ("Còn phường Phương Liễu thì sao?", "Còn trực tiếp?", "Còn Kế hoạch 128 thì ngày nào?")
 are rewritten into standalone questions from the history: the new fragment replaces the slot of the
 previous question it stands for (a unit, a period, a document, or the words of the previous question
@@ -23,6 +26,18 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
+from assistant.question_text import (
+    PERIOD_MENTION_RE,
+    WHEN_RE,
+    counted_noun,
+    metadata_field,
+    replace_alternative,
+    replace_period,
+    split_cue,
+    strip_courtesy,
+    strip_followup_words,
+    unit_phrase,
+)
 from assistant.textutil import contains_phrase, match_key
 from assistant.words import load_question_words
 from ingest.numbers import measure_at
@@ -61,47 +76,11 @@ _ANAPHORA_RE = re.compile(r"\b(phuong|xa|don vi|dia phuong|thi tran) (do|nay|tre
 _SAME_PERIOD_RE = re.compile(r"\bcung (thoi gian|thoi diem|ky|giai doan|thoi ky)\b|\bgiai doan (do|nay)\b|"
                              r"\bthoi gian (do|nay)\b|\bky (do|nay)\b")
 
-# Greetings and requests around a question ("Dạ em chào anh chị, cho em hỏi với ạ: ...", "Nhờ trợ
-# lý kiểm tra giúp: ...", "Tóm tắt giúp tôi ..."): not part of what is asked.
-_COURTESY_PREFIX_RE = re.compile(r"^([^:?]{0,120}):\s*")
-_COURTESY_WORDS_RE = re.compile(
-    r"(?i)(?<!\w)(?:giúp (?:tôi|em|mình|cháu|với)|giùm (?:tôi|em|mình)|giúp(?! đỡ)|giùm|với ạ|ạ|dạ|nhé|nha)(?!\w)")
-_GREETING_WORDS = frozenset({"chao", "nho", "lam on", "vui long", "cho", "em", "toi", "minh", "chau", "anh", "chi",
-                             "ban", "oi", "hoi", "xin", "voi", "tro ly", "kiem tra", "cam on", "a", "da", "giup",
-                             "nhe", "nha", "va", "cac", "quy", "thay", "co", "chu", "bac", "o"})
-
-
-def strip_courtesy(question: str) -> str:
-    """The question without greetings, requests and particles of politeness."""
-    out = question
-    m = _COURTESY_PREFIX_RE.match(out)
-    if m and all(w in _GREETING_WORDS for w in re.sub(r"\b(lam on|vui long|tro ly|kiem tra|cam on)\b",
-                                                      "nho", re.sub(r"[^\w\s]", " ", match_key(m.group(1)))).split()):
-        out = out[m.end():]  # "Dạ em chào anh chị, cho em hỏi với ạ: ..."
-    out = _COURTESY_WORDS_RE.sub(" ", out)
-    out = " ".join(out.split())
-    return out if len(match_key(out).split()) >= 2 else question
-
 
 # Unit mentions: "phường Trí Quả", "xã Dương Hưu", "P. Trung Thành", "phuong Phuong Lieu".
 _UNIT_MENTION_RE = re.compile(
     r"(?:\b(?:phường|xã|thị trấn|phuong|xa|thi tran)|\b[PpXx]\.)\s+"
     r"((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})")
-
-# Metadata questions about the report itself.
-_METADATA_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("signer", ("ai ky", "nguoi ky", "ai la nguoi ky", "do ai ky", "chu ky cua ai", "ky boi ai", "ai da ky")),
-    ("report_number", ("so hieu bao cao", "bao cao so may", "so bao cao", "co so hieu", "so ky hieu bao cao",
-                       "so hieu cua bao cao", "bao cao co so hieu")),
-    ("references", ("cong van nao", "thuc hien cong van", "can cu cong van", "theo cong van", "can cu van ban nao",
-                    "de thuc hien van ban nao", "lap de thuc hien", "can cu vao van ban nao", "van ban nao")),
-    ("duration", ("khoang thoi gian bao lau", "so ket cho", "bao lau", "so ket may nam", "thoi gian so ket")),
-    ("period", ("ky bao cao nao", "bao cao ky nao", "bao cao thang nao", "bao cao quy nao", "ky bao cao la",
-                "bao cao cho ky nao", "thuoc ky nao")),
-    ("province", ("thuoc tinh nao", "tinh nao", "thuoc thanh pho nao")),
-    ("date", ("ngay nao", "ngay bao cao", "ban hanh ngay", "ngay may", "ky ngay nao", "lap ngay nao",
-              "lap vao thang may", "thang may", "lap vao ngay nao", "lap khi nao")),
-)
 
 # "Which units say X" questions (aggregates over all reports).
 _WHICH_UNITS_RE = re.compile(
@@ -158,7 +137,7 @@ class QuestionUnderstander:
         effective, followup_of = self._resolve_followup(asked, [strip_courtesy(h) for h in history or []])
         u = self._understand(effective)
         if not history and _FOLLOWUP_RE.search(match_key(asked)) and not u.units and not u.provinces \
-                and not self._is_standalone(_strip_followup_words(asked)):
+                and not self._is_standalone(strip_followup_words(asked)):
             u.intent = "orphan_followup"  # "Còn tháng trước thì sao?" with nothing before it
         if followup_of is not None and _SAME_PERIOD_RE.search(match_key(question)) and not u.periods:
             prev = self._understand(followup_of)
@@ -187,14 +166,14 @@ class QuestionUnderstander:
                                and self._has_anaphora(key)):
                 # "Giai đoạn đó còn bao nhiêu hồ sơ đang giải quyết?": the previous unit and dates.
                 out = question
-                when = [m.group(0).strip() for m in _WHEN_RE.finditer(prev_eff)]
+                when = [m.group(0).strip() for m in WHEN_RE.finditer(prev_eff)]
                 if same_period and when:
                     out = _SAME_PERIOD_SUB_RE.sub(" ".join(when), out, count=1)
                 if prev_units and not own_units:
                     out = f"{out.rstrip(' ?.')} của {prev_units[0]}?"
                 return out, prev_eff
             return question, None
-        fragment = _strip_followup_words(question)
+        fragment = strip_followup_words(question)
         if own_units and self.answer_type(fragment) != "text" and self._is_standalone(fragment) and \
                 len(match_key(self._without_units(fragment)).split()) >= 3:
             return fragment, prev_eff  # "Còn mỗi tổ ở xã Cẩm Thanh có mấy thành viên?" asks in full
@@ -226,27 +205,27 @@ class QuestionUnderstander:
 
         prev_periods = parse_periods(previous)
         if parse_periods(frag) and prev_periods:
-            return _replace_period(previous, frag)
+            return replace_period(previous, frag)
         if parse_periods(frag):
             return f"{previous.rstrip(' ?.')} {frag}?"
         # A question word in the fragment ("thì ngày nào", "bao nhiêu") replaces the previous one.
-        frag_core, frag_cue = _split_cue(frag, self.words)
-        prev_core, prev_cue = _split_cue(previous.rstrip(" ?."), self.words)
+        frag_core, frag_cue = split_cue(frag, self.words)
+        prev_core, prev_cue = split_cue(previous.rstrip(" ?."), self.words)
         cue = frag_cue or prev_cue
         if not frag_core:
             return f"{prev_core} {cue}?".strip()
-        replaced = _replace_alternative(prev_core, frag_core)
+        replaced = replace_alternative(prev_core, frag_core)
         if replaced is None:
             # "Còn camera thì sao?" after "... bao nhiêu điểm wifi miễn phí?": another counted noun.
-            _, prev_noun = _counted_noun(prev_core + " " + (prev_cue or ""))
+            _, prev_noun = counted_noun(prev_core + " " + (prev_cue or ""))
             frag_measure, _, _ = measure_at(match_key(frag_core))
             if prev_noun and frag_measure and frag_measure != "%" and prev_noun in prev_core:
                 replaced = prev_core.replace(prev_noun, frag_core, 1)
         if replaced is None and self._names_attribute(frag_core):
             # "Thế tỷ lệ thanh toán trực tuyến?": a whole new attribute for the same subject.
             units = self._units(previous)
-            subject = " ".join(_unit_phrase(previous, units, self.query_analyzer))
-            when = " ".join(m.group(0).strip() for m in _WHEN_RE.finditer(previous))
+            subject = " ".join(unit_phrase(previous, units, self.query_analyzer))
+            when = " ".join(m.group(0).strip() for m in WHEN_RE.finditer(previous))
             replaced = " ".join(x for x in (frag_core, f"của {subject}" if subject else "", when) if x)
         if replaced is None:
             replaced = f"{prev_core} {frag_core}"
@@ -312,7 +291,7 @@ class QuestionUnderstander:
                              periods=list(filters.periods), filters=filters)
         base.subject_phrases = self._subject_phrases(text, base)
         base.answer_type = self.answer_type(text, key)
-        base.measure, base.noun_phrase = _counted_noun(text)
+        base.measure, base.noun_phrase = counted_noun(text)
         base.expects = _EXPECT_BY_TYPE.get(base.answer_type, "text")
         if off_topic and not units and not any(contains_phrase(key, t) for t in DOMAIN_TERMS):
             base.intent = "off_topic"
@@ -327,7 +306,7 @@ class QuestionUnderstander:
             base.parts = parts
             base.intent = "multipart"
             return base
-        if field_name := _metadata_field(key, base.answer_type):
+        if field_name := metadata_field(key, base.answer_type):
             base.metadata_field = field_name
             base.intent = "metadata"
             return base
@@ -423,10 +402,10 @@ class QuestionUnderstander:
         if len(merged) < 2:
             return []
         parts: list[Understanding] = []
-        subject = " ".join(_unit_phrase(text, whole.units, self.query_analyzer))
+        subject = " ".join(unit_phrase(text, whole.units, self.query_analyzer))
         prev_noun: str | None = None
         # Dates and periods of the question ("Từ 01/01 đến 06/6/2026", "Quý I/2026") hold for every part.
-        when = [m.group(0).strip() for m in _WHEN_RE.finditer(text)]
+        when = [m.group(0).strip() for m in WHEN_RE.finditer(text)]
         lead = _PART_LEAD_RE.match(merged[0][0].strip())
         for i, (p, _) in enumerate(merged):
             part_text = p.strip()
@@ -441,7 +420,7 @@ class QuestionUnderstander:
                     part_text = f"{w} {part_text}"
             u = self._understand(part_text + "?", split=False, off_topic=off_topic)
             if u.measure is None and prev_noun and u.answer_type == "count":
-                u.measure, u.noun_phrase = _counted_noun(f"bao nhiêu {prev_noun}")
+                u.measure, u.noun_phrase = counted_noun(f"bao nhiêu {prev_noun}")
                 u.effective = f"{u.effective.rstrip('?')} {prev_noun}?"
                 u.key = match_key(u.effective)
             prev_noun = u.noun_phrase or prev_noun
@@ -453,10 +432,10 @@ class QuestionUnderstander:
     def _subject_phrases(self, text: str, u: Understanding) -> list[str]:
         """Surface phrases of the question that name its subject (unit, province, period)."""
         out: list[str] = []
-        out.extend(_unit_phrase(text, u.units, self.query_analyzer))
+        out.extend(unit_phrase(text, u.units, self.query_analyzer))
         for prov in u.provinces:
             out.append(prov)
-        for m in _PERIOD_MENTION_RE.finditer(text):
+        for m in PERIOD_MENTION_RE.finditer(text):
             out.append(m.group(0).strip())
         return out
 
@@ -467,183 +446,7 @@ _WHICH_FRAME_RE = re.compile(
 _LIST_WORD_BEFORE_CUE = frozenset({"nhung", "cac", "la", "gom", "co", "nhu", "duoc", "ra", "neu", "viec", "noi", "dung"})
 _SAME_PERIOD_SUB_RE = re.compile(r"(?i)(?:trong\s+)?(?:cùng\s+)?(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)\s+(?:đó|này|ấy)|"
                                  r"(?:trong\s+)?cùng\s+(?:giai đoạn|thời gian|thời điểm|kỳ|thời kỳ)")
-_WHEN_RE = re.compile(
-    r"(?i)(?:(?:từ|tu)\s+(?:ngày\s+|ngay\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?\s+(?:đến|den|tới|toi)\s+(?:ngày\s+|ngay\s+)?"
-    r"\d{1,2}/\d{1,2}(?:/\d{4})?|(?:tính đến|tinh den|đến|den)\s+(?:ngày\s+|ngay\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?|"
-    r"(?:quý|quy)\s+[IVX]{1,3}(?:\s*/\s*\d{4}|\s+(?:năm|nam)\s+\d{4})?|(?:tháng|thang)\s+\d{1,2}(?:\s*/\s*\d{4}|"
-    r"\s+(?:năm|nam)\s+\d{4})|(?:năm|nam)\s+\d{4})")
-_ANAPHORA_SUB_RE = re.compile(r"\b(phường|xã|đơn vị|địa phương|thị trấn|phuong|xa|don vi|dia phuong) "
-                              r"(đó|này|trên|do|nay|tren)\b", re.IGNORECASE)
-_PERIOD_MENTION_RE = re.compile(
-    r"(?:(?:trong|vào|vao)\s+)?(?:(?:6|sáu|sau)\s+tháng\s+(?:đầu|cuối|dau|cuoi)\s+(?:năm|nam)\s+\d{4}|"
-    r"(?:tháng|thang|quý|quy|năm|nam)\s+(?:[0-9]{1,2}|[IVX]{1,3}|[ivx]{1,3})?"
-    r"(?:\s*/\s*\d{4}|\s+(?:năm|nam)\s+\d{4})|(?:năm|nam)\s+\d{4}|(?:quý|quy)\s+[IVX]{1,3}\b)", re.IGNORECASE)
-_FOLLOWUP_WORDS_RE = re.compile(r"(?i)^\s*(?:thế\s+|vậy\s+|và\s+)?(?:còn|con)\s+(?:về\s+|ve\s+)?|"
-                                r"\s*(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*\??\s*$|\s*(?:thì|thi)\s+(?=\w)")
-
-
-def _strip_followup_words(question: str) -> str:
-    return _FOLLOWUP_WORDS_RE.sub(" ", question).strip(" ?.")
-
-
-def _split_cue(text: str, words) -> tuple[str, str]:
-    """(text without its trailing question words, those words): "Kế hoạch 128 ngày nào" ->
-    ("Kế hoạch 128", "ngày nào")."""
-    m = re.search(r"(?i)\s*(?:là\s+|la\s+)?(?:bao nhiêu|bao nhieu|ngày nào|ngay nao|khi nào|khi nao|"
-                  r"ngày mấy|ngay may|là gì|la gi|thế nào|the nao|ra sao|nào|nao|gì|gi|mấy|bao giờ|"
-                  r"ai|ở đâu|o dau)\s*(?:\w+\s*)?\??\s*$", text)
-    if m and m.start() > 0:
-        return text[: m.start()].strip(), text[m.start():].strip(" ?")
-    if m:
-        return "", text.strip(" ?")
-    return text.strip(), ""
-
-
-def _replace_alternative(previous: str, fragment: str) -> str | None:
-    """Replace in `previous` the run of words the fragment is an alternative to, or None."""
-    pw = previous.split()
-    fw = fragment.split()
-    pk = [match_key(w) for w in pw]
-    fk = [match_key(w) for w in fw]
-    # A run starting with the same head word ("Bộ ...", "trực ...", "Kế hoạch ...").
-    for n_head in (2, 1):
-        head = fk[:n_head]
-        if len(head) < n_head:
-            continue
-        for i in range(len(pk) - n_head + 1):
-            if pk[i:i + n_head] != head:
-                continue
-            # The run ends where the previous question's words stop being the same kind of thing:
-            # at most as long as the fragment, and never across a unit or question word.
-            j = i + n_head
-            while j < len(pk) and j - i < max(len(fk), n_head + 1) and pk[j] not in _RUN_STOP and \
-                    not pw[j][:1].isupper():
-                j += 1
-            if pk[i:j] == fk:
-                return None  # the fragment repeats the previous question: nothing to swap
-            return " ".join([*pw[:i], *fw, *pw[j:]])
-    # The fragment's head word occurs in the previous question, its modifier differs:
-    # "thủ tục một phần" after "... thủ tục hành chính toàn trình" replaces the last modifier run.
-    for i, w in enumerate(pk):
-        if w == fk[0] and len(fk) > 1:
-            mods = fk[1:]
-            tail_start = None
-            for j in range(i + 1, len(pk)):
-                if pk[j] in _RUN_STOP or pw[j][:1].isupper():
-                    break
-                tail_start = j
-            if tail_start is not None:
-                end = tail_start + 1
-                start = max(i + 1, end - len(mods))
-                return " ".join([*pw[:start], *fw[1:], *pw[end:]])
-    return None
-
-
-_RUN_STOP = frozenset({"cua", "o", "tai", "trong", "tu", "den", "la", "bao", "nhieu", "nao", "gi", "may", "va",
-                       "phuong", "xa", "thi", "nam", "thang", "quy", "ngay", "theo", "voi", "cho", "duoc", "da"})
-
-
-def _replace_period(previous: str, fragment: str) -> str:
-    m = list(_PERIOD_MENTION_RE.finditer(previous))
-    fm = _PERIOD_MENTION_RE.search(fragment)
-    if not m or not fm:
-        return f"{previous.rstrip(' ?.')} {fragment}?"
-    last = m[-1]
-    return previous[: last.start()] + fm.group(0).strip() + previous[last.end():]
-
-
-def _unit_phrase(text: str, units: list[str], qa: QueryAnalyzer) -> list[str]:
-    """How the question writes its units ("phường Trí Quả", "P. Trung Thành", "Phu Lien")."""
-    out: list[str] = []
-    for unit in units:
-        marker = "\u0000"
-        replaced = qa.replace_unit(text, unit, marker)
-        if marker not in replaced:
-            out.append(unit)
-            continue
-        at = replaced.index(marker)
-        written_len = len(text) - (len(replaced) - len(marker))
-        written = text[at: at + written_len]
-        before = re.search(r"(?i)(?:phường|xã|thị trấn|phuong|xa|thi tran|[PX]\.)\s*$", text[:at])
-        out.append((before.group(0) if before else "") + written)
-    return out
-
-
-def _counted_noun(text: str) -> tuple[str | None, str | None]:
-    """The counted noun of "bao nhiêu <danh từ>" / "mấy <danh từ>" / "số <danh từ>": (canonical
-    measure, the noun as written), or (None, None)."""
-    from ingest.text import fold
-
-    f = fold(text)
-    # The first cue followed by a counted noun ("Tổ công nghệ số cộng đồng ... bao nhiêu lượt người
-    # dân": "số cộng đồng" counts nothing, "bao nhiêu lượt" does); "bao nhiêu" cues first.
-    cues = sorted(_COUNT_CUE_RE.finditer(f), key=lambda c: (c.group(1) in ("so", "may"), c.start()))
-    for m in cues:
-        if f[m.start():].startswith("may") and not re.search(r"(?i)mấy", text[m.start():m.start() + 4]) and \
-                fold(text) != text.lower():
-            continue
-        measure, length, _ = measure_at(f[m.end():m.end() + 40])
-        if measure is not None and measure != "%":
-            break
-    else:
-        # "bao nhiêu ấp", "mấy bản": a counted noun no measure list holds (measure unknown)
-        m2 = next((c for c in cues if c.group(1) in ("bao nhieu", "co may", "may")), None)
-        word = re.match(r"([\wÀ-ỹ]+)", text[m2.end():]) if m2 else None
-        if word is None or fold(word.group(1)) in _NOUN_STOP or fold(word.group(1)) in _NOT_NOUNS:
-            return None, None
-        return None, word.group(1)
-    tail = text[m.end():m.end() + length].strip()
-    # Extend to the whole noun phrase as written ("hộ gia đình", "camera an ninh").
-    rest = _NOUN_WORDS_RE.match(text[m.end():])
-    phrase = tail
-    if rest:
-        words = []
-        for w in rest.group(0).split():
-            if fold(w) in _NOUN_STOP:
-                break
-            words.append(w)
-        phrase = " ".join(words) or tail
-    return measure, phrase or None
-
-
-_NOT_NOUNS = frozenset({"phan tram", "phan", "lan", "tuoi", "nam", "thang", "ngay", "gio", "tien", "dong", "ty", "trieu",
-                        "nguoi", "ho", "km", "m", "ha",
-                        # the collection itself ("có mấy báo cáo", "bao nhiêu đơn vị"): an aggregate
-                        "bao", "don", "phuong", "xa", "dia", "thi", "noi"})
-_COUNT_CUE_RE = re.compile(r"(?<![a-z])(bao nhieu|co may|so luong|tong so|may|so)\s+(?!phan tram|%|la\b|ty le)")
 # A part's subject: the words before its question word ("Thôn Đột Hạ có | bao nhiêu hộ").
 _PART_LEAD_RE = re.compile(r"(?i)^(.*?)(?<!\w)(?:bao nhiêu|bao nhieu|mấy|là gì|là ai|ai|ngày nào|khi nào|năm nào)(?!\w)")
-NOUN_MAX_WORDS = 6  # syllables of a counted noun phrase ("người tham gia Đề án 06")
-_NOUN_WORDS_RE = re.compile(r"[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+){0,%d}" % (NOUN_MAX_WORDS - 1))  # noqa: UP031
-_NOUN_STOP = frozenset({"bang", "hoac", "hay", "cua", "o", "tai", "trong", "duoc", "da", "la", "cho", "tu", "den", "nam", "thang",
-                        "quy", "ve", "va", "voi", "theo", "khi", "thi", "nao", "gi", "tren", "khong", "co",
-                        "phuong", "xa", "thuoc", "vao", "ngay", "dang", "moi", "can"})
-
-
-def _metadata_field(key: str, answer_type: str) -> str | None:
-    for name, cues in _METADATA_PATTERNS:
-        if any(contains_phrase(key, c) for c in cues):
-            if name == "report_number" and "bao cao" not in key:
-                return None  # "số hiệu" of another document: a lookup, not report metadata
-            if name in ("province", "period") and not any(
-                    w in key for w in ("bao cao", "don vi", "phuong", "xa")):
-                return None
-            if name == "date" and not _about_the_report(key):
-                return None  # "Kế hoạch số 129 ban hành ngày nào?" dates another document
-            if name == "references" and not re.search(r"\bbao cao\b|\blap\b", key):
-                return None
-            if name == "province" and re.search(r"\bnhung\b|\bcac\b|\bnao la\b", key):
-                return None  # "những báo cáo nào thuộc tỉnh X" is an aggregate over reports
-            if name == "duration" and not re.search(r"\bso ket\b|\bbao cao\b", key):
-                return None
-            return name
-    return None
-
-
-def _about_the_report(key: str) -> bool:
-    """A date question about the report itself ("báo cáo ... ký/lập/ban hành ngày nào")."""
-    if not re.search(r"\bbao cao\b", key):
-        return False
-    other_docs = r"\b(ke hoach|quyet dinh|cong van|nghi quyet|thong bao|chi thi|chuong trinh|hoi nghi|lop|" \
-                 r"tap huan|so lieu|tinh tu|tinh den|chot|dien ra|ra mat|to chuc|thanh lap|trien khai)\b"
-    return not re.search(other_docs, key)
+_ANAPHORA_SUB_RE = re.compile(r"\b(phường|xã|đơn vị|địa phương|thị trấn|phuong|xa|don vi|dia phuong) "
+                              r"(đó|này|trên|do|nay|tren)\b", re.IGNORECASE)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 from assistant.aggregate_query import period_kind
+from assistant.question_text import counted_noun, strip_courtesy
 from assistant.strategies.base import _ANY_PERIOD_RE, _period_code, issuer_conflict
 from assistant.strategies.documents import head_kind
 from assistant.strategies.people import asked_role
 from assistant.textutil import match_key, named_number_spans
-from assistant.understand import _counted_noun, strip_courtesy
 from assistant.words import contains_word, folded_text
 from ingest.numbers import find_numbers
 
@@ -43,7 +43,7 @@ def test_courtesy_is_not_part_of_the_question(question: str, expected: str) -> N
     ("Tỷ lệ là bao nhiêu phần trăm?", None, None),
 ])
 def test_counted_noun(question: str, measure: str | None, noun: str | None) -> None:
-    assert _counted_noun(question) == (measure, noun)
+    assert counted_noun(question) == (measure, noun)
 
 
 @pytest.mark.parametrize("question,role", [
