@@ -19,7 +19,7 @@ from assistant.compose import report_phrase
 from assistant.models import Answer
 from assistant.sanitize import QuestionTooLong, clean_history, clean_question, too_long_answer
 from assistant.strategies import Context, build_registry
-from assistant.strategies.base import abstain
+from assistant.strategies.replies import abstain
 from assistant.understand import QuestionUnderstander, Understanding
 from assistant.verify import verify_answer
 from assistant.words import contains_word, folded_text

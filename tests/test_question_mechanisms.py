@@ -9,9 +9,10 @@ import pytest
 
 from assistant.aggregate_query import period_kind
 from assistant.question_text import counted_noun, strip_courtesy
-from assistant.strategies.base import _ANY_PERIOD_RE, _period_code, issuer_conflict
+from assistant.strategies.base import _ANY_PERIOD_RE, _period_code
 from assistant.strategies.documents import head_kind
 from assistant.strategies.people import asked_role
+from assistant.strategies.replies import issuer_conflict
 from assistant.textutil import match_key, named_number_spans
 from assistant.words import contains_word, folded_text
 from ingest.numbers import find_numbers

@@ -9,7 +9,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.models import Answer, Citation
-from assistant.strategies.base import Context, abstain
+from assistant.strategies.base import Context
+from assistant.strategies.replies import abstain
 
 if TYPE_CHECKING:
     from assistant.understand import Understanding

@@ -7,9 +7,9 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.matching import IN_SENTENCE, SYNONYM_FACTOR
-from assistant.strategies.base import (
-    Context,
-    FactView,
+from assistant.strategies.base import Context, FactView
+from assistant.strategies.documents import head_kind
+from assistant.strategies.replies import (
     abstain,
     answered,
     asked_phrase,
@@ -18,7 +18,6 @@ from assistant.strategies.base import (
     missing_sentence,
     quoted_sentence,
 )
-from assistant.strategies.documents import head_kind
 from ingest.text import fold
 
 if TYPE_CHECKING:

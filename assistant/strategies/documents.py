@@ -8,9 +8,8 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.matching import IN_SENTENCE
-from assistant.strategies.base import (
-    Context,
-    FactView,
+from assistant.strategies.base import Context, FactView
+from assistant.strategies.replies import (
     abstain,
     answered,
     asked_phrase,

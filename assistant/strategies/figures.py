@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.matching import IN_SENTENCE, SYNONYM_FACTOR, MatchResult
-from assistant.strategies.base import (
-    Context,
-    FactView,
+from assistant.strategies.base import Context, FactView
+from assistant.strategies.replies import (
     abstain,
     answered,
     asked_phrase,

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.compose import quote
-from assistant.strategies.base import Context, abstain, answered
+from assistant.strategies.base import Context
+from assistant.strategies.replies import abstain, answered
 from assistant.textutil import contains_phrase, match_key
 from assistant.words import contains_word, folded_text, load_question_words, without_exclusions
 

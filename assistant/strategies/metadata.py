@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.strategies.base import Context, abstain, answered, who_of
+from assistant.strategies.base import Context
+from assistant.strategies.replies import abstain, answered, who_of
 from assistant.textutil import match_key
 from ingest.labels import unit_label
 from ingest.periods import period_phrase

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.matching import GENERIC_DF_SHARE
-from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
+from assistant.strategies.base import Context
+from assistant.strategies.replies import abstain, answered, cite_sentence, quoted_sentence
 from assistant.textutil import contains_phrase
 from assistant.words import contains_word, folded_text, load_question_words, without_exclusions
 from ingest.numbers import find_numbers

@@ -6,18 +6,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.strategies.base import (
-    Context,
-    FactView,
+from assistant.strategies.base import Context, FactView, future_sections
+from assistant.strategies.lists import CLOSING_RE, section_items
+from assistant.strategies.replies import (
     abstain,
     answered,
     asked_phrase,
     cite_sentence,
-    future_sections,
     missing_sentence,
     quoted_sentence,
 )
-from assistant.strategies.lists import CLOSING_RE, section_items
 from assistant.textutil import match_key
 from assistant.words import folded_text, load_question_words
 

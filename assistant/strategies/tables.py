@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.matching import Attribute
-from assistant.strategies.base import Context, abstain, answered, cite_sentence, quoted_sentence
+from assistant.strategies.base import Context
+from assistant.strategies.replies import abstain, answered, cite_sentence, quoted_sentence
 from assistant.words import contains_word, folded_text
 
 if TYPE_CHECKING:

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.matching import IN_SENTENCE, MatchResult
-from assistant.strategies.base import (
-    DENSE_RANK_WEIGHT,
-    Context,
+from assistant.strategies.base import DENSE_RANK_WEIGHT, Context
+from assistant.strategies.replies import (
     abstain,
     answered,
     asked_phrase,
