@@ -47,6 +47,8 @@ _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _EXAMPLES_RE = re.compile(r"\((?:[^()]*?)(?:\.\.\.|…|v\.v\.?|vv\.?)\s*\)")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
 SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
+LIGHT_ALTERNATIVE = 0.5  # an alternative whose heaviest word weighs less than this share of the others' is a frame
+LIST_ALTERNATIVES = 3
 OPTIONAL_MISS = 0.01
 _QUANTITY_WORDS = frozenset({"ty le", "ti le", "phan tram", "so luong", "tong so", "con so", "so lieu"})
 # "hay bị" is "often suffers", not "or": the connector, not a list separator.
@@ -246,8 +248,16 @@ class Matcher:
         key_alt: Attribute | None = None
         key_weight = -1.0
         for alts in slots:
-            best, best_alt = max(((self.states(a, sentence), a) for a in alts), key=lambda x: x[0])
             specific = not all(self.generic(a) for a in alts)
+            # "nguồn nhân lực, cán bộ CNTT, chuyển đổi số": an alternative of words most paragraphs
+            # use ("chuyển đổi số") does not state a slot that has specific alternatives.
+            told = [a for a in alts if not self.generic(a)] if specific else alts
+            if len(told) >= LIST_ALTERNATIVES:
+                # ... nor, in a list of three or more, one far lighter than the others (the IDF of
+                # its heaviest word): "..., cán bộ làm CNTT, chuyển đổi số" ends on the domain word
+                top = max(max(t.weight for t in a.terms) for a in told)
+                told = [a for a in told if max(t.weight for t in a.terms) >= LIGHT_ALTERNATIVE * top]
+            best, best_alt = max(((self.states(a, sentence), a) for a in told), key=lambda x: x[0])
             if specific and best < SLOT_MIN:
                 return 0.0, None
             if specific or best > 0:

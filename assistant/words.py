@@ -186,11 +186,14 @@ def segment_pairs(text: str, weights: WordWeights | None = None) -> list[tuple[s
         return w in fold_lex and (weights is None or weights.df(w) > 0)
 
     def beaten(a: int, b: int) -> bool:
-        """ "số thành viên": the dictionary's "số thành", which no report uses, loses to the
-        "thành viên" that starts inside it and the reports do use."""
-        if weights is None or b - a < 2 or weights.df(" ".join(toks[a:b])) > 0 or " ".join(toks[a:b]) in extra:
+        """A dictionary word loses to one at least as long that starts inside it, runs past it and
+        more report paragraphs use: "số thành viên" is "số" + "thành viên" (no report writes "số
+        thành"), "làm công tác" is "làm" + "công tác", "làm công nghệ thông tin" is "làm" + "công
+        nghệ thông tin"."""
+        if weights is None or b - a < 2 or " ".join(toks[a:b]) in extra:
             return False
-        return any(is_word(j, e) and weights.df(" ".join(toks[j:e])) > 0
+        own = weights.df(" ".join(toks[a:b]))
+        return any(e - j >= b - a and is_word(j, e) and weights.df(" ".join(toks[j:e])) > own
                    for j in range(a + 1, b) for e in range(b + 1, min(j + MAX_WORD_SYLLABLES, len(toks)) + 1))
 
     while i < len(toks):

@@ -136,6 +136,17 @@ class TestListsAndMetadata:
             assert unit in a.answer
         assert len(a.citations) >= 4
 
+    def test_every_unit_of_a_difficulty_list_is_quoted_where_it_states_one(self, services) -> None:
+        # "..., chuyển đổi số" ends the list on the domain word: it alone states no difficulty, and
+        # "căn cứ" / "yêu cầu" are not the difficulty words "cũ" / "yếu" written without accents
+        a = ask(services, "Những phường, xã nào nêu hạn chế về nguồn nhân lực, cán bộ làm công nghệ thông tin, "
+                          "chuyển đổi số?")
+        for unit in ("Phương Liễu", "Trí Quả", "Phù Liễn", "Dương Hưu", "Trung Thành"):
+            assert unit in a.answer
+        for line in a.answer.splitlines()[1:]:
+            assert re.search(r"hạn chế|thiếu|khó khăn|chưa|kiêm nhiệm|yếu", line), line
+            assert not line.split(": ", 1)[1].startswith(("“Căn cứ", "“Thực hiện")), line
+
     def test_a_mention_in_the_plans_counts_for_what_reports_mention(self, services) -> None:
         # Trung Thành names the centre only in its tasks for the next half-year
         mention = ask(services, "Những báo cáo nào có đề cập Trung tâm Phục vụ hành chính công?")

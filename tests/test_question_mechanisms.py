@@ -220,6 +220,9 @@ def test_a_dictionary_word_no_report_uses_loses_to_the_one_inside_it_they_use() 
     w = WordWeights(["Tổ có 12 thành viên.", "Số hồ sơ tiếp nhận là 120."])
     assert [x for x, _ in segment_pairs("Số thành viên Tổ công tác", w)][:2] == ["so", "thanh vien"]
     assert [x for x, _ in segment_pairs("Số hồ sơ tiếp nhận", w)] == ["so", "ho so", "tiep nhan"]
+    w = WordWeights(["Cán bộ làm công tác công nghệ thông tin.", "Công tác chuyển đổi số.", "Hạ tầng công nghệ thông tin."])
+    assert [x for x, _ in segment_pairs("làm công tác chuyển đổi số", w)] == ["lam", "cong tac", "chuyen doi so"]
+    assert [x for x, _ in segment_pairs("cán bộ làm công nghệ thông tin", w)] == ["can bo", "lam", "cong nghe thong tin"]
 
 
 def test_as_of_is_not_an_attribute_word() -> None:

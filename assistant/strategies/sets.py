@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -40,9 +41,12 @@ MENTION_CANDIDATES = 400
 _DIFFICULTY_FRAMING = ("kho khan", "han che", "vuong mac", "ton tai", "bat cap", "diem nghen", "con han che",
                        "con kho khan", "yeu", "con yeu", "kem")
 # Words that show a sentence states a difficulty (its section may say so instead).
-_DIFFICULTY_WORDS = ("con thieu", "thieu", "han che", "kho khan", "chua", "yeu", "kem", "kiem nhiem", "bat cap",
-                     "vuong mac", "cham", "khong dap ung", "con it", "ton tai", "diem nghen", "chua dong deu",
-                     "con yeu", "con han che", "thap", "cu", "xuong cap", "lac hau", "khong du")
+# Written with their accents: folded, "yếu" is "yêu cầu", "cũ" is "căn cứ" / "cụ thể", "kém" is "kèm",
+# "chậm" is "chăm sóc" (an unaccented report is matched folded).
+_DIFFICULTY_WORDS = ("còn thiếu", "thiếu", "hạn chế", "khó khăn", "chưa", "yếu", "kém", "kiêm nhiệm", "bất cập",
+                     "vướng mắc", "chậm", "không đáp ứng", "còn ít", "tồn tại", "điểm nghẽn", "chưa đồng đều",
+                     "còn yếu", "còn hạn chế", "thấp", "cũ", "xuống cấp", "lạc hậu", "không đủ")
+_DIFFICULTY_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_DIFFICULTY_WORDS, key=len, reverse=True)) + r")(?!\w)")
 _SET_FRAME = ("nhung don vi nao", "don vi nao", "dia phuong nao", "phuong nao", "xa nao", "bao cao nao",
               "nhung bao cao nao", "nhung phuong nao", "nhung xa nao", "cac don vi nao", "noi nao",
               "co bao nhieu don vi", "bao nhieu don vi", "bao nhieu phuong", "bao nhieu xa", "bao nhieu bao cao",
@@ -112,7 +116,7 @@ class TextAggregateStrategy:
         lines: list[str] = []
         topic_words = [folded_text(w).strip() for t in topics for w in words.list_topics[t]]
         if "han_che" in topics:
-            topic_words += list(_DIFFICULTY_WORDS)
+            topic_words += [folded_text(w).strip() for w in _DIFFICULTY_WORDS]
         needs = _asked_quantity(fold(text))
         fq = folded_text(u.effective)
         plans = bool(_PLAN_RE.search(fq) or _MENTION_RE.search(fq)) or "nhiem_vu" in topics
@@ -170,6 +174,8 @@ class TextAggregateStrategy:
                     plain, section = without_exclusions(plain, t), without_exclusions(section, t)
                 if not any(contains_word(plain, w) or contains_word(section, w) for w in topic_words):
                     continue
+                if not _topic_accents_hold(p, s, e, topics):
+                    continue
             score, aspect = ctx.matcher.states_slots(slots, folded)
             if score < MENTION_MIN_SCORE or score <= best_score:
                 continue
@@ -180,6 +186,20 @@ class TextAggregateStrategy:
 
 
 COLLOCATION_MIN_DOCS = 2
+
+
+def _topic_accents_hold(p: Paragraph, start: int, end: int, topics: Sequence[str]) -> bool:
+    """A difficulty is stated with its accents ("còn yếu", not "yêu cầu"; "cũ", not "căn cứ"): an
+    accented sentence or section passes on a difficulty word only when it writes one so."""
+    if "han_che" not in topics:
+        return True
+    words = load_question_words()
+    text = unicodedata.normalize("NFC", f"{p.text[start:end]} {' '.join(p.section_path)}").lower()
+    if fold(text) == text:
+        return True  # an unaccented report: the folded match stands
+    topic = [w for w in words.list_topics.get("han_che", ())]
+    return bool(_DIFFICULTY_RE.search(text)) or any(contains_word(folded_text(text), folded_text(w).strip())
+                                                     for w in topic)
 
 
 def _collocations(ctx: Context, slots: list[list[Any]], docs: list[str],
