@@ -48,6 +48,7 @@ class QuestionWords:
     count_particles: frozenset[str] = frozenset()  # grammatical words inside a counted noun ("bi")
     summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
     frame_nouns: frozenset[str] = frozenset()  # "những vấn đề gì", "hình thức nào": the kind of answer asked
+    measure_groups: tuple[frozenset[str], ...] = ()  # measures that count the same thing ("dịch vụ", "thủ tục")
 
 
 def _cue_re(cue: str) -> re.Pattern[str]:
@@ -77,7 +78,8 @@ def load_question_words(path: str | None = None) -> QuestionWords:
                          {k: tuple(v) for k, v in data.get("list_topic_exclusions", {}).items()},
                          frozenset(data.get("count", {}).get("particles", [])),
                          tuple(data.get("summary", {}).get("future_words", [])),
-                         frozenset(data.get("frame_nouns", {}).get("words", [])))
+                         frozenset(data.get("frame_nouns", {}).get("words", [])),
+                         tuple(frozenset(g) for g in data.get("measures", {}).get("same_thing", [])))
 
 
 def without_exclusions(key: str, topic: str) -> str:

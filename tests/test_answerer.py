@@ -165,6 +165,14 @@ class TestContract:
 
 
 # ------------------------------------------------------------------ table cells (Phụ lục X)
+def test_online_services_counted_in_procedures_are_read_from_the_sentence(services) -> None:
+    """Reports count online public services in procedures ("196 thủ tục"): that sentence, not a bare
+    table row of the same figure, is the answer and its citation."""
+    a = ask(services, "Số DVCTT toàn trình của phường Trung Thành là bao nhiêu?")
+    assert a.answer.startswith("196 thủ tục"), a.answer
+    assert "toàn trình là 196 thủ tục" in a.citations[0].text
+
+
 def test_a_table_cell_answers_row_and_column(services) -> None:
     """The row named by its content, the column by its header: the body that handles one proposal."""
     a = ask(services, "Trong Phụ lục X của Trung Thành, đề nghị hỗ trợ tập huấn AI, kỹ năng số do cơ quan nào "

@@ -26,7 +26,7 @@ from assistant.strategies.replies import (
     quoted_sentence,
 )
 from assistant.textutil import named_number_spans
-from assistant.words import contains_word, folded_text
+from assistant.words import contains_word, folded_text, load_question_words
 from ingest.text import fold
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def type_fit(u: Understanding, v: FactView) -> float:
                 stated = stated or any(contains_word(v.label, h) for h in heads)
             return 1.0 if stated else OTHER_MEASURE_FIT
         return 1.0
-    if f.measure == u.measure:
+    if f.measure == u.measure or any(f.measure in g and u.measure in g for g in load_question_words().measure_groups):
         return 1.0
     if f.measure is None:
         noun = folded_text(u.noun_phrase or u.measure).strip()
