@@ -125,6 +125,13 @@ class Attribute:
         return bool(self.terms)
 
 
+@dataclass(frozen=True, slots=True)
+class SlotPlan:
+    told: tuple[Attribute, ...]  # the alternatives that can state the slot
+    specific: bool  # the slot must be stated (not only words most paragraphs use)
+    weight: float  # its heaviest word (the heaviest specific slot gives the key alternative)
+
+
 @dataclass(slots=True)
 class MatchResult:
     score: float  # weighted share of the attribute found (0..1)
@@ -240,33 +247,42 @@ class Matcher:
         return all(self.weights.df(t.word) / self.weights.n >= GENERIC_DF_SHARE or not t.content
                    for t in attr.terms)
 
-    def states_slots(self, slots: list[list[Attribute]], sentence: str) -> tuple[float, Attribute | None]:
-        """(how fully the sentence states the slots, the best alternative of the heaviest slot): 0
-        unless every specific slot has an alternative the sentence states; else the mean."""
-        scores: list[float] = []
-        missed_optional = 0
-        key_alt: Attribute | None = None
-        key_weight = -1.0
+    def slot_plan(self, slots: list[list[Attribute]]) -> list[SlotPlan]:
+        """What `states_slots` needs of each slot that does not depend on the sentence (computed once
+        for all the sentences a question is matched against)."""
+        plans = []
         for alts in slots:
             specific = not all(self.generic(a) for a in alts)
             # "nguồn nhân lực, cán bộ CNTT, chuyển đổi số": an alternative of words most paragraphs
             # use ("chuyển đổi số") does not state a slot that has specific alternatives.
-            told = [a for a in alts if not self.generic(a)] if specific else alts
+            told = [a for a in alts if not self.generic(a)] if specific else list(alts)
             if len(told) >= LIST_ALTERNATIVES:
                 # ... nor, in a list of three or more, one far lighter than the others (the IDF of
                 # its heaviest word): "..., cán bộ làm CNTT, chuyển đổi số" ends on the domain word
                 top = max(max(t.weight for t in a.terms) for a in told)
                 told = [a for a in told if max(t.weight for t in a.terms) >= LIGHT_ALTERNATIVE * top]
-            best, best_alt = max(((self.states(a, sentence), a) for a in told), key=lambda x: x[0])
-            if specific and best < SLOT_MIN:
+            plans.append(SlotPlan(tuple(told), specific, max(t.weight for a in alts for t in a.terms)))
+        return plans
+
+    def states_slots(self, slots: list[list[Attribute]], sentence: str,
+                     plan: Sequence[SlotPlan] | None = None) -> tuple[float, Attribute | None]:
+        """(how fully the sentence states the slots, the best alternative of the heaviest slot): 0
+        unless every specific slot has an alternative the sentence states; else the mean. `plan` is
+        `slot_plan(slots)`, passed by callers that match many sentences."""
+        scores: list[float] = []
+        missed_optional = 0
+        key_alt: Attribute | None = None
+        key_weight = -1.0
+        for sp in plan if plan is not None else self.slot_plan(slots):
+            best, best_alt = max(((self.states(a, sentence), a) for a in sp.told), key=lambda x: x[0])
+            if sp.specific and best < SLOT_MIN:
                 return 0.0, None
-            if specific or best > 0:
+            if sp.specific or best > 0:
                 scores.append(best)
             else:
                 missed_optional += 1
-            weight = max(t.weight for a in alts for t in a.terms)
-            if specific and weight > key_weight:
-                key_weight, key_alt = weight, best_alt
+            if sp.specific and sp.weight > key_weight:
+                key_weight, key_alt = sp.weight, best_alt
         if not scores:
             return 0.0, None
         # An optional slot the sentence does not state only breaks ties between sentences.

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.matching import GENERIC_DF_SHARE
+from assistant.matching import GENERIC_DF_SHARE, SlotPlan
 from assistant.strategies.base import Context
 from assistant.strategies.replies import abstain, answered, cite_sentence, quoted_sentence
 from assistant.textutil import contains_phrase
@@ -47,6 +47,7 @@ _DIFFICULTY_WORDS = ("còn thiếu", "thiếu", "hạn chế", "khó khăn", "ch
                      "vướng mắc", "chậm", "không đáp ứng", "còn ít", "tồn tại", "điểm nghẽn", "chưa đồng đều",
                      "còn yếu", "còn hạn chế", "thấp", "cũ", "xuống cấp", "lạc hậu", "không đủ")
 _DIFFICULTY_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_DIFFICULTY_WORDS, key=len, reverse=True)) + r")(?!\w)")
+_DIFFICULTY_FOLDED = tuple(folded_text(w).strip() for w in _DIFFICULTY_WORDS)
 _SET_FRAME = ("nhung don vi nao", "don vi nao", "dia phuong nao", "phuong nao", "xa nao", "bao cao nao",
               "nhung bao cao nao", "nhung phuong nao", "nhung xa nao", "cac don vi nao", "noi nao",
               "co bao nhieu don vi", "bao nhieu don vi", "bao nhieu phuong", "bao nhieu xa", "bao nhieu bao cao",
@@ -115,18 +116,17 @@ class TextAggregateStrategy:
         book = ctx.book()
         lines: list[str] = []
         topic_words = [folded_text(w).strip() for t in topics for w in words.list_topics[t]]
-        if "han_che" in topics:
-            topic_words += [folded_text(w).strip() for w in _DIFFICULTY_WORDS]
         needs = _asked_quantity(fold(text))
         fq = folded_text(u.effective)
         plans = bool(_PLAN_RE.search(fq) or _MENTION_RE.search(fq)) or "nhiem_vu" in topics
         required = _collocations(ctx, slots, docs, by_doc)
+        plan = ctx.matcher.slot_plan(slots)
         for doc_id in docs:
             paragraphs = by_doc[doc_id] if by_doc is not None else ctx.doc(doc_id).paragraphs
             if not plans:  # a task planned for next month is not something the unit has done
                 future = ctx.future_paths(doc_id)
                 paragraphs = [p for p in paragraphs if not any(p.section_path[:len(f)] == f for f in future)]
-            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs, topics, required)
+            best = self._best_sentence(ctx, slots, paragraphs, topic_words, needs, topics, required, plan)
             if best is None:
                 continue
             p, s, e = best
@@ -157,7 +157,8 @@ class TextAggregateStrategy:
     def _best_sentence(ctx: Context, slots: list[list[Any]], paragraphs: list[Paragraph],
                        topic_words: list[str], needs: str | None,
                        topics: Sequence[str] = (),
-                       required: Sequence[re.Pattern[str]] = ()) -> tuple[Paragraph, int, int] | None:
+                       required: Sequence[re.Pattern[str]] = (),
+                       plan: Sequence[SlotPlan] | None = None) -> tuple[Paragraph, int, int] | None:
         best = None
         best_score = 0.0
         for p, s, e, folded in ctx.sentences(paragraphs, headings=True):
@@ -172,11 +173,10 @@ class TextAggregateStrategy:
                 plain = folded
                 for t in topics:  # "phản ánh, kiến nghị" of citizens is not a proposal
                     plain, section = without_exclusions(plain, t), without_exclusions(section, t)
-                if not any(contains_word(plain, w) or contains_word(section, w) for w in topic_words):
+                if not any(contains_word(plain, w) or contains_word(section, w) for w in topic_words) \
+                        and not ("han_che" in topics and _states_difficulty(p, s, e, plain, section)):
                     continue
-                if not _topic_accents_hold(p, s, e, topics):
-                    continue
-            score, aspect = ctx.matcher.states_slots(slots, folded)
+            score, aspect = ctx.matcher.states_slots(slots, folded, plan)
             if score < MENTION_MIN_SCORE or score <= best_score:
                 continue
             if aspect is not None and _negated(folded, aspect):
@@ -188,18 +188,13 @@ class TextAggregateStrategy:
 COLLOCATION_MIN_DOCS = 2
 
 
-def _topic_accents_hold(p: Paragraph, start: int, end: int, topics: Sequence[str]) -> bool:
-    """A difficulty is stated with its accents ("còn yếu", not "yêu cầu"; "cũ", not "căn cứ"): an
-    accented sentence or section passes on a difficulty word only when it writes one so."""
-    if "han_che" not in topics:
-        return True
-    words = load_question_words()
+def _states_difficulty(p: Paragraph, start: int, end: int, plain: str, section: str) -> bool:
+    """Does the sentence (or its section) write a difficulty word ("còn thiếu", "chưa", "cũ")? With
+    its accents when the report has them: folded, "yếu" is "yêu cầu", "cũ" is "căn cứ" / "cụ thể"."""
     text = unicodedata.normalize("NFC", f"{p.text[start:end]} {' '.join(p.section_path)}").lower()
-    if fold(text) == text:
-        return True  # an unaccented report: the folded match stands
-    topic = [w for w in words.list_topics.get("han_che", ())]
-    return bool(_DIFFICULTY_RE.search(text)) or any(contains_word(folded_text(text), folded_text(w).strip())
-                                                     for w in topic)
+    if fold(text) != text:
+        return bool(_DIFFICULTY_RE.search(text))
+    return any(contains_word(plain, w) or contains_word(section, w) for w in _DIFFICULTY_FOLDED)
 
 
 def _collocations(ctx: Context, slots: list[list[Any]], docs: list[str],
