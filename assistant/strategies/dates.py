@@ -18,6 +18,8 @@ from assistant.strategies.replies import (
     missing_sentence,
     quoted_sentence,
 )
+from assistant.strategies.text import focus_word
+from assistant.words import folded_text
 from ingest.text import fold
 
 if TYPE_CHECKING:
@@ -99,7 +101,7 @@ class DateStrategy:
                 continue
             if best is None or score > best[0]:
                 best = (score, v)
-        if (best is None or best[0] < DATE_MIN_SCORE) and _YEAR_QUESTION_RE.search(fq):
+        if (best is None or best[0] < DATE_MIN_SCORE) and _YEAR_QUESTION_RE.search(folded_text(u.effective)):
             year = _year_answer(u, ctx, docs, attr)
             if year is not None:
                 return year
@@ -140,9 +142,8 @@ class DateStrategy:
         return answered(u, text, book, "lookup")
 
 
-_YEAR_QUESTION_RE = re.compile(r"\b(?:tu |vao |trong )?nam (?:nao|bao nhieu|may)\b")
+_YEAR_QUESTION_RE = re.compile(r" (?:(?:tu|vao|trong) )?nam (?:nao|bao nhieu|may) ")
 _YEAR_RE = re.compile(r"(?i)(?<!\w)năm\s+((?:19|20)\d{2})(?!\d)")
-_FOCUS_BEFORE_RE = re.compile(r"\s+(?:tu |vao |trong )?nam (?:nao|bao nhieu|may)\b.*$")
 
 
 def _year_answer(u: Understanding, ctx: Context, docs: list[str], attr) -> Answer | None:
@@ -151,9 +152,7 @@ def _year_answer(u: Understanding, ctx: Context, docs: list[str], attr) -> Answe
     thôn thông minh năm 2024"), the year whose stretch of text (from the previous year on) holds the
     words the question puts just before "năm nào" answers."""
     asked_years = set(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", u.effective))
-    before = _FOCUS_BEFORE_RE.sub("", fold(u.effective).lower()).split()
-    words = {t.word for t in attr.terms if not t.proper}
-    focus = next((" ".join(before[-n:]) for n in (3, 2, 1) if " ".join(before[-n:]) in words), None)
+    focus = focus_word(ctx, u, attr, _YEAR_QUESTION_RE)
     best: tuple[float, object, int, int, re.Match[str]] | None = None
     for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
         years = [m for m in _YEAR_RE.finditer(p.text, s, e) if m.group(1) not in asked_years]
@@ -165,7 +164,7 @@ def _year_answer(u: Understanding, ctx: Context, docs: list[str], attr) -> Answe
         pick = years[0]
         if focus is not None and len(years) > 1:
             starts = [s, *(y.end() for y in years[:-1])]
-            held = [y for y, a in zip(years, starts, strict=True) if f" {focus} " in f" {fold(p.text[a:y.start()]).lower()} "]
+            held = [y for y, a in zip(years, starts, strict=True) if f" {focus} " in folded_text(p.text[a:y.start()])]
             if len(held) != 1:
                 continue  # the asked event's year is not told apart in this sentence
             pick = held[0]

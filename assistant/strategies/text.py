@@ -4,6 +4,7 @@ report that state the asked attribute; an abstention when no sentence does."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,11 +47,14 @@ class ScoredSentence:
     rank: float  # the score and, with embeddings on, the dense prior (orders the sentences)
 
 
-def focus_word(ctx: Context, u: Understanding, attr) -> str | None:
+_QUESTION_WORD_RE = re.compile(r" (?:nao|gi) ")
+
+
+def focus_word(ctx: Context, u: Understanding, attr, cue: re.Pattern[str] = _QUESTION_WORD_RE) -> str | None:
     """The asked entity of "… nhiệm kỳ nào?", "… thiết bị gì?": the last attribute word before the
-    question word (None when the question has no such word or it names nothing specific)."""
+    question word, `cue` (None when the question has no such word or it names nothing specific)."""
     folded = folded_text(ctx.matcher.weights.restore_accents(u.effective))
-    m = re.search(r" (?:nao|gi) ", folded)
+    m = cue.search(folded)
     if not m:
         return None
     before = folded[: m.start()].split()
@@ -120,28 +124,34 @@ _ITEM_OPEN_RE = re.compile(r"\s*[-+•–]\s")
 MAX_INLINE_LIST_CHARS = 1200
 
 
-def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
-    """The items a sentence ending in ":" introduces: the rest of its paragraph's lines are in the
-    paragraph itself; the following bullet paragraphs of the same section are returned."""
-    intro = s.paragraph.text[s.start:s.end].rstrip().endswith(":")
-    parent = s.paragraph.text.lstrip().startswith("-")  # "- Triển khai ...;" then "+ ..." sub-items
-    paras = ctx.doc(s.paragraph.doc_id).paragraphs
-    idx = next((i for i, p in enumerate(paras) if p.id == s.paragraph.id), None)
-    if idx is None:
-        return []
+def _section_run(ctx: Context, first: Paragraph, goes_on: Callable[[Paragraph], bool]) -> list[Paragraph]:
+    """The text and bullet paragraphs right after `first` in its section, while `goes_on` holds
+    (at most MAX_LIST_AFTER)."""
+    paras = ctx.doc(first.doc_id).paragraphs
+    idx = next((i for i, p in enumerate(paras) if p.id == first.id), None)
     out: list[Paragraph] = []
-    for p in paras[idx + 1:]:
-        if p.kind not in ("bullet", "text") or p.section_path != s.paragraph.section_path:
-            break
-        lead = p.text.lstrip()[:1]
-        if intro and p.kind == "text" and lead not in ("-", "+", "•", "*"):
-            break
-        if not intro and not (parent and lead == "+"):
+    for p in paras[idx + 1:] if idx is not None else []:
+        if p.kind not in ("bullet", "text") or p.section_path != first.section_path or not goes_on(p):
             break
         out.append(p)
         if len(out) >= MAX_LIST_AFTER:
             break
     return out
+
+
+def _list_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
+    """The items a sentence ending in ":" introduces: the rest of its paragraph's lines are in the
+    paragraph itself; the following bullet paragraphs of the same section are returned."""
+    intro = s.paragraph.text[s.start:s.end].rstrip().endswith(":")
+    parent = s.paragraph.text.lstrip().startswith("-")  # "- Triển khai ...;" then "+ ..." sub-items
+
+    def item(p: Paragraph) -> bool:
+        lead = p.text.lstrip()[:1]
+        if intro:
+            return p.kind != "text" or lead in ("-", "+", "•", "*")
+        return parent and lead == "+"
+
+    return _section_run(ctx, s.paragraph, item)
 
 
 _LEAD_RE = re.compile(r"^[\s\-+*•–]*(?:\(?\d+[.)]|\(?[a-zđ][.)])?\s*")
@@ -161,16 +171,7 @@ def _parallel_after(ctx: Context, s: ScoredSentence) -> list[Paragraph]:
     lead = _lead(s.paragraph.text)
     if len(lead.split()) < PARALLEL_LEAD_WORDS:
         return []
-    paras = ctx.doc(s.paragraph.doc_id).paragraphs
-    idx = next((i for i, p in enumerate(paras) if p.id == s.paragraph.id), None)
-    out: list[Paragraph] = []
-    for p in paras[idx + 1:] if idx is not None else []:
-        if p.kind not in ("bullet", "text") or p.section_path != s.paragraph.section_path or _lead(p.text) != lead:
-            break
-        out.append(p)
-        if len(out) >= MAX_LIST_AFTER:
-            break
-    return out
+    return _section_run(ctx, s.paragraph, lambda p: _lead(p.text) == lead)
 
 
 class TextStrategy:
