@@ -30,12 +30,12 @@ def row_unit(cells: Sequence[str], header: Sequence[str]) -> tuple[str | None, f
     A unit the measure list does not know ("Camera", "Tổ") is kept as written, lower case."""
     for j, c in enumerate(cells):
         col = header[j] if j < len(header) else ""
-        if c and _UNIT_HEADER_RE.match(fold(col).lower()) and len(c.strip()) <= UNIT_CELL_CHARS \
+        if c and _UNIT_HEADER_RE.match(fold(col)) and len(c.strip()) <= UNIT_CELL_CHARS \
                 and not find_numbers(c):
             unit = c.strip()
             if unit in ("%", "％"):
                 return "%", 1.0
-            folded = fold(unit).lower()
+            folded = fold(unit)
             measure, length, multiplier = measure_at(folded)
             if measure and length >= len(folded.strip()):
                 return measure, multiplier
