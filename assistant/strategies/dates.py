@@ -25,6 +25,7 @@ from ingest.text import fold
 if TYPE_CHECKING:
     from assistant.models import Answer
     from assistant.understand import Understanding
+    from ingest.models import Paragraph
 
 DATE_MIN_SCORE = 0.55  # calibrated on the development sets' tune files
 RANGE_MIN_SCORE = 0.4  # a "từ ... đến ..." pair is itself evidence that the sentence dates figures
@@ -153,7 +154,7 @@ def _year_answer(u: Understanding, ctx: Context, docs: list[str], attr) -> Answe
     words the question puts just before "năm nào" answers."""
     asked_years = set(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", u.effective))
     focus = focus_word(ctx, u, attr, _YEAR_QUESTION_RE)
-    best: tuple[float, object, int, int, re.Match[str]] | None = None
+    best: tuple[float, Paragraph, int, int, re.Match[str]] | None = None
     for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
         years = [m for m in _YEAR_RE.finditer(p.text, s, e) if m.group(1) not in asked_years]
         if not years:
