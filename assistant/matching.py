@@ -45,6 +45,10 @@ _DATED_RE = re.compile(r" (?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:19|20)\d{2}) ")
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 # "(thể chế, CĐS, tài chính...)": examples of what is asked, not a restriction of it.
 _EXAMPLES_RE = re.compile(r"\((?:[^()]*?)(?:\.\.\.|…|v\.v\.?|vv\.?)\s*\)")
+# "trên hay dưới 80%", "có vượt 90% không": a value the question compares with is no word of the attribute.
+_THRESHOLD_RE = re.compile(r"(?i)(?<!\w)(?:(?:trên|dưới|hơn|quá|vượt|vượt quá|cao hơn|thấp hơn|nhiều hơn|ít hơn|tren|duoi|"
+                           r"hon|qua|vuot|cao hon|thap hon|nhieu hon|it hon)\s+(?:(?:hay|hoặc|hoac)\s+)?)+"
+                           r"\d+(?:[.,]\d+)?\s*%")
 _OR_SPLIT_RE = re.compile(r"(?i)\s(?:hoặc|hoac|hay là|hay)\s")
 SLOT_MIN = 0.5  # an alternative is stated when a sentence states this share of it
 LIGHT_ALTERNATIVE = 0.5  # an alternative whose heaviest word weighs less than this share of the others' is a frame
@@ -150,7 +154,8 @@ class Matcher:
         A word no report uses weighs the most — unless it is a verb or a function word (part of
         speech from underthesea): reports say "chốt", "nộp" in other words, while a noun no report
         uses ("dân số") names an attribute the reports do not state."""
-        cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(_EXAMPLES_RE.sub(" ", text), drop)))
+        text = _THRESHOLD_RE.sub(" ", _EXAMPLES_RE.sub(" ", text))
+        cleaned = self.weights.restore_accents(_normalise_dates(text_for_segmenting(text, drop)))
         cleaned = _SLASH_ALT_RE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", cleaned)
         cleaned = _INSERTION_RE.sub(lambda m: f" {m.group(1)}", cleaned)  # "tổ công nghệ (số) cộng đồng"
         tags = pos_tags(cleaned)

@@ -85,7 +85,7 @@ _UNIT_MENTION_RE = re.compile(
 # "Which units say X" questions (aggregates over all reports).
 _WHICH_UNITS_RE = re.compile(
     r"\b(nhung|cac|co)?\s*(don vi|dia phuong|phuong|xa|bao cao|noi)( xa| phuong)?,?( \w+)? nao\b|"
-    r"\b(co )?bao nhieu (don vi|dia phuong|phuong|xa|bao cao)\b|\bo dau co\b")
+    r"\b(co )?(?:bao nhieu|may) (don vi|dia phuong|phuong|xa|bao cao)\b|\bo dau co\b")
 _MENTION_VERBS = ("neu", "de cap", "noi", "bao cao ve", "co", "gap", "phan anh", "kien nghi", "de xuat")
 _COMPARE_RE = re.compile(r"\bso sanh\b|\bchenh lech\b|\bkhac nhau\b|\bcao hon hay\b|\bthap hon hay\b|"
                          r"\bnhieu hon hay\b|\bit hon hay\b")

@@ -177,6 +177,7 @@ def segment_pairs(text: str, weights: WordWeights | None = None) -> list[tuple[s
     toks = [_norm_token(fold(t)) for t in raw]
     acc_lex, fold_lex = _lexicons()
     extra = _extra_words()
+    stops = _question_phrases()
     out: list[tuple[str, str | None]] = []
     i = 0
     def is_word(a: int, b: int) -> bool:
@@ -192,7 +193,13 @@ def segment_pairs(text: str, weights: WordWeights | None = None) -> list[tuple[s
         more report paragraphs use: "số thành viên" is "số" + "thành viên" (no report writes "số
         thành"), "làm công tác" is "làm" + "công tác", "làm công nghệ thông tin" is "làm" + "công
         nghệ thông tin"."""
-        if weights is None or b - a < 2 or " ".join(toks[a:b]) in extra:
+        if b - a < 2 or " ".join(toks[a:b]) in extra:
+            return False
+        # "tổng bao nhiêu" is "tổng" + "bao nhiêu": a question phrase is never glued to the word before.
+        if any(" ".join(toks[j:e]) in stops for j in range(a + 1, b)
+               for e in range(b + 1, min(j + MAX_WORD_SYLLABLES, len(toks)) + 1)):
+            return True
+        if weights is None:
             return False
         own = weights.df(" ".join(toks[a:b]))
         return any(e - j >= b - a and is_word(j, e) and weights.df(" ".join(toks[j:e])) > own
@@ -215,6 +222,19 @@ def _extra_words() -> frozenset[str]:
     extra = [w for group in qw.synonyms.values() for w in group]
     extra += [*qw.stop, *qw.type_words, *_ABBR.values(), *qw.compounds]
     return frozenset(w for w in extra if " " in w)
+
+
+@lru_cache(maxsize=1)
+def _question_phrases() -> frozenset[str]:
+    """Folded question phrases of two syllables or more ("bao nhiêu", "là gì", "như thế nào")."""
+    qw = load_question_words()
+    return frozenset(w for w in qw.stop if " " in w and re.search(r"\b(?:bao nhieu|gi|nao|sao|may)\b", w)
+                     and w.split()[0] in _QUESTION_OPENERS)
+
+
+# Syllables that open a question phrase and name nothing ("bao nhiêu", "là gì", "như thế nào"); not
+# "hạng mấy", "ngày nào", "làm gì", whose first word belongs to the word before ("xếp hạng").
+_QUESTION_OPENERS = frozenset({"bao", "la", "nhu", "the", "ra", "nhung", "thi", "nao"})
 
 
 @lru_cache(maxsize=4096)

@@ -100,6 +100,7 @@ _WORD_RE = re.compile(r"[^\W_]", re.UNICODE)
 _TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 # Open syllables ending in oa/oe/uy: the tone mark goes on the second vowel in the canonical form.
 _OLD_TONE_RE = re.compile(r"(?<!q)(?:([oòóỏõọ])([ae])|([uùúủũụ])(y))$")
+_QU_TONE_RE = re.compile(r"q([ùúủũụ])(?=[a-zàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợyỳýỷỹỵ])")
 _MAX_COMPOUND = 4
 LINE_BREAK = "|"  # separates the lines of a passage in cached term lists (never a term itself)
 
@@ -113,6 +114,13 @@ def is_signature_block(text: str) -> bool:
 def canonical_syllable(syllable: str) -> str:
     """Lower-case syllable with canonical tone placement ("hóa" -> "hoá", "thủy" -> "thuỷ")."""
     s = syllable.lower()
+    q = _QU_TONE_RE.match(s)
+    if q is not None:  # "qủa" -> "quả": the "u" of "qu" is part of the consonant and takes no tone
+        d = unicodedata.normalize("NFD", q.group(1))
+        tone = "".join(c for c in d if c in _TONE_MARKS)
+        rest = unicodedata.normalize("NFD", s[q.end(1):])
+        if tone and not any(c in _TONE_MARKS for c in rest) and rest[:1] in "aeioăâêôơy":
+            s = unicodedata.normalize("NFC", "qu" + rest[:1] + tone + rest[1:])
     m = _OLD_TONE_RE.search(s)
     if m is None:
         return s

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.analyzer import canonical_text
 from index.store import ReportStore
 from ingest.periods import parse_periods, period_bounds, period_overlaps
 from ingest.text import fold_accents
@@ -55,12 +56,12 @@ def spelled_as(written: str, spellings: Iterable[str]) -> bool:
     accents, case aside: "tỷ lệ hồ sơ" does not name the ward "Lê Hồ" although both fold to "le ho".
     Writing accented in part matches syllable by syllable: an unaccented syllable matches any accents,
     an accented one its own ("Pà Co" is "Pà Cò"; "Lệ Ho" is not "Lê Hồ")."""
-    w = written.lower().split()
+    w = canonical_text(written).split()
     if all(fold_accents(x) == x for x in w):
         return True
 
     def syllables_match(spelling: str) -> bool:
-        s = spelling.lower().split()
+        s = canonical_text(spelling).split()
         return len(s) == len(w) and all(a == b or (fold_accents(a) == a and fold_accents(b) == a)
                                         for a, b in zip(w, s, strict=True))
 

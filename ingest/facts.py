@@ -152,6 +152,7 @@ class FactExtractor:
         out: list[Fact] = []
         labels: list[str] = []
         after_ends: list[int] = []
+        nums = [n for n in nums if not _names_a_place(text, n)]
         for i, n in enumerate(nums):
             left = _clause_start(text, n.start)
             prev = nums[i - 1] if i else None
@@ -216,6 +217,8 @@ class FactExtractor:
             if not c or offsets[j] < 0:
                 continue
             col = header[j] if j < len(header) else ""
+            if _is_row_number(j, c, col):
+                continue  # "STT | Nội dung | ...": the row's number is no figure of the report
             for n in find_numbers(c):
                 label = _squash(f"{row_label} {col} {c[:n.start]} {c[n.end:n.end + LABEL_AFTER_CHARS]}")
                 f = self._figure_fact(p, row_span, n, label, offset=offsets[j])
@@ -405,6 +408,38 @@ class FactExtractor:
 
 
 # --------------------------------------------------------------------------- helpers
+# "khu phố Tân Thành 2", "Tổ dân phố số 5", "thôn 3": a small number right after a name or a place
+# noun, with no measure after it, is part of the place's name, not a count.
+_PLACE_NOUN_BEFORE_RE = re.compile(r"(?i)\b(?:khu phố|tổ dân phố|tổ|thôn|ấp|xóm|khóm|bản|khu|tổ dân cư|cụm dân cư)"
+                                   r"(?:\s+số)?\s+$")
+_WORDS_BEFORE_RE = re.compile(r"([\w/.-]+)([\s,;:–-]+)([\w/.-]+)\s+$")
+_NAME_NUMBER_MAX = 99
+
+
+def _names_a_place(text: str, n: NumberMatch) -> bool:
+    if n.measure or n.kind != "count" or n.value > _NAME_NUMBER_MAX:
+        return False
+    before = text[max(0, n.start - 40):n.start]
+    if _PLACE_NOUN_BEFORE_RE.search(before):
+        return True
+    # A capitalised word that does not open the sentence or a clause ("Tân Thành 2", not "Có 14 thôn").
+    m = _WORDS_BEFORE_RE.search(before)
+    return bool(m and m.group(3)[:1].isupper() and not m.group(3).isupper() and m.group(2).strip() == ""
+                and not m.group(1).endswith((".", ":")))
+
+
+_ROW_NUMBER_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "thu tu"})
+_ROW_NUMBER_RE = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,2})*|[IVX]{1,5})\.?\s*")
+
+
+def _is_row_number(j: int, cell: str, header_cell: str) -> bool:
+    """The number of a table row: its cell in the "STT" column, or a bare ordinal in the first column."""
+    folded = fold(header_cell).strip(" .")
+    if folded in _ROW_NUMBER_HEADERS:
+        return True
+    return j == 0 and not folded and bool(_ROW_NUMBER_RE.fullmatch(cell))
+
+
 def _clause_start(text: str, pos: int) -> int:
     start = 0
     for m in _CLAUSE_LEFT_RE.finditer(text, 0, pos):

@@ -244,3 +244,48 @@ def test_an_inline_list_is_quoted_to_its_last_item() -> None:
 
 def test_between_is_not_an_attribute_word() -> None:
     assert "giua" not in {t.word for t in _matcher().attribute("Kế hoạch liên tịch giữa phường và Trung tâm").terms}
+
+
+def test_the_first_issuer_named_is_the_one_asked() -> None:
+    q = ("Nghị quyết nào của Ban Chấp hành Đảng bộ tỉnh Hà Tĩnh về chuyển đổi số được nêu trong căn cứ kế hoạch "
+         "của xã Thạch Kim?")
+    assert not issuer_conflict(q, "Ban Chấp hành Đảng bộ tỉnh Hà Tĩnh")  # "Đảng bộ" is no ministry ("Bộ")
+    assert issuer_conflict(q, "UBND xã Thạch Kim")
+
+
+@pytest.mark.parametrize("key,number", [
+    ("theo can cu ke hoach cds xa thach kim, quyet dinh 749/qd-ttg duoc ban hanh ngay nao", "749"),
+    ("ke hoach so 128 ban hanh ngay nao", "128"),
+    ("ke hoach trien khai nghi quyet 13-nq/tu ngay nao", None),  # the plan is asked, not resolution 13
+    ("ke hoach ban hanh ngay nao", None),
+])
+def test_the_document_a_date_question_names(key: str, number: str | None) -> None:
+    from assistant.strategies.dates import _asked_doc_number
+
+    assert _asked_doc_number(key) == number
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Phường Phù Liễn tiếp nhận tổng bao nhiêu hồ sơ", ["tổng", "bao nhiêu", "hồ sơ"]),
+    ("xếp hạng mấy", ["xếp hạng", "mấy"]),
+])
+def test_a_question_phrase_is_not_glued_to_the_word_before(text: str, expected: list[str]) -> None:
+    from assistant.words import segment_pairs
+
+    words = [acc for _, acc in segment_pairs(text)]
+    assert words[-len(expected):] == expected
+
+
+def test_a_compared_value_is_no_attribute_word() -> None:
+    from assistant.matching import _THRESHOLD_RE
+
+    assert _THRESHOLD_RE.sub(" ", "Phủ sóng 5G trên hay dưới 80%?").split() == ["Phủ", "sóng", "5G", "?"]
+    assert "95%" in _THRESHOLD_RE.sub(" ", "Tỷ lệ 95% là của xã nào?")
+
+
+@pytest.mark.parametrize("written,spelling", [("Trí Qủa", "Trí Quả"), ("Trí Quả", "Trí Quả"), ("Tri Qua", "Trí Quả")])
+def test_a_tone_mark_on_the_u_of_qu_is_the_same_syllable(written: str, spelling: str) -> None:
+    from index.query import spelled_as
+
+    assert spelled_as(written, [spelling])
+    assert not spelled_as("Trí Quà", [spelling])

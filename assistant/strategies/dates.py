@@ -43,11 +43,17 @@ _TO_RE = re.compile(r"\b(?:tinh den|chot den|den ngay nao|tinh toi|den thoi diem
 
 
 def _asked_doc_number(key: str) -> str | None:
-    m = _DOC_KIND_RE.search(key)
+    # "Theo căn cứ kế hoạch CĐS ..., Quyết định 749/QĐ-TTg ban hành ngày nào?": a leading "Theo ...,"
+    # clause frames the question; the document asked is named after it.
+    frame = _FRAME_CLAUSE_RE.match(key)
+    m = _DOC_KIND_RE.search(key, frame.end() if frame else 0)
     if not m:
         return None
     n = _DOC_NUMBER_RE.search(key, m.end(), m.end() + 20)
     return n.group(1).lstrip("0") or "0" if n else None
+
+
+_FRAME_CLAUSE_RE = re.compile(r"^\W*(?:theo|trong|tai|o)\s[^,]{3,80},")
 
 
 def _ref_number(ref: str | None) -> str | None:

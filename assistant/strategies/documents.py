@@ -85,7 +85,7 @@ class DocumentStrategy:
                 break
         head = f"Theo {ctx.report_phrase(good[0][1].fact.doc_id)}:"
         body = "\n".join(f"- {ln}" for ln in lines) if len(lines) > 1 else lines[0]
-        return answered(u, f"{head}\n{body}" if len(lines) > 1 else f"{body.split(' — ')[0]} — {head[:-1].lower()}: "
+        return answered(u, f"{head}\n{body}" if len(lines) > 1 else f"{body.split(' — ')[0]} — {head[:1].lower()}{head[1:-1]}: "
                         f"{body.split(' — ', 1)[1]}", book, "lookup")
 
 

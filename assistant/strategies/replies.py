@@ -27,16 +27,19 @@ if TYPE_CHECKING:
 
 
 # "của UBND xã Tịnh Trà", "UBND huyện Sơn Tịnh", "Sở Khoa học và Công nghệ": the level of an issuer.
-_ISSUER_LEVEL_RE = re.compile(r"(?<![a-z])(xa|phuong|thi tran|huyen|quan|thi xa|tinh|thanh pho|so|bo|chinh phu|"
+_ISSUER_LEVEL_RE = re.compile(r"(?<![a-z])(xa|phuong|thi tran|huyen|quan|thi xa|tinh|thanh pho|so|(?<!dang )bo|chinh phu|"
                               r"trung uong|thanh uy|tinh uy|huyen uy)(?![a-z])")
-_ASKED_ISSUER_RE = re.compile(r"(?<![a-z])cua (?:(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|dang uy|ban chi dao|"
-                              r"bcd)\s+)*(xa|phuong|thi tran|huyen|quan|thi xa|tinh|thanh pho)(?![a-z])")
+# "của UBND xã", "của Ban Chấp hành Đảng bộ tỉnh": the first issuer the question names, within a few words.
+_ASKED_ISSUER_RE = re.compile(r"(?<![a-z])cua (?:(?!cua )[a-z]+ ){0,5}?(xa|phuong|thi tran|huyen|quan|thi xa|tinh|"
+                              r"thanh pho)(?![a-z])")
 
 
 def issuer_conflict(question: str, issuer: str | None) -> bool:
     """The question names whose document it asks ("Kế hoạch ... của UBND xã Tịnh Trà") and the
     report's document has an issuer of another level ("của UBND huyện Sơn Tịnh")."""
-    asked = _ASKED_ISSUER_RE.search(folded_text(question))
+    folded = folded_text(question)
+    first = re.search(r"(?<![a-z])cua ", folded)  # only the first "của" names whose document is asked
+    asked = _ASKED_ISSUER_RE.match(folded, first.start()) if first else None
     if asked is None or not issuer:
         return False
     level = _ISSUER_LEVEL_RE.search(folded_text(issuer))

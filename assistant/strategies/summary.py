@@ -37,7 +37,8 @@ TITLE_WORDS_MAX = 14  # a line this short without a full stop is a title, not an
 # Words of a summary request that name no topic ("tóm tắt báo cáo ... có gì đáng chú ý").
 _SUMMARY_WORDS = ("báo cáo", "bài viết", "bài báo", "văn bản", "bản tin", "tin tức", "tin", "bài", "thông tin",
                   "phần", "mục", "nhanh", "ngắn gọn", "giúp", "nội dung", "kết quả", "nội dung", "điểm", "chính", "nổi bật",
-                  "đáng chú ý", "có gì", "những gì", "gì", "sơ kết", "tổng kết", "thực hiện", "tình hình", "triển khai")
+                  "đáng chú ý", "có gì", "những gì", "gì", "sơ kết", "tổng kết", "thực hiện", "tình hình", "triển khai",
+                  "vài dòng", "vài câu", "một đoạn", "đoạn", "dòng", "vài", "sơ lược", "ngắn")
 _HEADING_LIKE_RE = re.compile(r"^\s*(?:[IVX]{1,4}\.|\d+(?:\.\d+)*\.?|[a-zđ]\))\s")
 _APPENDIX_RE = re.compile(r"(?i)^\W*(?:có|kèm theo)?\s*phụ lục\b.*kèm theo\W*$")
 _PARTS = (("ket_qua", "Kết quả nổi bật"), ("han_che", "Khó khăn, hạn chế"), ("de_xuat", "Đề xuất, kiến nghị"), ("nhiem_vu", "Nhiệm vụ thời gian tới"))
