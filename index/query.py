@@ -88,6 +88,19 @@ def narrow_by_period(docs: list[str], period_of: Callable[[str], str | None], wa
 _NOT_UNITS = frozenset({"uy ban", "ban chi dao", "dang uy", "trung tam", "so khoa", "tong so", "ty le"})
 
 
+TYPO_MIN_CHARS = 7  # shorter names are too close to each other to correct
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One letter substituted, inserted or deleted (Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def _known_ward(name: str) -> bool:
     try:
         from ingest.gazetteer import default_gazetteer
@@ -142,6 +155,15 @@ class QueryAnalyzer:
             self._reports = {r["doc_id"]: r for r in reports}
             self._generation = gen
 
+    def _one_typo_away(self, name: str) -> tuple[str, list[str]] | None:
+        """The one unit of the store whose folded name is one letter away from `name` (a name no
+        real ward or commune has), or None when none or several are."""
+        if len(name) < TYPO_MIN_CHARS:
+            return None
+        found = {canonical: docs for key, canonical, docs in self._units
+                 if key.count(" ") == name.count(" ") and _one_edit(key, name)}
+        return next(iter(found.items())) if len(found) == 1 else None
+
     def report_meta(self, doc_id: str) -> dict[str, Any] | None:
         self._refresh()
         return self._reports.get(doc_id)
@@ -182,6 +204,13 @@ class QueryAnalyzer:
                     rf"(?:phường|Phường|xã|Xã|XÃ|PHƯỜNG|thị trấn|Thị trấn|\b[PX]\.)\s+{re.escape(orig)}", question):
                 continue
             if orig and orig[0].isupper():
+                near = None if _known_ward(orig) else self._one_typo_away(name)
+                if near is not None:  # "xã Đông Thạch" for the store's Đông Thạnh: a typo, not another unit
+                    canonical, docs = near
+                    if canonical not in f.units:
+                        f.units.append(canonical)
+                    f.doc_ids.extend(d for d in docs if d not in f.doc_ids)
+                    continue
                 f.unknown_units.append(orig)
         # "Sơn Đông có bao nhiêu hồ sơ?": a question that opens with the name of a real ward or
         # commune (from the gazetteer) the store has no report of names an unknown unit.

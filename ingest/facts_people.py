@@ -16,7 +16,7 @@ _PLACE_BEFORE_RE = re.compile(
 _APPOSITION_END_RE = re.compile(
     r"[;.:()\n]|,(?!\s*kiem)|\s(?:da|cho biet|chia se|nhan manh|phat bieu|bao cao|trinh bay|khang dinh|noi|cho rang|"
     r"de nghi|yeu cau|la nguoi|duoc|tham du|lam (?:pho )?truong|chu tri|phu trach|gioi thieu|thong tin|ve viec|cho hay|"
-    r"chia se|tra loi|phat dong|trao|tang)(?=[\s:,.;]|$)")
+    r"chia se|tra loi|phat dong|trao|tang|cung|cung voi)(?=[\s:,.;]|$)")
 
 
 def _same_run(text: str, a: re.Match[str], b: re.Match[str]) -> bool:

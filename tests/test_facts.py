@@ -29,3 +29,11 @@ def test_the_row_number_of_a_table_is_no_figure() -> None:
     counted = ("Cấp xã", "4.838", "4.774")
     assert _figures(" | ".join(counted), kind="table_row", cells=counted,
                     header=("Cấp", "Tiếp nhận", "Đã giải quyết")) == ["4.838", "4.774"]
+
+
+def test_a_role_after_a_dash_ends_at_the_next_clause() -> None:
+    text = ("Sự kiện có sự tham dự của bà Huỳnh Phong Vân, Phó Bí thư Thường trực Đảng ủy xã cùng đại diện "
+            "đơn vị cung cấp giải pháp.")
+    p = Paragraph(id="d:p1", doc_id="d", n=1, text=text, start=0, end=len(text), section_path=())
+    people = [(f.text, f.role) for f in FactExtractor().paragraph_facts(p) if f.kind == "person"]
+    assert people == [("Huỳnh Phong Vân", "Phó Bí thư Thường trực Đảng ủy xã")]

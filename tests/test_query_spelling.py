@@ -57,3 +57,34 @@ def test_query_analyzer_reads_a_province_after_tinh(tmp_path) -> None:
     assert f.units == [] and f.provinces == ["Lào Cai"]
     assert qa.parse("Tỷ lệ số hóa hồ sơ của phường Lào Cai?").units == ["Lào Cai"]
     store.close()
+
+
+class _Store:
+    """The store surface QueryAnalyzer reads: its reports and their generation."""
+
+    def __init__(self, units: list[str]) -> None:
+        self.reports = [{"doc_id": f"d{i}", "unit": u, "unit_variants": [], "province": None}
+                        for i, u in enumerate(units)]
+
+    def list_reports(self) -> list[dict]:
+        return self.reports
+
+    def generation(self) -> int:
+        return 1
+
+
+def test_a_unit_name_one_letter_off_is_the_stores_unit() -> None:
+    from index.query import QueryAnalyzer
+
+    qa = QueryAnalyzer(_Store(["Đông Thạnh", "Minh Đức"]))
+    f = qa.parse("Phó Bí thư xã Đông Thạch dự lễ là ai?")  # no real commune is called Đông Thạch
+    assert (f.units, f.unknown_units) == (["Đông Thạnh"], [])
+    f = qa.parse("Xã Hoàn Kiếm có bao nhiêu hồ sơ?")  # a real name: another unit, not a typo
+    assert f.units == [] and f.unknown_units == ["Hoàn Kiếm"]
+
+
+def test_a_typo_close_to_two_units_is_not_corrected() -> None:
+    from index.query import QueryAnalyzer
+
+    qa = QueryAnalyzer(_Store(["Đông Thạnh", "Đông Thác"]))  # "dong thach" is one letter from both
+    assert qa.parse("xã Đông Thạch có bao nhiêu hồ sơ?").units == []

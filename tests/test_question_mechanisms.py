@@ -289,3 +289,14 @@ def test_a_tone_mark_on_the_u_of_qu_is_the_same_syllable(written: str, spelling:
 
     assert spelled_as(written, [spelling])
     assert not spelled_as("Trí Quà", [spelling])
+
+
+def test_each_role_of_a_person_is_held() -> None:
+    from types import SimpleNamespace
+
+    from assistant.strategies.people import holds_role
+
+    v = SimpleNamespace(fact=SimpleNamespace(role="Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo"))
+    assert holds_role(v, "chu tich")
+    assert holds_role(v, "pho truong ban chi dao")
+    assert not holds_role(v, "truong ban chi dao")  # the deputy head is not the head

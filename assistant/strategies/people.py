@@ -57,7 +57,8 @@ def asked_role(key_folded: str) -> str | None:
 
 def holds_role(v: FactView, role: str) -> bool:
     """The person's own role is the asked one: "Phó Chủ tịch" does not hold "Chủ tịch"."""
-    for part in re.split(r",|;| kiem | dong thoi | va | lam ", folded_text(v.fact.role or "")):
+    parts = [folded_text(raw) for raw in re.split(r"[,;–]", v.fact.role or "")]  # folding drops the commas
+    for part in (p for folded in parts for p in re.split(r" kiem | dong thoi | va | lam ", folded)):
         own = part.strip()
         for prefix in ("kiem ", "lam "):
             own = own.removeprefix(prefix)
