@@ -299,10 +299,13 @@ class Matcher:
         is stated by "Mô hình Chợ số ..."), then the weighted share found."""
         if not aspect.terms:
             return 0.0
-        top = max(t.weight for t in aspect.terms)
+        # The heaviest noun sets the bar: a verb ("hỗ trợ") frames, so "kinh phí" must be there.
+        top = max((t.weight for t in aspect.terms if t.content), default=0.0) or max(t.weight for t in aspect.terms)
         for t in aspect.terms:
+            # A one-syllable synonym of letters is too ambiguous folded ("tien" of "kinh phí" is in
+            # "tiện ích"); "5g" is not.
             found = contains_word(_acc(sentence), t.accented) if t.accented is not None else (
-                contains_word(sentence, t.word) or any(contains_word(sentence, a) for a in t.alternatives))
+                contains_word(sentence, t.word) or any(contains_word(sentence, a) for a in t.alternatives if " " in a or not a.isalpha()))
             if t.content and t.weight >= REQUIRED_SHARE * top and not found:
                 return 0.0
         content = Attribute(tuple(t if t.content else Term(t.word, t.weight * VERB_SHARE, t.alternatives, False, t.date)

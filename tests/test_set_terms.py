@@ -34,3 +34,29 @@ def test_a_term_of_the_reports_is_not_its_two_words_apart(services) -> None:
     assert not a.abstained, a.answer
     assert "An Lạc" in a.answer and "Bình Sơn" in a.answer
     assert "Cao Sơn" not in a.answer, a.answer
+
+
+FUNDING = {
+    "bao_cao_xa_dong_lam.txt": "Xã Đông Lâm báo cáo chuyển đổi số\n\nXã Đông Lâm đề nghị hỗ trợ kinh phí cho Tổ công nghệ "
+                               "số cộng đồng.\n",
+    "bao_cao_xa_tay_lam.txt": "Xã Tây Lâm báo cáo chuyển đổi số\n\nTổ công nghệ số cộng đồng hỗ trợ người dân sử dụng "
+                              "các tiện ích số.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def funding(tmp_path_factory: pytest.TempPathFactory):
+    filler = FILLER.replace("Kinh phí chuyển đổi số được bố trí kịp thời.\n\n", "").replace(
+        "hồ sơ trực tuyến", "hồ sơ, hỗ trợ người dân")  # "hỗ trợ" common, "kinh phí" rare: a verb frames
+    svc = services_over(tmp_path_factory, {name: f"{text}\n{filler}" for name, text in FUNDING.items()})
+    yield svc
+    svc.close()
+
+
+def test_the_noun_of_a_set_question_must_be_stated_not_only_its_verb(funding) -> None:
+    # "hỗ trợ" is a verb that frames; "kinh phí" is what is asked, and the folded "tien" (tiền, a
+    # synonym of kinh phí) inside "tiện ích" does not state it.
+    a = funding.answerer.ask("bao cao nao de cap viec ho tro kinh phi cho to cong nghe so cong dong", [])
+    assert not a.abstained, a.answer
+    assert "Đông Lâm" in a.answer
+    assert "Tây Lâm" not in a.answer, a.answer
