@@ -194,8 +194,18 @@ class QueryAnalyzer:
                 work = work.replace(pat, " # ")
         # Unknown units: "phường X Y" / "xã X Y" where X Y is not a known unit.
         accented = fold_accents(question) != question
-        for m in re.finditer(r" (?:phuong|xa|thi tran|p) ([a-z]+ [a-z]+) ", work):
+        for m in re.finditer(r" (?:phuong|xa|thi tran|p) ([a-z]+ [a-z]+)(?= )", work):
             name = m.group(1)
+            third = re.match(r" ([a-z]+) ", work[m.end():])
+            if third is not None:  # "xã An Phú Tâi": a three-word name one letter off a unit's
+                longer = f"{name} {third.group(1)}"
+                orig3 = _original_span(question, longer)
+                if orig3 and orig3.split()[-1][:1].isupper() and not _known_ward(orig3) and \
+                        (near := self._one_typo_away(longer)) is not None:
+                    if near[0] not in f.units:
+                        f.units.append(near[0])
+                    f.doc_ids.extend(d for d in near[1] if d not in f.doc_ids)
+                    continue
             if name.split()[0] in ("nao", "xa", "phuong", "co", "da", "dat", "thuoc", "trong", "va", "la"):
                 continue
             orig = _original_span(question, name)

@@ -305,16 +305,26 @@ class Context:
         from ingest.text import sentence_spans
 
         out = []
+        seen: dict[str, list[str]] = {}  # doc -> its sentences so far (the referents of "... này")
         for p in paragraphs:
             if p.kind == "heading" and not headings:
                 continue
             subject = _subject_of(p)
             prev = ""
+            earlier = seen.setdefault(p.doc_id, [])
             for s in sentence_spans(p.text):
-                # "Việc triển khai nhằm ...", "Qua đó, ...": the sentence before is its subject.
+                # "Việc triển khai nhằm ...", "Qua đó, ...": the sentence before is its subject;
+                # "Thiết bị này ...", "Trong chiến dịch này, ...": so is the first one naming it.
                 lead = prev if _ANAPHORIC_RE.match(s.text) else ""
+                this = _THIS_RE.match(s.text)
+                if this is not None and not lead:
+                    noun = f" {folded_text(this.group(1)).strip()} "
+                    named = next((t for t in earlier if noun in folded_text(t) and
+                                  f"{noun}nay " not in folded_text(t)), "")
+                    lead = f"{named} {prev}" if named != prev else prev
                 out.append((p, s.start, s.end, folded_text(f"{s.text} {subject} {lead}")))
                 prev = s.text
+                earlier.append(s.text)
         return out
 
     def nearest(self, attr: Attribute, paragraphs: Sequence[Paragraph],
@@ -415,6 +425,8 @@ LOCATOR_RE = re.compile(r"(?i)(?:(?:theo|tại|trong|ở|ghi trong)\s+)?(?P<what
                          r"(?:[IVX]{1,4}|\d{1,2}))\b(?:\s+(?:của\s+)?(?:báo cáo|bao cao))?")
 _ANAPHORIC_RE = re.compile(r"(?i)^\W*(?:việc (?:triển khai|này|lắp đặt|thực hiện|ứng dụng)|điều này|qua đó|nhờ đó|từ đó|"
                            r"theo đó|mô hình (?:này|giúp|góp phần|tạo)|hoạt động này|kết quả (?:này|là)|các mô hình này)\b")
+# "Trong chiến dịch này, ...", "Thiết bị này chủ động ...": a noun taken up by "này" near the start.
+_THIS_RE = re.compile(r"(?i)^\W*(?:[^\W\d_]+\s+){0,2}?([^\W\d_]+(?:\s+[^\W\d_]+)?)\s+này\b")
 _KEY_VALUE_RE = re.compile(r"^\W*[^:.;]{2,40}:\s*\S")
 
 

@@ -49,6 +49,8 @@ def asked_role(key_folded: str) -> str | None:
             continue
         before = padded[:at].split()
         after = padded[at + len(r) + 2:]
+        if before[-1:] == ["pho"] and not r.startswith("pho "):  # "Phó Bí thư Đảng ủy" is the deputy
+            r, before = f"pho {r}", before[:-1]
         if len(before) <= 1 or before[-2:] == ["ai", "la"] or before[-1:] == ["ai"] \
                 or re.match(r"(?:\S+ ){0,8}la ai\b", after) or re.match(r"(?:\S+ ){0,2}nao\b", after):
             return r

@@ -1,0 +1,78 @@
+"""News pages about units the product was never tuned on: each test asks what an official would and
+checks the exact value, the citation and the abstention on the real answerer (one ingest per module).
+
+The two pages are written for these tests in the style of ward and commune news (no real unit)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ingest_fixtures import services_over
+
+PAGES = {
+    "01_xa_an_phu_tay.txt": (
+        "Robot AI làm lễ tân tại Trung tâm hành chính công xã An Phú Tây\n\n"
+        "Sáng 12-3-2026, UBND xã An Phú Tây phối hợp cùng Công ty Sao Mai ra mắt robot AI lễ tân tại trung tâm "
+        "hành chính công. Sự kiện có sự tham dự của ông Lê Văn Bình, Phó Bí thư Đảng ủy xã cùng đại diện "
+        "doanh nghiệp.\n\n"
+        "Tại sảnh đón tiếp, robot giao tiếp bằng tiếng Việt với giọng nói tự nhiên. Thiết bị này hướng dẫn người "
+        "dân lấy số thứ tự, chỉ dẫn đến đúng quầy nghiệp vụ và tra cứu lệ phí giải quyết thủ tục.\n\n"
+        "Ông Trần Quốc Hưng, Bí thư chi bộ khu phố Bình Minh 3, cho biết khu phố hiện có 520 hộ dân.\n"),
+    "02_xa_thach_lam.txt": (
+        "Kế hoạch chuyển đổi số năm 2026 của xã Thạch Lâm\n\n"
+        "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ về Chương trình chuyển đổi số "
+        "quốc gia;\n\n"
+        "Căn cứ Nghị quyết số 05-NQ/TU ngày 22/10/2021 của Ban Chấp hành Đảng bộ tỉnh về chuyển đổi số;\n\n"
+        "UBND xã Thạch Lâm ban hành Kế hoạch số 15/KH-UBND ngày 10/01/2026 về chuyển đổi số năm 2026.\n\n"
+        "Tham dự hội nghị có đồng chí Phạm Minh Tuấn – Bí thư Đảng ủy xã, Trưởng Ban Chỉ đạo; đồng chí Vũ Thị Lan "
+        "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory):
+    svc = services_over(tmp_path_factory, PAGES)
+    yield svc
+    svc.close()
+
+
+def ask(services, question: str):
+    return services.answerer.ask(question, [])
+
+
+def test_this_device_is_the_robot_named_before(services) -> None:
+    a = ask(services, "Robot AI ở xã An Phú Tây hỗ trợ người dân những việc gì?")
+    assert not a.abstained, a.answer
+    assert "lấy số thứ tự" in a.answer and "lệ phí" in a.answer
+    assert any("Thiết bị này" in c.text for c in a.citations)
+
+
+def test_each_role_after_a_dash_is_held(services) -> None:
+    a = ask(services, "Ai là Trưởng Ban Chỉ đạo chuyển đổi số xã Thạch Lâm?")
+    assert not a.abstained and "Phạm Minh Tuấn" in a.answer and "Vũ Thị Lan" not in a.answer, a.answer
+    a = ask(services, "chu tich ubnd xa thach lam la ai")
+    assert not a.abstained and "Vũ Thị Lan" in a.answer, a.answer
+
+
+def test_a_unit_name_with_a_typo_is_the_stores_unit(services) -> None:
+    a = ask(services, "Phó Bí thư Đảng ủy xã An Phú Tâi dự lễ ra mắt robot là ai?")
+    assert not a.abstained and "Lê Văn Bình" in a.answer, a.answer
+    assert "đại diện" not in a.answer.split("—")[0]  # the role ends at "cùng"
+
+
+def test_the_number_of_a_place_name_is_no_count(services) -> None:
+    a = ask(services, "Xã An Phú Tây có bao nhiêu khu phố?")
+    assert a.abstained, a.answer
+    assert "3 khu phố" not in a.answer.split("Đoạn gần nhất")[0]
+
+
+def test_the_document_named_after_a_framing_clause_is_dated(services) -> None:
+    a = ask(services, "Theo căn cứ kế hoạch CĐS xã Thạch Lâm, Quyết định 749/QĐ-TTg được ban hành ngày nào?")
+    assert not a.abstained and "03/6/2020" in a.answer, a.answer
+
+
+def test_the_first_issuer_named_is_the_one_asked(services) -> None:
+    a = ask(services, "Nghị quyết nào của Ban Chấp hành Đảng bộ tỉnh về chuyển đổi số được nêu trong căn cứ kế "
+                      "hoạch của xã Thạch Lâm?")
+    assert not a.abstained and "05-NQ/TU" in a.answer, a.answer
+    assert "xã Thạch Lâm" in a.answer  # the unit keeps its capitals in the answer
