@@ -428,14 +428,15 @@ def _names_a_place(text: str, n: NumberMatch) -> bool:
                 and not m.group(1).endswith((".", ":")))
 
 
-_ROW_NUMBER_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "thu tu"})
+# "STT", "TT", "Số TT", and "STT - I" (the header of a table whose header rows are merged)
+_ROW_NUMBER_HEADER_RE = re.compile(r"^(?:stt|tt|so tt|so thu tu|thu tu)(?:\s*-.*)?$")
 _ROW_NUMBER_RE = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,2})*|[IVX]{1,5})\.?\s*")
 
 
 def _is_row_number(j: int, cell: str, header_cell: str) -> bool:
     """The number of a table row: its cell in the "STT" column, or a bare ordinal in the first column."""
     folded = fold(header_cell).strip(" .")
-    if folded in _ROW_NUMBER_HEADERS:
+    if _ROW_NUMBER_HEADER_RE.match(folded):
         return True
     return j == 0 and not folded and bool(_ROW_NUMBER_RE.fullmatch(cell))
 

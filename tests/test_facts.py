@@ -25,6 +25,8 @@ def test_the_row_number_of_a_table_is_no_figure() -> None:
     header = ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn hoàn thành")
     figures = _figures(text, kind="table_row", cells=cells, header=header)
     assert "1" not in figures
+    merged = ("STT - I", *header[1:])  # a table whose two header rows are merged
+    assert "1" not in _figures(text, kind="table_row", cells=cells, header=merged)
     assert _figures(text, kind="table_row", cells=cells, header=("", "", "", "")).count("1") == 0
     counted = ("Cấp xã", "4.838", "4.774")
     assert _figures(" | ".join(counted), kind="table_row", cells=counted,

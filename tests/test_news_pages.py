@@ -25,7 +25,8 @@ PAGES = {
         "Căn cứ Nghị quyết số 05-NQ/TU ngày 22/10/2021 của Ban Chấp hành Đảng bộ tỉnh về chuyển đổi số;\n\n"
         "UBND xã Thạch Lâm ban hành Kế hoạch số 15/KH-UBND ngày 10/01/2026 về chuyển đổi số năm 2026.\n\n"
         "Tham dự hội nghị có đồng chí Phạm Minh Tuấn – Bí thư Đảng ủy xã, Trưởng Ban Chỉ đạo; đồng chí Vũ Thị Lan "
-        "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n"),
+        "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n\n"
+        "Năm 2025, xã Thạch Lâm xếp hạng 12/45 xã, phường về chỉ số chuyển đổi số.\n"),
 }
 
 
@@ -76,3 +77,10 @@ def test_the_first_issuer_named_is_the_one_asked(services) -> None:
                       "hoạch của xã Thạch Lâm?")
     assert not a.abstained and "05-NQ/TU" in a.answer, a.answer
     assert "xã Thạch Lâm" in a.answer  # the unit keeps its capitals in the answer
+
+
+def test_out_of_n_in_a_rank_question_is_the_denominator(services) -> None:
+    a = ask(services, "Xã Thạch Lâm xếp thứ mấy trên 45 xã, phường?")
+    assert not a.abstained and "12/45" in a.answer, a.answer
+    a = ask(services, "Xã Thạch Lâm xếp thứ mấy trên 99 xã, phường?")  # another ranking than the one stated
+    assert a.abstained, a.answer

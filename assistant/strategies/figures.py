@@ -116,7 +116,13 @@ class FigureStrategy:
             return None
         scoped = docs if (u.units or len(docs) == 1) else self._retrieved_docs(u, ctx)
         attr = ctx.attribute(u, scoped)
+        out_of = _out_of(u)
+        if out_of is not None:  # "xếp hạng thứ mấy trên 99 xã": 99 is the rank's denominator, no word
+            attr = type(attr)(tuple(t for t in attr.terms if t.word != out_of), attr.phrase)
         ranked = rank_figures(u, ctx, scoped, attr)
+        if out_of is not None:
+            ranked = [s for s in ranked if s.view.fact.denominator is None
+                      or f"{s.view.fact.denominator:g}" == out_of]
         best = next((s for s in ranked if accept(s)), None)
         sup = _SUPERLATIVE_RE.search(folded_text(u.effective))
         if sup is not None and u.units:
@@ -193,6 +199,17 @@ def _extreme(ranked: list[ScoredFigure], attr, ctx: Context, low: bool) -> Score
     if len(pool) < 2:
         return None
     return (min if low else max)(pool, key=lambda s: s.view.fact.value or 0.0)
+
+
+_OUT_OF_RE = re.compile(r"\b(?:tren|trong|/)\s*(\d+)\s+(?:xa|phuong|don vi|dia phuong|tinh|huyen|co quan)\b")
+
+
+def _out_of(u: Understanding) -> str | None:
+    """The "out of N" of a rank question ("thứ mấy trên 99 xã, phường"), or None."""
+    if u.answer_type != "rank":
+        return None
+    m = _OUT_OF_RE.search(folded_text(u.effective))
+    return m.group(1).lstrip("0") if m else None
 
 
 def _named_numbers(question: str) -> set[str]:
