@@ -146,6 +146,13 @@ class Answerer:
             return abstain(u, "Câu hỏi này nối tiếp một câu hỏi trước, nhưng cuộc trò chuyện chưa có câu hỏi nào "
                               "trước đó. Xin hỏi đầy đủ: tên phường/xã, kỳ báo cáo và nội dung cần hỏi.")
         if u.intent == "unknown_unit":
+            # "Tổ hợp tác ở xã Hương Liên ...": a commune with no report of its own that a report
+            # writes about (its unit word and name together) is read in the reports that mention it.
+            mentioned = self._mentioning(u.unknown_units, u.effective, ctx)
+            if mentioned:
+                inner = self.understander.understand_named(u.effective, mentioned)
+                inner.question, inner.followup_of, inner.display = u.question, u.followup_of, u.display
+                return self._dispatch(inner, ctx)
             names = ", ".join(u.unknown_units)
             known = sorted(ctx.unit_docs)
             sample = ", ".join(known[:8]) + (" …" if len(known) > 8 else "")
@@ -182,6 +189,19 @@ class Answerer:
             key = folded_text(name).strip()
             for passage in self.retriever.retrieve(name, NAMED_CANDIDATES):
                 if contains_word(folded_text(passage.text), key):
+                    docs.add(passage.doc_id)
+        return frozenset(docs)
+
+    def _mentioning(self, names: Sequence[str], question: str, ctx: Context) -> frozenset[str]:
+        """Reports whose text writes "<xã|phường> <name>" for one of the question's unknown units."""
+        folded_q = folded_text(question)
+        docs: set[str] = set()
+        for name in names:
+            key = folded_text(name).strip()
+            kinds = [k for k in ("xa", "phuong", "thi tran") if f" {k} {key} " in folded_q] or ["xa", "phuong"]
+            for passage in self.retriever.retrieve(f"{name}", NAMED_CANDIDATES):
+                text = folded_text(passage.text)
+                if passage.doc_id in ctx.reports and any(f" {k} {key} " in text for k in kinds):
                     docs.add(passage.doc_id)
         return frozenset(docs)
 

@@ -275,13 +275,15 @@ class QuestionUnderstander:
     def understand_named(self, text: str, docs: frozenset[str]) -> Understanding:
         """A question with no unit and no domain word that names a person, village or body the
         reports mention ("Ông Phạm Văn Diện giữ chức vụ gì?"): understood, read in those reports."""
-        u = self._understand(text, off_topic=False)
+        u = self._understand(text, off_topic=False, mentioned=True)
         u.scope = docs
         for part in u.parts:
             part.scope = docs
         return u
 
-    def _understand(self, text: str, split: bool = True, off_topic: bool = True) -> Understanding:
+    def _understand(self, text: str, split: bool = True, off_topic: bool = True,
+                    mentioned: bool = False) -> Understanding:
+        """`mentioned`: a unit name the store has no report of is a place the reports mention."""
         key = match_key(text)
         filters = self.query_analyzer.parse(text)
         units = list(filters.units)
@@ -296,13 +298,13 @@ class QuestionUnderstander:
         if off_topic and not units and not any(contains_phrase(key, t) for t in DOMAIN_TERMS):
             base.intent = "off_topic"
             return base
-        if unknown and not units:
+        if unknown and not units and not mentioned:
             base.intent = "unknown_unit"
             return base
         if base.answer_type == "summary":
             base.intent = "summary"
             return base
-        if split and (parts := self._parts(text, base, off_topic)):
+        if split and (parts := self._parts(text, base, off_topic, mentioned)):
             base.parts = parts
             base.intent = "multipart"
             return base
@@ -374,7 +376,8 @@ class QuestionUnderstander:
                     best = (len(w), topic)
         return best[1] if best else None
 
-    def _parts(self, text: str, whole: Understanding, off_topic: bool = True) -> list[Understanding]:
+    def _parts(self, text: str, whole: Understanding, off_topic: bool = True,
+               mentioned: bool = False) -> list[Understanding]:
         """Clauses of a multi-part question, each with its own question word ("bao nhiêu ... và ...
         bao nhiêu", "ai ký và ký ngày nào"); each part keeps the whole question's subject."""
         pieces = [p for p in _PART_SPLIT_RE.split(text.strip().rstrip("?")) if p and p.strip()]
@@ -418,7 +421,7 @@ class QuestionUnderstander:
             for w in when:
                 if match_key(w) not in match_key(part_text):
                     part_text = f"{w} {part_text}"
-            u = self._understand(part_text + "?", split=False, off_topic=off_topic)
+            u = self._understand(part_text + "?", split=False, off_topic=off_topic, mentioned=mentioned)
             if u.measure is None and prev_noun and u.answer_type == "count":
                 u.measure, u.noun_phrase = counted_noun(f"bao nhiêu {prev_noun}")
                 u.effective = f"{u.effective.rstrip('?')} {prev_noun}?"

@@ -17,7 +17,9 @@ PAGES = {
         "doanh nghiệp.\n\n"
         "Tại sảnh đón tiếp, robot giao tiếp bằng tiếng Việt với giọng nói tự nhiên. Thiết bị này hướng dẫn người "
         "dân lấy số thứ tự, chỉ dẫn đến đúng quầy nghiệp vụ và tra cứu lệ phí giải quyết thủ tục.\n\n"
-        "Ông Trần Quốc Hưng, Bí thư chi bộ khu phố Bình Minh 3, cho biết khu phố hiện có 520 hộ dân.\n"),
+        "Ông Trần Quốc Hưng, Bí thư chi bộ khu phố Bình Minh 3, cho biết khu phố hiện có 520 hộ dân.\n\n"
+        "Hợp tác xã của anh Nguyễn Văn Tâm (xã Hòa Xuân) đã bán được hơn 2.000 hộp sản phẩm qua sàn thương mại "
+        "điện tử.\n"),
     "02_xa_thach_lam.txt": (
         "Kế hoạch chuyển đổi số năm 2026 của xã Thạch Lâm\n\n"
         "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ về Chương trình chuyển đổi số "
@@ -84,3 +86,11 @@ def test_out_of_n_in_a_rank_question_is_the_denominator(services) -> None:
     assert not a.abstained and "12/45" in a.answer, a.answer
     a = ask(services, "Xã Thạch Lâm xếp thứ mấy trên 99 xã, phường?")  # another ranking than the one stated
     assert a.abstained, a.answer
+
+
+def test_a_commune_a_report_writes_about_is_read_in_that_report(services) -> None:
+    a = ask(services, "Hợp tác xã ở xã Hòa Xuân bán được bao nhiêu hộp sản phẩm qua sàn thương mại điện tử?")
+    assert not a.abstained and "2.000" in a.answer, a.answer
+    assert [c.doc_id for c in a.citations] == ["01_xa_an_phu_tay"]
+    a = ask(services, "Xã Hòa Lạc có bao nhiêu hồ sơ trực tuyến?")  # no report names it: no such unit
+    assert a.abstained and "Không có báo cáo nào của Hòa Lạc" in a.answer, a.answer
