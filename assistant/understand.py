@@ -174,7 +174,8 @@ class QuestionUnderstander:
                 return out, prev_eff
             return question, None
         fragment = strip_followup_words(question)
-        if own_units and self.answer_type(fragment) != "text" and self._is_standalone(fragment) and \
+        if own_units and self.answer_type(fragment) != "text" and \
+                (self._is_standalone(fragment) or counted_noun(fragment)[1]) and \
                 len(match_key(self._without_units(fragment)).split()) >= 3:
             return fragment, prev_eff  # "Còn mỗi tổ ở xã Cẩm Thanh có mấy thành viên?" asks in full
         if own_units and prev_units:

@@ -94,3 +94,9 @@ def test_a_commune_a_report_writes_about_is_read_in_that_report(services) -> Non
     assert [c.doc_id for c in a.citations] == ["01_xa_an_phu_tay"]
     a = ask(services, "Xã Hòa Lạc có bao nhiêu hồ sơ trực tuyến?")  # no report names it: no such unit
     assert a.abstained and "Không có báo cáo nào của Hòa Lạc" in a.answer, a.answer
+
+
+def test_a_follow_up_that_asks_in_full_is_not_the_previous_question_again(services) -> None:
+    a = services.answerer.ask("Còn khu phố Bình Minh 3 ở xã An Phú Tây có bao nhiêu hộ dân?",
+                              ["Xã Thạch Lâm xếp thứ mấy trên 45 xã, phường?"])
+    assert not a.abstained and "520" in a.answer, a.answer
