@@ -28,7 +28,10 @@ PAGES = {
         "UBND xã Thạch Lâm ban hành Kế hoạch số 15/KH-UBND ngày 10/01/2026 về chuyển đổi số năm 2026.\n\n"
         "Tham dự hội nghị có đồng chí Phạm Minh Tuấn – Bí thư Đảng ủy xã, Trưởng Ban Chỉ đạo; đồng chí Vũ Thị Lan "
         "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n\n"
-        "Năm 2025, xã Thạch Lâm xếp hạng 12/45 xã, phường về chỉ số chuyển đổi số.\n"),
+        "Năm 2025, xã Thạch Lâm xếp hạng 12/45 xã, phường về chỉ số chuyển đổi số.\n\n"
+        "3. An toàn thông tin\n\n"
+        "- Lập hồ sơ đề xuất cấp độ an toàn thông tin cho hệ thống thông tin của xã.\n\n"
+        "- Quán triệt cán bộ quản lý tài khoản, mật khẩu; tăng cường sao lưu dữ liệu định kỳ.\n"),
 }
 
 
@@ -100,3 +103,9 @@ def test_a_follow_up_that_asks_in_full_is_not_the_previous_question_again(servic
     a = services.answerer.ask("Còn khu phố Bình Minh 3 ở xã An Phú Tây có bao nhiêu hộ dân?",
                               ["Xã Thạch Lâm xếp thứ mấy trên 45 xã, phường?"])
     assert not a.abstained and "520" in a.answer, a.answer
+
+
+def test_what_a_unit_does_for_a_titled_topic_is_the_sections_items(services) -> None:
+    a = ask(services, "Xã Thạch Lâm làm gì để bảo đảm an toàn thông tin?")
+    assert not a.abstained, a.answer
+    assert "cấp độ an toàn thông tin" in a.answer and "sao lưu dữ liệu" in a.answer, a.answer

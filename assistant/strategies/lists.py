@@ -64,7 +64,7 @@ def _asks_for_list(u: Understanding) -> bool:
     return (bool(_PLURAL_RE.search(u.key)) or bool(_HOW_RE.search(u.key))) and u.answer_type in ("text", "list", "why")
 
 
-_HOW_RE = re.compile(r"\b(?:the nao|nhu the nao|ra sao|bang cach nao)\b")
+_HOW_RE = re.compile(r"\b(?:the nao|nhu the nao|ra sao|bang cach nao|lam gi de|lam nhung gi)\b")
 
 
 def section_items(ctx: Context, paragraphs: Sequence[Paragraph],
@@ -148,9 +148,10 @@ def _titled_section(ctx: Context, paragraphs: Sequence[Paragraph],
             continue
         seen.add(p.section_path)
         title = folded_text(p.section_path[-1])
-        m = ctx.matcher.score(attr, title, title)
-        if m.score >= TITLE_MIN_SCORE and (best is None or m.score > best[0]):
-            best = (m.score, p.section_path)
+        # "làm gì để bảo đảm an toàn thông tin": the verb frames, the title "An toàn thông tin" states it.
+        score = ctx.matcher.states(attr, title)
+        if score >= TITLE_MIN_SCORE and (best is None or score > best[0]):
+            best = (score, p.section_path)
     if best is None:
         return []
     items = _items(paragraphs, best[1])
