@@ -26,6 +26,8 @@ PAGES = {
         "quốc gia;\n\n"
         "Căn cứ Nghị quyết số 05-NQ/TU ngày 22/10/2021 của Ban Chấp hành Đảng bộ tỉnh về chuyển đổi số;\n\n"
         "UBND xã Thạch Lâm ban hành Kế hoạch số 15/KH-UBND ngày 10/01/2026 về chuyển đổi số năm 2026.\n\n"
+        "Kế hoạch số 16/KH-UBND ngày 10/01/2026 về tập huấn kỹ năng số cho người dân.\n\n"
+        "Quyết định số 20/QĐ-UBND ngày 11/01/2026 về kiện toàn Tổ công nghệ số cộng đồng.\n\n"
         "Tham dự hội nghị có đồng chí Phạm Minh Tuấn – Bí thư Đảng ủy xã, Trưởng Ban Chỉ đạo; đồng chí Vũ Thị Lan "
         "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n\n"
         "Năm 2025, xã Thạch Lâm xếp hạng 12/45 xã, phường về chỉ số chuyển đổi số.\n\n"
@@ -109,3 +111,11 @@ def test_what_a_unit_does_for_a_titled_topic_is_the_sections_items(services) -> 
     a = ask(services, "Xã Thạch Lâm làm gì để bảo đảm an toàn thông tin?")
     assert not a.abstained, a.answer
     assert "cấp độ an toàn thông tin" in a.answer and "sao lưu dữ liệu" in a.answer, a.answer
+
+
+def test_the_documents_of_a_date_are_listed(services) -> None:
+    a = ask(services, "Ngày 10/01/2026 UBND xã Thạch Lâm ký những kế hoạch nào?")
+    assert not a.abstained and "15/KH-UBND" in a.answer and "16/KH-UBND" in a.answer, a.answer
+    assert "20/QĐ-UBND" not in a.answer
+    a = ask(services, "Giữa ngày 10/01 và 11/01/2026, xã Thạch Lâm có những kế hoạch, quyết định nào được ban hành?")
+    assert not a.abstained and all(d in a.answer for d in ("15/KH-UBND", "16/KH-UBND", "20/QĐ-UBND")), a.answer

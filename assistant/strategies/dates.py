@@ -93,7 +93,7 @@ class DateStrategy:
         for v in dates:
             if v.fact.ref and issuer_conflict(u.effective, issuers.get((v.fact.paragraph_id, v.fact.ref))):
                 continue  # the district's plan is not the commune's plan the question asks about
-            if kind and v.fact.ref and head_kind(fold(v.fact.ref)) != kind:
+            if kind and v.fact.ref and not head_kind(fold(v.fact.ref)) & kind:
                 continue  # "Kế hoạch ... ban hành ngày nào?": the date of a plan, not of another document
             m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
             score = m.score

@@ -31,7 +31,10 @@ _KINDS = {"ke hoach": "ke hoach", "quyet dinh": "quyet dinh", "qd": "quyet dinh"
           "huong dan": "huong dan", "de an": "de an", "ke hoach so": "ke hoach"}
 _PLURAL_RE = re.compile(r"\b(?:ke ten|liet ke|nhung|cac)\b")
 _DOC_WORDS = ("so hieu", "so ky hieu", "ky hieu", "van ban nao", "so may", "la gi", "nao", "ke ten", "liet ke",
-              "ban hanh", "da ban hanh", "nhung", "cac", "van ban")
+              "ban hanh", "da ban hanh", "nhung", "cac", "van ban", "ky", "ky ban hanh", "phe duyet", "duoc ban hanh",
+              "hoac", "duoc")
+# "Ngày 25/02/2026 ... ký những kế hoạch nào?", "Giữa ngày 14/4 và 15/4/2026 ...": the documents of those dates.
+_ASKED_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
 
 
 class DocumentStrategy:
@@ -48,8 +51,13 @@ class DocumentStrategy:
         fq = fold(u.effective)
         kinds = head_kind(fq)
         attr = ctx.attribute(u, docs, extra_drop=[*_DOC_WORDS, *kinds], keep_type_words=False)
+        dated = _asked_dates(u.effective)
+        if dated is not None:
+            attr = type(attr)(tuple(t for t in attr.terms if not t.date), attr.phrase)
         scored: list[tuple[float, FactView]] = []
         for v in ctx.facts(docs, "docref"):
+            if dated is not None and not (v.fact.iso and len(v.fact.iso) == 10 and dated[0] <= v.fact.iso <= dated[1]):
+                continue
             if kinds and fold(v.fact.measure or "") not in kinds:
                 continue
             if issuer_conflict(u.effective, v.fact.role):
@@ -89,11 +97,33 @@ class DocumentStrategy:
                         f"{body.split(' — ', 1)[1]}", book, "lookup")
 
 
+def _asked_dates(question: str) -> tuple[str, str] | None:
+    """The (first, last) ISO day the question dates its documents by: one date, or the two of
+    "giữa ngày 14/4 và 15/4/2026" (a date without its year takes the year of the other)."""
+    found = _ASKED_DATE_RE.findall(question)
+    if not found or len(found) > 2:
+        return None
+    years = [y for _, _, y in found if y]
+    if not years:
+        return None
+    days = sorted(f"{y or years[-1]}-{int(m):02d}-{int(d):02d}" for d, m, y in found)
+    return days[0], days[-1]
+
+
 def head_kind(folded_question: str) -> set[str]:
     """The kind of document the question is about: the first kind it names ("Kế hoạch triển khai
     Nghị quyết 13" asks about a plan, not the resolution it implements)."""
-    found = [(m.start(), k2) for k, k2 in _KINDS.items() if (m := re.search(rf"\b{k}\b", folded_question))]
-    return {min(found)[1]} if found else set()
+    found = [(m.start(), m.end(), k2) for k, k2 in _KINDS.items() if (m := re.search(rf"\b{k}\b", folded_question))]
+    if not found:
+        return set()
+    _, end, kind = min(found)
+    kinds = {kind}
+    # "những kế hoạch, quyết định nào": kinds listed together are all asked.
+    listed = re.compile(rf"\s*(?:,|va|hoac)\s*({'|'.join(sorted(_KINDS, key=len, reverse=True))})\b")
+    while (m := listed.match(folded_question, end)) is not None:
+        kinds.add(_KINDS[m.group(1)])
+        end = m.end()
+    return kinds
 
 
 def _label(v: FactView) -> str:
