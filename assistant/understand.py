@@ -124,6 +124,28 @@ class Understanding:
     display: str | None = None  # an unaccented question with its accents restored, for answer sentences
 
 
+# "<đầu> A hay B nhiều hơn / cao hơn ...": two alternatives compared; B's words tell how long A is.
+_ALTERNATIVES_RE = re.compile(r"(?i)^(?P<head>.*?\S)\s+(?:hay|hoặc|hoac)\s+(?P<b>[^,;?]{2,40}?)\s+"
+                              r"(?P<cmp>nhiều hơn|nhieu hon|ít hơn|it hon|cao hơn|cao hon|thấp hơn|thap hon|"
+                              r"lớn hơn|lon hon)(?P<rest>[^?]*)\??\s*$")
+
+
+def _alternative_parts(text: str) -> list[str]:
+    """ "Ở X, hồ sơ nhận trực tuyến hay trực tiếp nhiều hơn, mỗi loại bao nhiêu?" -> the figure of each
+    alternative: "Ở X, hồ sơ nhận trực tuyến bao nhiêu?", "Ở X, hồ sơ nhận trực tiếp bao nhiêu?"."""
+    m = _ALTERNATIVES_RE.match(text.strip())
+    if m is None:
+        return []
+    b = m.group("b").split()
+    head = m.group("head").split()
+    if len(head) <= len(b):
+        return []
+    stem, a = " ".join(head[:-len(b)]), " ".join(head[-len(b):])
+    if len(stem.split()) < 2:
+        return []
+    return [f"{stem} {alt} bao nhiêu?" for alt in (a, " ".join(b))]
+
+
 class QuestionUnderstander:
     """Turns a question (+ history) into an `Understanding`."""
 
@@ -381,6 +403,9 @@ class QuestionUnderstander:
                mentioned: bool = False) -> list[Understanding]:
         """Clauses of a multi-part question, each with its own question word ("bao nhiêu ... và ...
         bao nhiêu", "ai ký và ký ngày nào"); each part keeps the whole question's subject."""
+        alternatives = _alternative_parts(text) if len(whole.units) <= 1 else []  # units: CompareStrategy
+        if alternatives:  # "hồ sơ nhận trực tuyến hay trực tiếp nhiều hơn?": both figures answer
+            return [self._understand(t, split=False, off_topic=off_topic, mentioned=mentioned) for t in alternatives]
         pieces = [p for p in _PART_SPLIT_RE.split(text.strip().rstrip("?")) if p and p.strip()]
         if len(pieces) < 2:
             return []

@@ -30,6 +30,7 @@ PAGES = {
         "Quyết định số 20/QĐ-UBND ngày 11/01/2026 về kiện toàn Tổ công nghệ số cộng đồng.\n\n"
         "Tham dự hội nghị có đồng chí Phạm Minh Tuấn – Bí thư Đảng ủy xã, Trưởng Ban Chỉ đạo; đồng chí Vũ Thị Lan "
         "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n\n"
+        "Năm 2025, xã tiếp nhận 850 hồ sơ trực tuyến và 120 hồ sơ trực tiếp.\n\n"
         "Năm 2025, xã Thạch Lâm xếp hạng 12/45 xã, phường về chỉ số chuyển đổi số.\n\n"
         "3. An toàn thông tin\n\n"
         "- Lập hồ sơ đề xuất cấp độ an toàn thông tin cho hệ thống thông tin của xã.\n\n"
@@ -119,3 +120,8 @@ def test_the_documents_of_a_date_are_listed(services) -> None:
     assert "20/QĐ-UBND" not in a.answer
     a = ask(services, "Giữa ngày 10/01 và 11/01/2026, xã Thạch Lâm có những kế hoạch, quyết định nào được ban hành?")
     assert not a.abstained and all(d in a.answer for d in ("15/KH-UBND", "16/KH-UBND", "20/QĐ-UBND")), a.answer
+
+
+def test_two_alternatives_compared_are_both_answered(services) -> None:
+    a = ask(services, "Ở xã Thạch Lâm, hồ sơ tiếp nhận trực tuyến hay trực tiếp nhiều hơn?")
+    assert not a.abstained and "850" in a.answer and "120" in a.answer, a.answer
