@@ -300,3 +300,13 @@ def test_each_role_of_a_person_is_held() -> None:
     assert holds_role(v, "chu tich")
     assert holds_role(v, "pho truong ban chi dao")
     assert not holds_role(v, "truong ban chi dao")  # the deputy head is not the head
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Những nội dung nổi bật nào được nêu là đóng góp cho tăng trưởng hai con số?", "text"),  # "con số" counts nothing
+    ("Phường có bao nhiêu con số thống kê?", "count"),
+])
+def test_a_figure_word_is_no_count_cue(question: str, expected: str) -> None:
+    from assistant.understand import QuestionUnderstander
+
+    assert QuestionUnderstander(None).answer_type(question) == expected  # type: ignore[arg-type]
