@@ -56,6 +56,7 @@ LABEL_AFTER_CHARS = 60  # ... and after its measure
 DATE_CONTEXT_CHARS = 120  # the words around a date that say what it dates
 ROLE_MAX_WORDS = 9
 ROW_LABEL_CHARS = 60
+KEY_LABEL_CHARS = 60  # "Số nhiệm vụ đã hoàn thành; 34/34": a heading this short before ";" labels the value
 MAX_ROLE_CHAIN = 3  # roles listed after a name, separated by commas  # a unit cell ("%", "Hồ sơ", "Tài khoản") is this short
 
 _CLAUSE_LEFT_RE = re.compile(r"[;]|\.\s|\n")
@@ -164,6 +165,16 @@ class FactExtractor:
                 if after_ends[i - 1] < n.start:
                     lo = max(lo, after_ends[i - 1])
             before = text[lo:n.start]
+            borrowed_from: int | None = None
+            if not before.strip(" :-–,;"):
+                # "- (1) Số nhiệm vụ đã hoàn thành; 34/34": a short heading before ";" labels the value
+                # (the ";" may also have ended the sentence before).
+                whole = p.text[:span.start + n.start].rstrip()
+                if whole.endswith(";"):
+                    head = whole[_clause_start(whole, len(whole) - 1):len(whole) - 1]
+                    if len(head) <= KEY_LABEL_CHARS:
+                        before = head
+                        borrowed_from = _clause_start(whole, len(whole) - 1)
             # "Trực tuyến 465 hồ sơ đạt 84.54%": a figure linked to the one before by a connector
             # ("đạt", "chiếm") or a bare rate after a count shares its label; a count after a comma
             # ("98 hồ sơ ..., 1.615 hồ sơ tiếp nhận trực tiếp") does not.
@@ -178,7 +189,11 @@ class FactExtractor:
             measure_words = text[n.end:after_from] if n.measure_end > n.end else ""
             label = _squash(f"{before.strip(' :-–,')} {measure_words} {after}")
             labels.append(_squash(before.strip(" :-–,")) or label)
-            out.append(self._figure_fact(p, span, n, label))
+            fact = self._figure_fact(p, span, n, label)
+            if borrowed_from is not None and borrowed_from < fact.sentence_start:
+                fact = replace(fact, sentence_start=borrowed_from + len(p.text[borrowed_from:]) -
+                               len(p.text[borrowed_from:].lstrip()))  # the quote shows the label too
+            out.append(fact)
         return out
 
     def _is_connector(self, folded: str) -> bool:

@@ -39,3 +39,11 @@ def test_a_role_after_a_dash_ends_at_the_next_clause() -> None:
     p = Paragraph(id="d:p1", doc_id="d", n=1, text=text, start=0, end=len(text), section_path=())
     people = [(f.text, f.role) for f in FactExtractor().paragraph_facts(p) if f.kind == "person"]
     assert people == [("Huỳnh Phong Vân", "Phó Bí thư Thường trực Đảng ủy xã")]
+
+
+def test_a_heading_before_a_semicolon_labels_its_value() -> None:
+    text = "- (1) Số nhiệm vụ đã hoàn thành; 34/34 (số nhiệm vụ hoàn thành trong hạn: 34/34);"
+    p = Paragraph(id="d:p1", doc_id="d", n=1, text=text, start=0, end=len(text), section_path=(), kind="bullet")
+    first = next(f for f in FactExtractor().paragraph_facts(p) if f.kind == "figure")
+    assert (first.text, first.label) == ("34/34", "(1) Số nhiệm vụ đã hoàn thành")
+    assert text[first.sentence_start:].startswith("- (1) Số nhiệm vụ")  # quoted with its label

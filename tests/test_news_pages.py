@@ -31,6 +31,7 @@ PAGES = {
         "Tham dự hội nghị có đồng chí Phạm Minh Tuấn – Bí thư Đảng ủy xã, Trưởng Ban Chỉ đạo; đồng chí Vũ Thị Lan "
         "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n\n"
         "Năm 2025, xã tiếp nhận 850 hồ sơ trực tuyến và 120 hồ sơ trực tiếp.\n\n"
+        "- (1) Số hồ sơ tiếp nhận trực tuyến; 850 hồ sơ (cả năm 2025).\n\n"
         "Năm 2025, xã Thạch Lâm xếp hạng 12/45 xã, phường về chỉ số chuyển đổi số.\n\n"
         "3. An toàn thông tin\n\n"
         "- Lập hồ sơ đề xuất cấp độ an toàn thông tin cho hệ thống thông tin của xã.\n\n"
@@ -125,3 +126,11 @@ def test_the_documents_of_a_date_are_listed(services) -> None:
 def test_two_alternatives_compared_are_both_answered(services) -> None:
     a = ask(services, "Ở xã Thạch Lâm, hồ sơ tiếp nhận trực tuyến hay trực tiếp nhiều hơn?")
     assert not a.abstained and "850" in a.answer and "120" in a.answer, a.answer
+
+
+def test_a_figure_written_twice_cites_both_places(services) -> None:
+    a = ask(services, "Năm 2025 xã Thạch Lâm tiếp nhận bao nhiêu hồ sơ trực tuyến?")
+    assert not a.abstained and "850" in a.answer, a.answer
+    assert len(a.citations) == 2 and "cũng ghi số liệu này" in a.answer, a.answer
+    # the label before ";" is quoted with its value
+    assert any(c.text.startswith("- (1) Số hồ sơ tiếp nhận trực tuyến; 850") for c in a.citations)

@@ -44,6 +44,7 @@ _RANK_WORDS = (" xep hang ", " hang ", " xep thu ", " dung thu ", " vi tri ")
 _SUBSET_RE = re.compile(r"^\s*(?:trong do|tinh rieng|rieng|gom|bao gom|cu the)\b| (?:trong do|tinh rieng) ")
 _TOTAL_RE = re.compile(r" (?:tong cong|tong so|tat ca|toan bo|tong) ")
 SUBSET_FACTOR = 0.8
+MAX_CORROBORATING = 2
 _SUPERLATIVE_RE = re.compile(r" (?P<dir>cao|nhieu|lon|dai) nhat | (?P<low>thap|it|nho|ngan) nhat ")
 _TARGET_WORDS = re.compile(r"\b(muc tieu|chi tieu|ke hoach|phan dau|du kien|dat ra|de ra)\b")
 FIGURE_TYPES = frozenset({"count", "percent", "money", "rank"})
@@ -135,6 +136,15 @@ class FigureStrategy:
         q = quoted_sentence(v.paragraph, v.fact.sentence_start, v.fact.sentence_end, (v.fact.start, v.fact.end))
         note = " (số liệu kế hoạch, mục tiêu)" if v.fact.target else ""
         text = f"{display_value(v)}{note} — theo {ctx.report_phrase(v.fact.doc_id)}: {q} [{n}]"
+        # The same value the report states again for the same attribute (a sentence and its table
+        # row): cited too, so the official sees every place the figure is written.
+        again = [s.view for s in ranked if s is not best and accept(s) and s.view.fact.doc_id == v.fact.doc_id
+                 and s.view.paragraph.id != v.paragraph.id and s.view.fact.value == v.fact.value
+                 and s.view.fact.value_kind == v.fact.value_kind][:MAX_CORROBORATING]
+        if again:
+            marks = [cite_sentence(book, w.paragraph, w.fact.sentence_start, w.fact.sentence_end,
+                                   (w.fact.start, w.fact.end)) for w in again]
+            text += f" Báo cáo cũng ghi số liệu này tại {', '.join(f'[{m}]' for m in marks)}."
         return answered(u, text, book, "lookup")
 
     @staticmethod
