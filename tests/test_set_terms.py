@@ -60,3 +60,26 @@ def test_the_noun_of_a_set_question_must_be_stated_not_only_its_verb(funding) ->
     assert not a.abstained, a.answer
     assert "Đông Lâm" in a.answer
     assert "Tây Lâm" not in a.answer, a.answer
+
+
+TEAMS = {
+    "tin_xa_dong_son.txt": "Xã Đông Sơn ra mắt tổ số\n\nXã Đông Sơn thành lập Tổ công nghệ số cộng đồng gồm 8 thành viên.\n",
+    "tin_xa_tay_son.txt": "Xã Tây Sơn ra mắt tổ số\n\nXã Tây Sơn duy trì Tổ công nghệ số cộng đồng gồm 6 thành viên.\n",
+    "tin_xa_nam_son.txt": "Xã Nam Sơn ra mắt tổ\n\nXã Nam Sơn thành lập 05 tổ công nghệ cộng đồng, mỗi tổ gồm 05 thành viên.\n",
+    "tin_xa_bac_son.txt": "Xã Bắc Sơn hỗ trợ người dân\n\nCác thành viên tổ công tác đến từng thôn hướng dẫn người dân.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def teams(tmp_path_factory: pytest.TempPathFactory):
+    svc = services_over(tmp_path_factory, {name: f"{text}\n{FILLER}" for name, text in TEAMS.items()})
+    yield svc
+    svc.close()
+
+
+def test_a_term_written_with_its_optional_word_left_out_is_the_term(teams) -> None:
+    # "tổ công nghệ (số) cộng đồng": "tổ công nghệ cộng đồng" (Nam Sơn) is the same team
+    a = teams.answerer.ask("Bài viết của đơn vị nào có nêu số thành viên của tổ công nghệ (số) cộng đồng?", [])
+    assert not a.abstained, a.answer
+    assert all(u in a.answer for u in ("Đông Sơn", "Tây Sơn", "Nam Sơn")), a.answer
+    assert "Bắc Sơn" not in a.answer
