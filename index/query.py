@@ -41,6 +41,12 @@ class QueryFilters:
     unknown_units: list[str] = field(default_factory=list)  # "phường Hoàn Kiếm" not in the store
     aggregate: bool = False  # the question asks for a set of units ("những phường nào ...")
 
+    def add_unit(self, canonical: str, docs: Iterable[str]) -> None:
+        """A unit the question names, with its reports."""
+        if canonical not in self.units:
+            self.units.append(canonical)
+        self.doc_ids.extend(d for d in docs if d not in self.doc_ids)
+
     def is_empty(self) -> bool:
         return not (self.units or self.unit_types or self.provinces or self.periods or self.doc_ids)
 
@@ -186,11 +192,7 @@ class QueryAnalyzer:
                 if re.search(rf" (?:tinh|thanh pho) {re.escape(key)} ", work) and \
                         not re.search(rf" (?:phuong|xa|thi tran|p) {re.escape(key)} ", work):
                     continue
-                if canonical not in f.units:
-                    f.units.append(canonical)
-                for d in docs:
-                    if d not in f.doc_ids:
-                        f.doc_ids.append(d)
+                f.add_unit(canonical, docs)
                 work = work.replace(pat, " # ")
         # Unknown units: "phường X Y" / "xã X Y" where X Y is not a known unit.
         accented = fold_accents(question) != question
@@ -202,9 +204,7 @@ class QueryAnalyzer:
                 orig3 = _original_span(question, longer)
                 if orig3 and orig3.split()[-1][:1].isupper() and not _known_ward(orig3) and \
                         (near := self._one_typo_away(longer)) is not None:
-                    if near[0] not in f.units:
-                        f.units.append(near[0])
-                    f.doc_ids.extend(d for d in near[1] if d not in f.doc_ids)
+                    f.add_unit(*near)
                     continue
             if name.split()[0] in ("nao", "xa", "phuong", "co", "da", "dat", "thuoc", "trong", "va", "la"):
                 continue
@@ -216,10 +216,7 @@ class QueryAnalyzer:
             if orig and orig[0].isupper():
                 near = None if _known_ward(orig) else self._one_typo_away(name)
                 if near is not None:  # "xã Đông Thạch" for the store's Đông Thạnh: a typo, not another unit
-                    canonical, docs = near
-                    if canonical not in f.units:
-                        f.units.append(canonical)
-                    f.doc_ids.extend(d for d in docs if d not in f.doc_ids)
+                    f.add_unit(*near)
                     continue
                 f.unknown_units.append(orig)
         # "Sơn Đông có bao nhiêu hồ sơ?": a question that opens with the name of a real ward or
