@@ -199,7 +199,7 @@ class Answerer:
         for name in names:
             key = folded_text(name).strip()
             kinds = [k for k in ("xa", "phuong", "thi tran") if f" {k} {key} " in folded_q] or ["xa", "phuong"]
-            for passage in self.retriever.retrieve(f"{name}", NAMED_CANDIDATES):
+            for passage in self.retriever.retrieve(name, NAMED_CANDIDATES):
                 text = folded_text(passage.text)
                 if passage.doc_id in ctx.reports and any(f" {k} {key} " in text for k in kinds):
                     docs.add(passage.doc_id)

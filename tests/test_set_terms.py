@@ -22,11 +22,16 @@ FILLER = ("Bộ phận một cửa tiếp nhận hồ sơ trực tuyến đúng 
           "Kinh phí chuyển đổi số được bố trí kịp thời.\n\nTrang thông tin điện tử được cập nhật.\n")
 
 
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory):
-    svc = services_over(tmp_path_factory, {name: f"{text}\n{FILLER}" for name, text in REPORTS.items()})
+def _serve(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, str], filler: str = FILLER):
+    """Services over the reports, each followed by the filler paragraphs; closed after the module."""
+    svc = services_over(tmp_path_factory, {name: f"{text}\n{filler}" for name, text in reports.items()})
     yield svc
     svc.close()
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory):
+    yield from _serve(tmp_path_factory, REPORTS)
 
 
 def test_a_term_of_the_reports_is_not_its_two_words_apart(services) -> None:
@@ -48,9 +53,7 @@ FUNDING = {
 def funding(tmp_path_factory: pytest.TempPathFactory):
     filler = FILLER.replace("Kinh phí chuyển đổi số được bố trí kịp thời.\n\n", "").replace(
         "hồ sơ trực tuyến", "hồ sơ, hỗ trợ người dân")  # "hỗ trợ" common, "kinh phí" rare: a verb frames
-    svc = services_over(tmp_path_factory, {name: f"{text}\n{filler}" for name, text in FUNDING.items()})
-    yield svc
-    svc.close()
+    yield from _serve(tmp_path_factory, FUNDING, filler)
 
 
 def test_the_noun_of_a_set_question_must_be_stated_not_only_its_verb(funding) -> None:
@@ -72,9 +75,7 @@ TEAMS = {
 
 @pytest.fixture(scope="module")
 def teams(tmp_path_factory: pytest.TempPathFactory):
-    svc = services_over(tmp_path_factory, {name: f"{text}\n{FILLER}" for name, text in TEAMS.items()})
-    yield svc
-    svc.close()
+    yield from _serve(tmp_path_factory, TEAMS)
 
 
 def test_a_term_written_with_its_optional_word_left_out_is_the_term(teams) -> None:

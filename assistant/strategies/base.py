@@ -305,7 +305,7 @@ class Context:
         from ingest.text import sentence_spans
 
         out = []
-        seen: dict[str, list[str]] = {}  # doc -> its sentences so far (the referents of "... này")
+        seen: dict[str, list[tuple[str, str]]] = {}  # doc -> (sentence, folded) so far: referents of "... này"
         for p in paragraphs:
             if p.kind == "heading" and not headings:
                 continue
@@ -319,12 +319,11 @@ class Context:
                 this = _THIS_RE.match(s.text)
                 if this is not None and not lead:
                     noun = f" {folded_text(this.group(1)).strip()} "
-                    named = next((t for t in earlier if noun in folded_text(t) and
-                                  f"{noun}nay " not in folded_text(t)), "")
+                    named = next((t for t, ft in earlier if noun in ft and f"{noun}nay " not in ft), "")
                     lead = f"{named} {prev}" if named != prev else prev
                 out.append((p, s.start, s.end, folded_text(f"{s.text} {subject} {lead}")))
                 prev = s.text
-                earlier.append(s.text)
+                earlier.append((s.text, folded_text(s.text)))
         return out
 
     def nearest(self, attr: Attribute, paragraphs: Sequence[Paragraph],

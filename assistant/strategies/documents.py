@@ -110,6 +110,9 @@ def _asked_dates(question: str) -> tuple[str, str] | None:
     return days[0], days[-1]
 
 
+_LISTED_KIND_RE = re.compile(rf"\s*(?:,|va|hoac)\s*({'|'.join(sorted(_KINDS, key=len, reverse=True))})\b")
+
+
 def head_kind(folded_question: str) -> set[str]:
     """The kind of document the question is about: the first kind it names ("Kế hoạch triển khai
     Nghị quyết 13" asks about a plan, not the resolution it implements)."""
@@ -119,8 +122,7 @@ def head_kind(folded_question: str) -> set[str]:
     _, end, kind = min(found)
     kinds = {kind}
     # "những kế hoạch, quyết định nào": kinds listed together are all asked.
-    listed = re.compile(rf"\s*(?:,|va|hoac)\s*({'|'.join(sorted(_KINDS, key=len, reverse=True))})\b")
-    while (m := listed.match(folded_question, end)) is not None:
+    while (m := _LISTED_KIND_RE.match(folded_question, end)) is not None:
         kinds.add(_KINDS[m.group(1)])
         end = m.end()
     return kinds

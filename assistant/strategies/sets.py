@@ -212,13 +212,14 @@ def _collocations(ctx: Context, slots: list[list[Any]], docs: list[str],
         words = [t.word for t in content]
         if f" {' '.join(words)} " not in f" {' '.join(folded_text(alts[0].phrase).split())} ":
             continue  # written apart in the question too ("kỹ năng số của người dân")
-        a, b = (re.escape(w) for w in words)
-        written = re.compile(rf"(?<![a-z]){a}(?: [a-z]+)? {b}(?![a-z])")
+        b = re.escape(words[1])
+        pair = rf"{re.escape(words[0])}(?: [a-z]+)? {b}"
+        written = re.compile(rf"(?<![a-z]){pair}(?![a-z])")
         # Once it is a term, the first word's other names state it too ("tổ công nghệ (số) cộng đồng"
         # is also written "tổ công nghệ cộng đồng").
         forms = sorted(x for x in content[0].alternatives if " " in x)
         pieces = [re.escape(f) if f.endswith(f" {words[1]}") else rf"{re.escape(f)}(?: [a-z]+)? {b}" for f in forms]
-        rx = re.compile(rf"(?<![a-z])(?:{'|'.join([rf'{a}(?: [a-z]+)? {b}', *pieces])})(?![a-z])")
+        rx = re.compile(rf"(?<![a-z])(?:{'|'.join([pair, *pieces])})(?![a-z])")
         seen = 0
         for d in docs:
             paragraphs = by_doc[d] if by_doc is not None else ctx.doc(d).paragraphs
