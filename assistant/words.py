@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from index.analyzer import ABBREVIATIONS, _underthesea_lexicon, canonical_syllable
+from index.analyzer import ABBREVIATIONS, UNDERTHESEA_LOCK, _underthesea_lexicon, canonical_syllable
 from ingest.text import fold
 
 QUESTION_WORDS = Path(__file__).resolve().parent.parent / "ingest" / "question_words.toml"
@@ -247,8 +247,11 @@ def pos_tags(text: str) -> dict[str, str]:
         from underthesea import pos_tag
     except Exception:  # pragma: no cover - underthesea is a dependency
         return {}
+    # The app's warm-up and its first chat question tag at the same time (see UNDERTHESEA_LOCK).
+    with UNDERTHESEA_LOCK:
+        tagged = pos_tag(text)
     out: dict[str, str] = {}
-    for word, tag in pos_tag(text):
+    for word, tag in tagged:
         for i, syl in enumerate(fold(word).split()):
             out.setdefault(syl, tag if i == 0 else out.get(syl, tag))
     return out

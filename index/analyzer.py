@@ -23,6 +23,7 @@ import hashlib
 import importlib.util
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -102,6 +103,10 @@ _TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _OLD_TONE_RE = re.compile(r"(?<!q)(?:([oòóỏõọ])([ae])|([uùúủũụ])(y))$")
 _QU_TONE_RE = re.compile(r"q([ùúủũụ])(?=[a-zàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợyỳýỷỹỵ])")
 _MAX_COMPOUND = 4
+# underthesea loads its models lazily into module globals: two threads doing it at once see a
+# half-loaded tagger ("'NoneType' object has no attribute 'process'"). Every call into its CRF
+# models (word_tokenize, pos_tag) holds this lock.
+UNDERTHESEA_LOCK = threading.Lock()
 LINE_BREAK = "|"  # separates the lines of a passage in cached term lists (never a term itself)
 
 
@@ -316,8 +321,9 @@ class VietnameseAnalyzer:
         if self.compounds == "crf" and not self.bigrams:
             from underthesea import word_tokenize
 
-            words = ["_".join(canonical_syllable(s) for s in w.split())
-                     for w in word_tokenize(" ".join(phrase)) if " " in w]
+            with UNDERTHESEA_LOCK:
+                tokens = word_tokenize(" ".join(phrase))
+            words = ["_".join(canonical_syllable(s) for s in w.split()) for w in tokens if " " in w]
             return words, [_fold_token(w) for w in words]
         lex, flex, pre = self._lexicon, self._lexicon_folded, self._prefixes
         out: list[str] = []

@@ -310,3 +310,31 @@ def test_a_figure_word_is_no_count_cue(question: str, expected: str) -> None:
     from assistant.understand import QuestionUnderstander
 
     assert QuestionUnderstander(None).answer_type(question) == expected  # type: ignore[arg-type]
+
+
+def test_first_tagging_from_several_threads_at_once() -> None:
+    """The app warms the tagger up on one thread while the first chat question tags on another.
+    underthesea loads its models lazily, and without a lock one of two threads sees a half-loaded
+    tagger and the question is refused. A fresh interpreter, so that the models are not loaded yet."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import threading\n"
+        "from assistant.words import pos_tags\n"
+        "out, errors = {}, []\n"
+        "def run(i):\n"
+        "    try:\n"
+        "        out[i] = pos_tags(f'Phường Trí Quả tiếp nhận bao nhiêu hồ sơ trong tháng {i}?')\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "assert not errors, errors\n"
+        "assert len(out) == 4 and all(tags.get('ho') for tags in out.values()), out\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
