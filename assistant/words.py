@@ -178,6 +178,7 @@ def segment_pairs(text: str, weights: WordWeights | None = None) -> list[tuple[s
     acc_lex, fold_lex = _lexicons()
     extra = _extra_words()
     stops = _question_phrases()
+    bounds = _tagger_bounds(lower, len(raw)) if accented_input else None
     out: list[tuple[str, str | None]] = []
     i = 0
     def is_word(a: int, b: int) -> bool:
@@ -185,7 +186,7 @@ def segment_pairs(text: str, weights: WordWeights | None = None) -> list[tuple[s
         if b - a == 1 or w in extra:
             return True
         if accented_input:
-            return " ".join(raw[a:b]) in acc_lex
+            return " ".join(raw[a:b]) in acc_lex and (bounds is None or bounds.allows(a, b))
         return w in fold_lex and (weights is None or weights.df(w) > 0)
 
     def beaten(a: int, b: int) -> bool:
@@ -213,6 +214,58 @@ def segment_pairs(text: str, weights: WordWeights | None = None) -> list[tuple[s
         out.append((w, " ".join(raw[i:i + k]) if accented_input else None))
         i += k
     return out
+
+
+# Parts of speech of underthesea's tagger that never sit inside a compound of several of its words:
+# conjunctions, prepositions, pronouns, determiners, particles, punctuation ("và công nghệ" is "và"
+# + "công nghệ"; "của xã" is "của" + "xã").
+_UNGLUED_TAGS = frozenset({"C", "CC", "E", "P", "L", "T", "CH"})
+
+
+@dataclass(frozen=True, slots=True)
+class _TaggerBounds:
+    """Where underthesea's word segmenter puts word boundaries, in syllable indices."""
+    starts: frozenset[int]  # syllable indices that start a word of the tagger (and the end index)
+    unglued: frozenset[int]  # syllables of one-word function words (`_UNGLUED_TAGS`)
+    words: frozenset[tuple[int, int]]  # (start, end) of each word of the tagger
+
+    def allows(self, a: int, b: int) -> bool:
+        """A dictionary word of syllables a..b is a word of the question unless it cuts across a
+        word of the tagger ("số thành" of "số | thành viên") or glues a function word to another
+        word ("và công nghệ"). A domain compound of several tagger words stays ("chuyển đổi" +
+        "số"), and so does a word inside a longer one ("tư pháp" of "bộ tư pháp")."""
+        if any(s <= a and b <= e for s, e in self.words):
+            return True
+        return a in self.starts and b in self.starts and not any(k in self.unglued for k in range(a, b))
+
+
+@lru_cache(maxsize=4096)
+def _tagger_bounds(text: str, n_syllables: int) -> _TaggerBounds | None:
+    """The tagger's word boundaries of an accented text, aligned to its `_SYL_RE` syllables; None
+    when the tagger is unavailable or its words do not align."""
+    try:
+        from underthesea import pos_tag
+    except Exception:  # pragma: no cover - underthesea is a dependency
+        return None
+    with UNDERTHESEA_LOCK:
+        tagged = pos_tag(text)
+    starts: set[int] = set()
+    unglued: set[int] = set()
+    words: set[tuple[int, int]] = set()
+    k = 0
+    for word, tag in tagged:
+        n = len(_SYL_RE.findall(word))
+        if not n:
+            continue
+        starts.add(k)
+        words.add((k, k + n))
+        if tag in _UNGLUED_TAGS:
+            unglued.update(range(k, k + n))
+        k += n
+    if k != n_syllables:
+        return None
+    starts.add(k)
+    return _TaggerBounds(frozenset(starts), frozenset(unglued), frozenset(words))
 
 
 @lru_cache(maxsize=1)

@@ -225,6 +225,23 @@ def test_a_dictionary_word_no_report_uses_loses_to_the_one_inside_it_they_use() 
     assert [x for x, _ in segment_pairs("cán bộ làm công nghệ thông tin", w)] == ["can bo", "lam", "cong nghe thong tin"]
 
 
+def test_a_dictionary_word_that_cuts_a_word_of_the_tagger_is_no_word() -> None:
+    """Word counts of a few reports do not decide "số thành | viên" against "số | thành viên" (a
+    report that writes "số thành viên" twice counts as often for both); the word segmenter of
+    underthesea does. Its function words are not glued to the next word either ("và công nghệ")."""
+    from assistant.words import WordWeights, segment_pairs
+
+    w = WordWeights(["Tăng số thành viên lên 300 thành viên.", "Số thành viên là 12.",
+                     "Công tác Đề án 06 và Công nghệ số cộng đồng.", "Tổ công nghệ số cộng đồng."])
+    words = [x for x, _ in segment_pairs("Số thành viên tổ công tác đề án 06 và công nghệ số cộng đồng", w)]
+    assert words[:2] == ["so", "thanh vien"] and "va" in words and "cong nghe" in words
+    # a dictionary word inside a longer word of the tagger stays ("tư pháp" of "bộ tư pháp")
+    assert "tu phap" in [x for x, _ in segment_pairs("hồ sơ của Bộ Tư pháp",
+                                                     WordWeights(["Bộ Tư pháp: 226 hồ sơ.", "Ngành tư pháp."]))]
+    # a domain compound of several tagger words stays one word ("chuyển đổi" + "số")
+    assert "chuyen doi so" in [x for x, _ in segment_pairs("Kế hoạch chuyển đổi số năm 2026")]
+
+
 def test_as_of_is_not_an_attribute_word() -> None:
     words = {t.word for t in _matcher().attribute("Tính đến 06/6/2026, số hồ sơ còn đang giải quyết là bao nhiêu").terms}
     assert "tinh" not in words and "tinh den" not in words
