@@ -49,6 +49,8 @@ class QuestionWords:
     summary_future_words: tuple[str, ...] = ()  # section titles of next tasks ("thoi gian toi")
     frame_nouns: frozenset[str] = frozenset()  # "những vấn đề gì", "hình thức nào": the kind of answer asked
     measure_groups: tuple[frozenset[str], ...] = ()  # measures that count the same thing ("dịch vụ", "thủ tục")
+    descriptive: tuple[str, ...] = ()  # "thế nào", "ra sao": the answer may be a description
+    quantity: tuple[str, ...] = ()  # "bao nhiêu", "%": the answer is a quantity
 
 
 def _cue_re(cue: str) -> re.Pattern[str]:
@@ -79,7 +81,18 @@ def load_question_words(path: str | None = None) -> QuestionWords:
                          frozenset(data.get("count", {}).get("particles", [])),
                          tuple(data.get("summary", {}).get("future_words", [])),
                          frozenset(data.get("frame_nouns", {}).get("words", [])),
-                         tuple(frozenset(g) for g in data.get("measures", {}).get("same_thing", [])))
+                         tuple(frozenset(g) for g in data.get("measures", {}).get("same_thing", [])),
+                         tuple(data.get("descriptive", {}).get("cues", [])),
+                         tuple(data.get("descriptive", {}).get("quantity", [])))
+
+
+def asks_description(question: str) -> bool:
+    """ "... so với cùng kỳ thế nào?": a question whose question word asks for a description, and
+    no word of it for a quantity ("thế nào, bao nhiêu %" asks for the figure)."""
+    words = load_question_words()
+    folded = folded_text(question)
+    return any(contains_word(folded, c) for c in words.descriptive) and \
+        not any(contains_word(folded, c) for c in words.quantity)
 
 
 def without_exclusions(key: str, topic: str) -> str:

@@ -19,7 +19,8 @@ PAGES = {
         "dân lấy số thứ tự, chỉ dẫn đến đúng quầy nghiệp vụ và tra cứu lệ phí giải quyết thủ tục.\n\n"
         "Ông Trần Quốc Hưng, Bí thư chi bộ khu phố Bình Minh 3, cho biết khu phố hiện có 520 hộ dân.\n\n"
         "Hợp tác xã của anh Nguyễn Văn Tâm (xã Hòa Xuân) đã bán được hơn 2.000 hộp sản phẩm qua sàn thương mại "
-        "điện tử.\n"),
+        "điện tử.\n\n"
+        "Tỷ lệ người dân dùng ví điện tử tăng mạnh so với cùng kỳ năm trước.\n"),
     "02_xa_thach_lam.txt": (
         "Kế hoạch chuyển đổi số năm 2026 của xã Thạch Lâm\n\n"
         "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ về Chương trình chuyển đổi số "
@@ -134,3 +135,12 @@ def test_a_figure_written_twice_cites_both_places(services) -> None:
     assert len(a.citations) == 2 and "cũng ghi số liệu này" in a.answer, a.answer
     # the label before ";" is quoted with its value
     assert any(c.text.startswith("- (1) Số hồ sơ tiếp nhận trực tuyến; 850") for c in a.citations)
+
+
+def test_a_how_question_about_a_rate_is_answered_by_the_sentence_that_describes_it(services) -> None:
+    a = ask(services, "Tỷ lệ người dân dùng ví điện tử ở xã An Phú Tây so với cùng kỳ thế nào?")
+    assert not a.abstained and "tăng mạnh so với cùng kỳ" in a.answer, a.answer
+    assert any("ví điện tử" in c.text for c in a.citations)
+    # the figure itself is not stated, and a rate the page does not describe is not answered
+    assert ask(services, "Tỷ lệ người dân dùng ví điện tử ở xã An Phú Tây là bao nhiêu phần trăm?").abstained
+    assert ask(services, "Tỷ lệ hộ nghèo của xã An Phú Tây thế nào?").abstained

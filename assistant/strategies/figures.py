@@ -26,7 +26,7 @@ from assistant.strategies.replies import (
     quoted_sentence,
 )
 from assistant.textutil import named_number_spans
-from assistant.words import contains_word, folded_text, load_question_words
+from assistant.words import asks_description, contains_word, folded_text, load_question_words
 from ingest.text import fold
 
 if TYPE_CHECKING:
@@ -129,6 +129,8 @@ class FigureStrategy:
         if sup is not None and u.units:
             best = _extreme(ranked, attr, ctx, low=bool(sup.group("low"))) or best
         if best is None:
+            if asks_description(u.effective):
+                return None  # "... thế nào?": the sentences that state it answer (TextStrategy)
             return missing_sentence(ctx, u, scoped, asked_phrase(u, _fallback(u)), attr)
         v = best.view
         book = ctx.book()
