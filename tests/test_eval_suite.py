@@ -163,8 +163,9 @@ def test_the_dev_suite_lists_every_file_with_its_role() -> None:
              for e in suite.entries}
     assert roles == {
         "eval/questions.jsonl": ("fixed", "data/reports"), "eval/questions_extra.jsonl": ("extra", "data/reports"),
-        **{f"eval/dev/samples_{s}_{r}.jsonl": (r, "data/reports") for s in "abcde" for r in ("tune", "test")},
+        **{f"eval/dev/samples_{s}_{r}.jsonl": (r, "data/reports") for s in "abcdef" for r in ("tune", "test")},
         **{f"eval/dev/public4_{r}.jsonl": (r, "data/public4") for r in ("tune", "test")},
+        **{f"eval/dev/public5_{r}.jsonl": (r, "data/public5") for r in ("tune", "test")},
         **{f"eval/dev/public_{r}.jsonl": (r, "data/public") for r in ("tune", "test")},
         **{f"eval/dev/public_c_{r}.jsonl": (r, "data/public") for r in ("tune", "test")},
         **{f"eval/dev/public2_{r}.jsonl": (r, "data/public2") for r in ("tune", "test")},
