@@ -31,12 +31,16 @@ PAGES = {
         "Quyết định số 20/QĐ-UBND ngày 11/01/2026 về kiện toàn Tổ công nghệ số cộng đồng.\n\n"
         "Tham dự hội nghị có đồng chí Phạm Minh Tuấn – Bí thư Đảng ủy xã, Trưởng Ban Chỉ đạo; đồng chí Vũ Thị Lan "
         "– Phó Bí thư Đảng ủy, Chủ tịch UBND xã, Phó Trưởng Ban Chỉ đạo.\n\n"
+        "Đồng chí Đỗ Văn Hải giữ cương vị Phó Chủ tịch UBND xã từ năm 2024.\n\n"
         "Năm 2025, xã tiếp nhận 850 hồ sơ trực tuyến và 120 hồ sơ trực tiếp.\n\n"
         "- (1) Số hồ sơ tiếp nhận trực tuyến; 850 hồ sơ (cả năm 2025).\n\n"
         "Năm 2025, xã Thạch Lâm xếp hạng 12/45 xã, phường về chỉ số chuyển đổi số.\n\n"
         "3. An toàn thông tin\n\n"
         "- Lập hồ sơ đề xuất cấp độ an toàn thông tin cho hệ thống thông tin của xã.\n\n"
-        "- Quán triệt cán bộ quản lý tài khoản, mật khẩu; tăng cường sao lưu dữ liệu định kỳ.\n"),
+        "- Quán triệt cán bộ quản lý tài khoản, mật khẩu; tăng cường sao lưu dữ liệu định kỳ.\n\n"
+        "4. Kinh phí\n\n"
+        "Năm 2026, tổng kinh phí bố trí cho chuyển đổi số của xã là 450 triệu đồng.\n\n"
+        "Xã tập trung chuyển đổi số trên 3 trụ cột: chính quyền số, kinh tế số, xã hội số.\n"),
 }
 
 
@@ -144,3 +148,31 @@ def test_a_how_question_about_a_rate_is_answered_by_the_sentence_that_describes_
     # the figure itself is not stated, and a rate the page does not describe is not answered
     assert ask(services, "Tỷ lệ người dân dùng ví điện tử ở xã An Phú Tây là bao nhiêu phần trăm?").abstained
     assert ask(services, "Tỷ lệ hộ nghèo của xã An Phú Tây thế nào?").abstained
+
+
+def test_a_figure_stated_for_another_year_does_not_answer(services) -> None:
+    a = ask(services, "Năm 2026 xã Thạch Lâm bố trí kinh phí chuyển đổi số bao nhiêu?")
+    assert not a.abstained and "450 triệu đồng" in a.answer, a.answer
+    a = ask(services, "Năm 2025 xã Thạch Lâm bố trí kinh phí chuyển đổi số bao nhiêu?")
+    assert a.abstained and "450" not in a.answer.split("Đoạn gần nhất")[0], a.answer
+
+
+def test_who_holds_a_role_in_other_words(services) -> None:
+    for q in ("Ai giữ cương vị Chủ tịch UBND xã Thạch Lâm?", "Ai đang giữ chức Chủ tịch UBND xã Thạch Lâm?",
+              "Ai hiện là Trưởng Ban Chỉ đạo chuyển đổi số xã Thạch Lâm?"):
+        a = ask(services, q)
+        assert not a.abstained, (q, a.answer)
+    assert "Vũ Thị Lan" in ask(services, "Ai giữ cương vị Chủ tịch UBND xã Thạch Lâm?").answer
+    assert "Phạm Minh Tuấn" in ask(services, "Ai hiện là Trưởng Ban Chỉ đạo chuyển đổi số xã Thạch Lâm?").answer
+
+
+def test_a_unit_name_with_other_accents_is_the_stores_unit(services) -> None:
+    for q in ("Ai giữ cương vị Chủ tịch UBND xã Thạch Lầm?", "Xã Thạch Lầm tập trung chuyển đổi số trên mấy trụ cột?",
+              "Xã Thạch Lầm bố trí kinh phí chuyển đổi số năm 2026 bao nhiêu?"):
+        a = ask(services, q)
+        assert not a.abstained and "Thạch Lâm" in a.answer, (q, a.answer)
+
+
+def test_a_number_written_as_a_word_is_its_digits(services) -> None:
+    a = ask(services, "Ba trụ cột chuyển đổi số mà xã Thạch Lâm tập trung là gì?")
+    assert not a.abstained and "kinh tế số" in a.answer, a.answer

@@ -166,10 +166,13 @@ def rank_figures(u: Understanding, ctx: Context, docs: list[str], attr) -> list[
     noun = folded_text(u.noun_phrase) if u.answer_type == "count" and u.noun_phrase else ""
     noun_words = {t.word for t in attr.terms if noun and contains_word(noun, t.word)
                   and t.word not in ctx.matcher.words.count_particles}
+    asked_years = set(_YEAR_RE.findall(fq))
     out: list[ScoredFigure] = []
     for v in ctx.facts(docs, "figure", u):
         fit = type_fit(u, v)
         if fit == 0.0:
+            continue
+        if other_year(asked_years, v.sentence):
             continue
         if _raw_number(v) in asked_numbers:
             continue  # "Chiến dịch 100 ngày", "Đề án 06": a number the question names is not its answer
@@ -211,6 +214,20 @@ def _extreme(ranked: list[ScoredFigure], attr, ctx: Context, low: bool) -> Score
     if len(pool) < 2:
         return None
     return (min if low else max)(pool, key=lambda s: s.view.fact.value or 0.0)
+
+
+# "năm 2025" as a period (not "so với năm 2025", which compares with it): the years a question asks
+# and the years a sentence states its figure for.
+_YEAR_RE = re.compile(r"(?<!so voi )(?<!so voi cung ky )(?<!cung ky )\bnam ((?:19|20)\d\d)\b")
+
+
+def other_year(asked: set[str], sentence: str) -> bool:
+    """The sentence states its figure for another year than every one the question asks
+    ("Năm 2026, tổng kinh phí ... là ..." does not answer "Năm 2025 ... bố trí kinh phí bao nhiêu?")."""
+    if not asked:
+        return False
+    own = set(_YEAR_RE.findall(sentence))
+    return bool(own) and not own & asked
 
 
 _OUT_OF_RE = re.compile(r"\b(?:tren|trong|/)\s*(\d+)\s+(?:xa|phuong|don vi|dia phuong|tinh|huyen|co quan)\b")
