@@ -51,6 +51,7 @@ class QuestionWords:
     measure_groups: tuple[frozenset[str], ...] = ()  # measures that count the same thing ("dịch vụ", "thủ tục")
     descriptive: tuple[str, ...] = ()  # "thế nào", "ra sao": the answer may be a description
     quantity: tuple[str, ...] = ()  # "bao nhiêu", "%": the answer is a quantity
+    role_frames: tuple[str, ...] = ()  # "giữ cương vị": between "ai" and the asked role
 
 
 def _cue_re(cue: str) -> re.Pattern[str]:
@@ -83,7 +84,8 @@ def load_question_words(path: str | None = None) -> QuestionWords:
                          frozenset(data.get("frame_nouns", {}).get("words", [])),
                          tuple(frozenset(g) for g in data.get("measures", {}).get("same_thing", [])),
                          tuple(data.get("descriptive", {}).get("cues", [])),
-                         tuple(data.get("descriptive", {}).get("quantity", [])))
+                         tuple(data.get("descriptive", {}).get("quantity", [])),
+                         tuple(sorted(data.get("roles", {}).get("hold_frames", []), key=len, reverse=True)))
 
 
 def asks_description(question: str) -> bool:

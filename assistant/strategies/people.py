@@ -16,7 +16,7 @@ from assistant.strategies.replies import (
     missing_sentence,
     quoted_sentence,
 )
-from assistant.words import contains_word, folded_text
+from assistant.words import contains_word, folded_text, load_question_words
 from ingest.facts import load_vocabulary
 from ingest.text import fold
 
@@ -49,6 +49,11 @@ def asked_role(key_folded: str) -> str | None:
             continue
         before = padded[:at].split()
         after = padded[at + len(r) + 2:]
+        for frame in load_question_words().role_frames:  # "ai giữ cương vị Chủ tịch" asks the holder
+            words = frame.split()
+            if before[-len(words):] == words and before[-len(words) - 1:-len(words)] in (["ai"], ["la"]):
+                before = before[:-len(words)]
+                break
         if before[-1:] == ["pho"] and not r.startswith("pho "):  # "Phó Bí thư Đảng ủy" is the deputy
             r, before = f"pho {r}", before[:-1]
         if len(before) <= 1 or before[-2:] == ["ai", "la"] or before[-1:] == ["ai"] \
