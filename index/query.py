@@ -116,6 +116,26 @@ def _known_ward(name: str) -> bool:
         return False
 
 
+def _accent_typo(question: str, written: str) -> bool:
+    """ "Phường Phương Cảnh" for the store's Phương Canh: a unit name written after its unit word,
+    every syllable capitalised, with other accents than the store's, and no real ward or commune
+    spelled so, is the store's unit with a typo (accent-insensitive matching already found it)."""
+    words = written.split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return False
+    if not re.search(rf"(?:phường|Phường|PHƯỜNG|xã|Xã|XÃ|thị trấn|Thị trấn|\b[PX]\.)\s*{re.escape(written)}(?!\w)",
+                     question):
+        return False
+    try:
+        from ingest.gazetteer import default_gazetteer
+
+        entries = default_gazetteer().wards(written)
+    except Exception:  # pragma: no cover - the gazetteer is optional
+        return True
+    target = canonical_text(written).lower()
+    return not any(canonical_text(e.name).lower() == target for e in entries)
+
+
 def _fold(text: str) -> str:
     """Folded, lower-case, punctuation as spaces, single-spaced (word boundaries are spaces)."""
     return " " + " ".join(re.sub(r"[^\w/]+", " ", fold_accents(text).lower()).split()) + " "
@@ -185,7 +205,8 @@ class QueryAnalyzer:
             pat = f" {key} "
             if pat in work:
                 spans = _original_spans(question, key)
-                if spans and not any(spelled_as(w, self._spellings.get(key, ())) for w in spans):
+                if spans and not any(spelled_as(w, self._spellings.get(key, ())) for w in spans) and \
+                        not any(_accent_typo(question, w) for w in spans):
                     continue
                 # "thuộc tỉnh Lào Cai": after "tỉnh"/"thành phố" a name is the province, even when
                 # a ward has the same name ("phường Lào Cai" still names the ward).
