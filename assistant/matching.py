@@ -144,6 +144,20 @@ class MatchResult:
     missing: list[str] = field(default_factory=list)
 
 
+# "ba trụ cột" is "3 trụ cột": small numbers written as words (with their accents: folded, "ba" is
+# also "bà", "tư" "tư pháp") and as digits are the same word. "năm" is left out (the year).
+_NUMBER_WORDS = {"một": "1", "hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7", "bẩy": "7", "tám": "8",
+                 "chín": "9", "mười": "10"}
+
+
+def _number_word_alternatives(word: str, accented: str | None) -> frozenset[str]:
+    """The digits of a number word ("ba" -> "3"); not the other way: folded, most number words are
+    other words too ("sau", "bay", "tam")."""
+    if accented is not None and accented in _NUMBER_WORDS:
+        return frozenset({_NUMBER_WORDS[accented]})
+    return frozenset()
+
+
 class Matcher:
     def __init__(self, weights: WordWeights, words: QuestionWords | None = None) -> None:
         self.weights = weights
@@ -197,8 +211,8 @@ class Matcher:
             strict = accented if accented is not None and " " not in w and self.weights.ambiguous(w, accented) \
                 else None
             proper = bool(syl_tags) and all(t == "Np" for t in syl_tags) and w not in self.words.type_words
-            seen[w] = Term(w, weight, self.words.synonyms.get(w, frozenset()) - {w}, content, is_date, strict,
-                           proper)
+            alternatives = (self.words.synonyms.get(w, frozenset()) | _number_word_alternatives(w, accented)) - {w}
+            seen[w] = Term(w, weight, alternatives, content, is_date, strict, proper)
             last = w
         return Attribute(tuple(seen.values()), phrase=text.strip())
 
