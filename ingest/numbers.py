@@ -261,6 +261,12 @@ def measure_at(folded_tail: str) -> tuple[str | None, int, float]:
     return _MEASURES[m.group("meas")], m.end(), mult
 
 
+# Small counts written as words before a measure ("bốn nhiệm vụ", "Hai hội nghị"), with their
+# accents (folded, "sau", "bay", "tam" are other words). Not "một" ("một số", "một cửa") nor "năm".
+_NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9, "mười": 10}
+_NUMBER_WORD_RE = re.compile(r"(?<!\w)(" + "|".join(_NUMBER_WORDS) + r")\s+(?=\w)", re.IGNORECASE)
+
+
 def find_numbers(text: str, folded: str | None = None, *, zero_words: bool = True) -> list[NumberMatch]:
     """Every quantity in `text`, in order (see module docstring for what is skipped)."""
     f = folded if folded is not None else fold(text)
@@ -344,6 +350,16 @@ def find_numbers(text: str, folded: str | None = None, *, zero_words: bool = Tru
             end = e
         out.append(NumberMatch(s, end, text[s:end], value, kind, measure, e + mlen, qualifier, None, None,
                                alts))
+    for wm in _NUMBER_WORD_RE.finditer(text):
+        measure, mlen, _ = measure_at(f[wm.end():wm.end() + 40])
+        if measure is None or measure in DURATION_MEASURES or measure == "%":
+            continue  # "ba trụ cột", "hai con số", "bảy năm": a number word counts a measure it names
+        ws, we = wm.start(1), wm.end(1)
+        if text[ws].isupper() and re.search(r"\w\s*$", text[max(0, ws - 3):ws]):
+            continue  # "Nguyễn Văn Ba": capitalised inside a sentence, a name
+        out.append(NumberMatch(ws, we, text[ws:we], float(_NUMBER_WORDS[wm.group(1).lower()]), "count", measure,
+                               wm.end() + mlen, None))
+        out.sort(key=lambda n: n.start)
     if zero_words:
         for zm in _ZERO_RE.finditer(text):
             zs, ze = zm.start(1), zm.end(1)

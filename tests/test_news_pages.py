@@ -20,7 +20,8 @@ PAGES = {
         "Ông Trần Quốc Hưng, Bí thư chi bộ khu phố Bình Minh 3, cho biết khu phố hiện có 520 hộ dân.\n\n"
         "Hợp tác xã của anh Nguyễn Văn Tâm (xã Hòa Xuân) đã bán được hơn 2.000 hộp sản phẩm qua sàn thương mại "
         "điện tử.\n\n"
-        "Tỷ lệ người dân dùng ví điện tử tăng mạnh so với cùng kỳ năm trước.\n"),
+        "Tỷ lệ người dân dùng ví điện tử tăng mạnh so với cùng kỳ năm trước.\n\n"
+        "Xã đặt ra bốn nhiệm vụ chuyển đổi số trọng tâm; triển khai xác thực hai lớp cho cán bộ.\n"),
     "02_xa_thach_lam.txt": (
         "Kế hoạch chuyển đổi số năm 2026 của xã Thạch Lâm\n\n"
         "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ về Chương trình chuyển đổi số "
@@ -176,3 +177,11 @@ def test_a_unit_name_with_other_accents_is_the_stores_unit(services) -> None:
 def test_a_number_written_as_a_word_is_its_digits(services) -> None:
     a = ask(services, "Ba trụ cột chuyển đổi số mà xã Thạch Lâm tập trung là gì?")
     assert not a.abstained and "kinh tế số" in a.answer, a.answer
+
+
+def test_a_count_written_as_a_word_answers_but_is_no_key_figure(services) -> None:
+    a = ask(services, "Xã An Phú Tây đề ra mấy nhiệm vụ chuyển đổi số?")
+    assert not a.abstained and a.answer.startswith("Bốn nhiệm vụ"), a.answer
+    digest = ask(services, "Tóm tắt báo cáo của xã An Phú Tây")
+    assert not digest.abstained and "520 hộ dân" in digest.answer, digest.answer
+    assert not any(line.startswith(("- bốn", "- hai")) for line in digest.answer.splitlines()), digest.answer

@@ -148,3 +148,20 @@ def test_number_keys_compare_figures_by_their_digits() -> None:
     assert number_keys("05 phản ánh, 0 hồ sơ") == {"5", "0"}
     assert number_keys("ngày 15/4/2026 đạt 99,75%") == {"15", "4", "2026", "9975"}
     assert number_keys("không có số") == set()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Phường đặt ra bốn nhiệm vụ là trang bị kỹ năng số", [(4.0, "nhiệm vụ", "bốn")]),
+    ("Tổ chức được. Hai hội nghị tập huấn", [(2.0, "hội nghị", "Hai")]),
+    ("Xã có ba tổ công nghệ số cộng đồng", [(3.0, "tổ", "ba")]),
+    ("Đẩy mạnh trên ba trụ cột", []),  # no measure follows
+    ("tăng trưởng hai con số", []),
+    ("bảy năm qua", []),  # a duration word is no measure of a count
+    ("ông Nguyễn Văn Ba hồ sơ", []),  # capitalised inside a sentence: a name
+    ("một số hồ sơ", []),  # "một" is "some" as often as "one"
+])
+def test_small_counts_written_as_words(text: str, expected: list) -> None:
+    from ingest.numbers import find_numbers
+
+    got = [(n.value, n.measure, n.raw) for n in find_numbers(text)]
+    assert got == expected

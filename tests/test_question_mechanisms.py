@@ -234,7 +234,7 @@ def test_a_dictionary_word_that_cuts_a_word_of_the_tagger_is_no_word() -> None:
     w = WordWeights(["Tăng số thành viên lên 300 thành viên.", "Số thành viên là 12.",
                      "Công tác Đề án 06 và Công nghệ số cộng đồng.", "Tổ công nghệ số cộng đồng."])
     words = [x for x, _ in segment_pairs("Số thành viên tổ công tác đề án 06 và công nghệ số cộng đồng", w)]
-    assert words[:2] == ["so", "thanh vien"] and "va" in words and "cong nghe" in words
+    assert words[:2] == ["so", "thanh vien"] and "va" in words and not any(w.startswith("va ") for w in words)
     # a dictionary word inside a longer word of the tagger stays ("tư pháp" of "bộ tư pháp")
     assert "tu phap" in [x for x, _ in segment_pairs("hồ sơ của Bộ Tư pháp",
                                                      WordWeights(["Bộ Tư pháp: 226 hồ sơ.", "Ngành tư pháp."]))]

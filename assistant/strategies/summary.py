@@ -199,7 +199,9 @@ class SummaryStrategy:
         then other counted figures of results (not plans), one per sentence."""
         indicators = [i for i in ctx.store.query_indicators(doc_id=doc_id)
                       if i.qualifier != ctx.aggregator.taxonomy.target_qualifier] if ctx.aggregator is not None else []
-        figures = [v for v in ctx.facts([doc_id], "figure") if not v.fact.target]
+        # A count written as a word ("hai lớp") is read when asked for, not picked as a key figure:
+        # "xác thực hai lớp" is also a kind of authentication.
+        figures = [v for v in ctx.facts([doc_id], "figure") if not v.fact.target and any(c.isdigit() for c in v.fact.text)]
         by_value = {(v.fact.paragraph_id, round(v.fact.value or -1, 6)): v for v in figures}
         seen_keys: set[str] = set()
         seen_sentences: set[tuple[str, int]] = set()
