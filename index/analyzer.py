@@ -80,6 +80,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "vhxh": ("văn hoá xã hội",),
     "bch": ("ban chấp hành",),
     "gplx": ("giấy phép lái xe",),
+    "cns": ("công nghệ số",),
 }
 
 # Question words dropped from queries only (they are rare in reports and would get a high IDF).
