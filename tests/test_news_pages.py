@@ -21,7 +21,9 @@ PAGES = {
         "Hợp tác xã của anh Nguyễn Văn Tâm (xã Hòa Xuân) đã bán được hơn 2.000 hộp sản phẩm qua sàn thương mại "
         "điện tử.\n\n"
         "Tỷ lệ người dân dùng ví điện tử tăng mạnh so với cùng kỳ năm trước.\n\n"
-        "Xã đặt ra bốn nhiệm vụ chuyển đổi số trọng tâm; triển khai xác thực hai lớp cho cán bộ.\n"),
+        "Xã đặt ra bốn nhiệm vụ chuyển đổi số trọng tâm; triển khai xác thực hai lớp cho cán bộ.\n\n"
+        "Phó Chủ tịch Hoàng Việt Dũng trao thư khen cho cán bộ trung tâm; ông Nguyễn Văn Tín, Phó Chủ tịch UBND "
+        "xã, phát biểu.\n"),
     "02_xa_thach_lam.txt": (
         "Kế hoạch chuyển đổi số năm 2026 của xã Thạch Lâm\n\n"
         "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ về Chương trình chuyển đổi số "
@@ -185,3 +187,18 @@ def test_a_count_written_as_a_word_answers_but_is_no_key_figure(services) -> Non
     digest = ask(services, "Tóm tắt báo cáo của xã An Phú Tây")
     assert not digest.abstained and "520 hộ dân" in digest.answer, digest.answer
     assert not any(line.startswith(("- bốn", "- hai")) for line in digest.answer.splitlines()), digest.answer
+
+
+def test_a_name_states_no_word_of_the_question(services) -> None:
+    for q in ("Ai là người viết bài về xã An Phú Tây?", "Ai viết tin bài về xã An Phú Tây?"):
+        a = ask(services, q)
+        head = a.answer.split("Đoạn gần nhất")[0]
+        assert "Hoàng Việt Dũng" not in head and "Nguyễn Văn Tín" not in head, (q, a.answer)
+        assert "không nêu ai." not in head, a.answer
+
+
+def test_an_abstention_says_the_asked_thing_in_full_vietnamese(services) -> None:
+    a = ask(services, "Xã An Phú Tây giải quyết bao nhiêu TTHC?")
+    assert a.abstained and "không nêu số thủ tục hành chính" in a.answer, a.answer
+    a = ask(services, "Ai giữ cương vị Giám đốc Công ty Sao Mai ở xã An Phú Tây?")
+    assert a.abstained and " Ai " not in a.answer and "Ai giữ" not in a.answer, a.answer

@@ -96,10 +96,16 @@ class PersonStrategy:
         attr = ctx.attribute(u, docs, extra_drop=[*_WHO_WORDS, *_ROLE_ASK_WORDS, *([role] if role else [])],
                              keep_type_words=False)
         best: tuple[float, FactView] | None = None
+        # Names (of people and of the asked units) state nothing asked: "viết bài" is not "Trương
+        # Việt Dũng", "tin bài" is not "xã Thường Tín".
+        names = {f" {n} " for n in (folded_text(x).strip() for x in [*(v.fact.text for v in people), *u.units]) if n}
         for v in people:
             if role is not None and not holds_role(v, role):
                 continue
-            m = ctx.matcher.score(attr, v.label, v.sentence, v.context)
+            label, sentence = v.label, v.sentence
+            for name in names:
+                label, sentence = label.replace(name, " "), sentence.replace(name, " ")
+            m = ctx.matcher.score(attr, label, sentence, v.context)
             score = m.score if attr.terms else (1.0 if role else 0.0)
             if attr.terms and m.key_found < IN_SENTENCE * 0.9 and role is None:
                 continue

@@ -70,7 +70,15 @@ def rank_sentences(ctx: Context, u: Understanding, docs: list[str], attr) -> lis
     focus = focus_word(ctx, u, attr)
     prior = ctx.dense_prior(u.effective, docs)
     out: list[ScoredSentence] = []
+    # A who-question's words are not found in the names of people ("viết bài" in "Trương Việt Dũng"),
+    # unless the question names that person.
+    fq = folded_text(u.effective)
+    names = {f" {n} " for n in (folded_text(v.fact.text).strip() for v in ctx.facts(docs, "person"))
+             if n and f" {n} " not in fq} if u.answer_type == "who" else set()
     for p, s, e, folded in ctx.sentences(ctx.paragraphs(docs)):
+        for name in names:
+            if name in folded:
+                folded = folded.replace(name, " ")
         m = ctx.matcher.score(attr, folded, folded, ctx.context_of(p))
         score = m.score
         if focus is not None and f" {focus} " not in folded:
