@@ -18,6 +18,7 @@ from assistant.models import Answer, Citation
 from assistant.strategies.base import LOCATOR_RE
 from assistant.textutil import match_key
 from assistant.words import folded_text
+from index.analyzer import ABBREVIATIONS
 
 if TYPE_CHECKING:
     from assistant.matching import Attribute
@@ -108,6 +109,8 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     text = text_for_segmenting(u.display or u.effective, [*u.subject_phrases, *u.units])
     text = LOCATOR_RE.sub(" ", text)
     text = re.sub(r"(?i)(?<!\w)(?:kể tên|nêu tên|liệt kê|kể ra|cho biết)(?!\w)", " ", text)
+    # "bao nhiêu TTHC": an abbreviation is said in full, with its accents ("thủ tục hành chính").
+    text = _ABBR_TOKEN_RE.sub(lambda m: ABBREVIATIONS.get(m.group(0).lower(), (m.group(0),))[0], text)
     if u.answer_type == "count" and u.noun_phrase:
         m = re.search(r"(?i)(?:bao nhiêu|mấy|số lượng|tổng số)\s+(.*)", text)
         text = m.group(1) if m else u.noun_phrase
@@ -133,6 +136,8 @@ def asked_phrase(u: Understanding, fallback: str = "thông tin được hỏi") 
     if not kept or len(kept) > 7 or kept[0].lower() in _VERBISH:
         return fallback
     phrase = _as_written(" ".join(kept), u.display or u.effective)
+    if match_key(phrase) in _BARE_QUESTION_WORDS:
+        return fallback  # "không nêu ai." says nothing
     if prefix and not phrase.startswith(("số ", "tổng số")):
         phrase = prefix + phrase
     if u.answer_type == "percent" and not match_key(phrase).startswith(("ty le", "ti le")):
@@ -152,11 +157,20 @@ def _as_written(phrase: str, question: str) -> str:
         if folded[i:i + len(target)] == target:
             written = " ".join(w.strip("?.,;:!“”\"'()") for w in words[i:i + len(target)])
             names = [w for w in written.split()[1:] if w[:1].isupper() and not w.isupper()]  # "AI" is no name
-            if written[:1].isupper() and not names and not written.split()[0].isupper():  # "VB" stays
+            first = written.split()[0]
+            if written[:1].isupper() and (not names or folded_text(first).strip() in _QUESTION_OPENING) \
+                    and not first.isupper():  # "VB" stays; "Ai giữ cương vị Chủ tịch" -> "ai ..."
                 written = written[:1].lower() + written[1:]
             return written
     return phrase.lower()
 
+
+# Question words that open a question, never a name ("Ai giữ cương vị Chủ tịch ..."), folded.
+_QUESTION_OPENING = frozenset({"ai", "bao", "may", "nhung", "cac", "khi", "o", "tai", "vi", "tai sao"})
+_BARE_QUESTION_WORDS = frozenset({"ai", "la ai", "nguoi", "nguoi nao", "ai la"})
+# An abbreviation written in capitals ("TTHC", "CĐS", "DVCTT").
+_ABBR_TOKEN_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(k.upper()) for k in ABBREVIATIONS
+                                                              if k.isalpha()), key=len, reverse=True)) + r")(?!\w)")
 
 # Words that end the asked noun phrase, and words that cannot open it (canonical lower case).
 _PHRASE_STOP = frozenset({"cho", "của", "ở", "tại", "trong", "với", "về", "từ", "đến", "tới", "theo", "như", "là",
