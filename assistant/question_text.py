@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.textutil import contains_phrase, match_key
+from index.analyzer import ABBREVIATIONS
 from ingest.numbers import measure_at
 
 if TYPE_CHECKING:
@@ -29,6 +30,18 @@ _COURTESY_WORDS_RE = re.compile(
 _GREETING_WORDS = frozenset({"chao", "nho", "lam on", "vui long", "cho", "em", "toi", "minh", "chau", "anh", "chi",
                              "ban", "oi", "hoi", "xin", "voi", "tro ly", "kiem tra", "cam on", "a", "da", "giup",
                              "nhe", "nha", "va", "cac", "quy", "thay", "co", "chu", "bac", "o"})
+
+
+# "NQ57", "QĐ749": an abbreviation glued to the number of the document it names.
+_GLUED_ABBR_RE = re.compile(r"(?<![\w/-])(" + "|".join(sorted((re.escape(k.upper()) for k in ABBREVIATIONS
+                                                               if k.isalpha()), key=len, reverse=True))
+                            + r")(\d+)(?![\w/-])")
+
+
+def unglue_abbreviations(question: str) -> str:
+    """ "Kế hoạch thực hiện NQ57" -> "Kế hoạch thực hiện NQ 57": the abbreviation and the number
+    are two words of the question (reports write "Nghị quyết số 57")."""
+    return _GLUED_ABBR_RE.sub(r"\1 \2", question)
 
 
 def strip_courtesy(question: str) -> str:

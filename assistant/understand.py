@@ -36,6 +36,7 @@ from assistant.question_text import (
     split_cue,
     strip_courtesy,
     strip_followup_words,
+    unglue_abbreviations,
     unit_phrase,
 )
 from assistant.textutil import contains_phrase, match_key
@@ -155,8 +156,9 @@ class QuestionUnderstander:
 
     def run(self, question: str, history: list[str] | None = None) -> Understanding:
         question = question.strip()
-        asked = strip_courtesy(question)
-        effective, followup_of = self._resolve_followup(asked, [strip_courtesy(h) for h in history or []])
+        asked = strip_courtesy(unglue_abbreviations(question))
+        effective, followup_of = self._resolve_followup(
+            asked, [strip_courtesy(unglue_abbreviations(h)) for h in history or []])
         u = self._understand(effective)
         if not history and _FOLLOWUP_RE.search(match_key(asked)) and not u.units and not u.provinces \
                 and not self._is_standalone(strip_followup_words(asked)):

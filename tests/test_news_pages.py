@@ -202,3 +202,8 @@ def test_an_abstention_says_the_asked_thing_in_full_vietnamese(services) -> None
     assert a.abstained and "không nêu số thủ tục hành chính" in a.answer, a.answer
     a = ask(services, "Ai giữ cương vị Giám đốc Công ty Sao Mai ở xã An Phú Tây?")
     assert a.abstained and " Ai " not in a.answer and "Ai giữ" not in a.answer, a.answer
+
+
+def test_a_resolution_named_by_its_glued_abbreviation(services) -> None:
+    a = ask(services, "NQ05 của Ban Chấp hành Đảng bộ tỉnh về chuyển đổi số ban hành ngày nào (KH CĐS xã Thạch Lâm)?")
+    assert not a.abstained and "22/10/2021" in a.answer, a.answer

@@ -355,3 +355,15 @@ def test_first_tagging_from_several_threads_at_once() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Hội nghị triển khai NQ57 năm 2026", "Hội nghị triển khai NQ 57 năm 2026"),
+    ("Số DVCTT2 là gì", "Số DVCTT 2 là gì"),
+    ("Nghị quyết 57-NQ/TW", "Nghị quyết 57-NQ/TW"),  # a document symbol stays as written
+    ("Kế hoạch 13/KH-UBND", "Kế hoạch 13/KH-UBND"),
+])
+def test_an_abbreviation_glued_to_a_number_is_two_words(question: str, expected: str) -> None:
+    from assistant.question_text import unglue_abbreviations
+
+    assert unglue_abbreviations(question) == expected
